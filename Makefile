@@ -1,0 +1,108 @@
+# xdplinkd — top-level build. Plain GNU make; everything lands in build/.
+#   make            library, BPF objects, tools
+#   make check      unit tests, host kernel tests, VM kernel tests
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1 build with ASan+UBSan
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+DOCDIR ?= $(PREFIX)/share/doc/xdplinkd
+DESTDIR ?=
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+B := build
+
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC \
+	-Ilib/include -Ilib -Ibpf -I$(B)/gen
+LDLIBS := -lxdp -lbpf -ljansson -lelf -lz
+BPF_CFLAGS := -O2 -g -mcpu=v3 -target bpf -I$(ARCH_INC) -Ibpf -Wall -Werror
+
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
+SKELS := $(B)/gen/xl_dispatcher.skel.h $(B)/gen/xl_probe.skel.h
+TEST_BPF := $(B)/bpf/xl_test_progs.bpf.o
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-*.c))
+TOOLS := $(B)/xl-engine
+
+.SECONDARY:
+.PHONY: all check check-unit check-host check-vm check-kernel install clean bench demo
+all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF) $(B)/tests/xl-bench
+
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/bpf/xl_test_progs.bpf.o: tests/bpf/xl_test_progs.bpf.c | $(B)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/gen/%.skel.h: $(B)/bpf/%.bpf.o | $(B)/gen
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/include/xdplink/*.h) bpf/xl_dispatcher.h $(SKELS) | $(B)/lib
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libxdplink.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/libxdplink.so: $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libxdplink.so.0 -o $@ $^ $(LDLIBS)
+
+$(B)/xl-engine: tests/tools/xl-engine.c $(B)/libxdplink.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
+
+$(B)/tests/xl-bench: tests/bench/xl-bench.c $(B)/libxdplink.a | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
+
+$(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
+
+$(B)/bpf $(B)/gen $(B)/lib $(B)/tests:
+	mkdir -p $@
+
+# Unit tests: pure logic, no kernel.
+check-unit: $(UNIT_TESTS)
+	tests/run-suite unit $(UNIT_TESTS)
+
+# Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
+check-host: all
+	tests/run-suite host tests/integration/host.bats
+
+# Kernel tests that need freplace: inside the VM unless this kernel allows it.
+check-kernel: all
+	tests/run-suite kernel tests/integration/kernel.bats
+
+check-vm: all
+	tests/vm/run -- make --no-print-directory check-kernel
+
+check: all
+	tests/run-all
+
+bench: all
+	tests/bench/run
+
+demo: all
+	tests/demo/run
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/xdplink $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(DOCDIR)
+	install -m 0644 $(B)/libxdplink.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(B)/libxdplink.so $(DESTDIR)$(LIBDIR)/libxdplink.so.0
+	ln -sf libxdplink.so.0 $(DESTDIR)$(LIBDIR)/libxdplink.so
+	install -m 0644 lib/include/xdplink/xdplink.h $(DESTDIR)$(INCLUDEDIR)/xdplink/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		lib/libxdplink.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libxdplink.pc
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The xdplinkd dispatcher: runs up to XL_MAX_SLOTS freplace programs in order. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xl_dispatcher.h"
+
+/* Opaque to the verifier on purpose: the stubs must look like they might
+ * touch packet data (see xl_slot), yet never do at run time. */
+#define XL_NEVER 0x7fffffff
+
+const volatile struct xl_dispatcher_config xl_cfg = {};
+
+/* Shared by all revisions of one interface (the engine reuses the pinned
+ * map), indexed by counter_row. Only touched when xl_cfg.counters is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XL_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xl_verdict_counts);
+} xl_counters SEC(".maps");
+
+/*
+ * A slot is a global noinline function so that an EXT program can replace
+ * it. The helper call is never taken, but it makes the verifier mark the
+ * stub as one that may change packet data, which newer kernels require of
+ * a target before an extension that invalidates packet pointers may
+ * replace it.
+ */
+#define XL_SLOT(n)                                                     \
+	__attribute__((noinline)) int xl_slot##n(struct xdp_md *ctx)   \
+	{                                                              \
+		volatile int ret = XL_SENTINEL;                        \
+		if (!ctx)                                              \
+			return XDP_ABORTED;                            \
+		if (ret == XL_NEVER)                                   \
+			bpf_xdp_adjust_tail(ctx, 0);                   \
+		return ret;                                            \
+	}
+
+#define XL_SLOTS_8(a)                                                  \
+	XL_SLOT(a##0) XL_SLOT(a##1) XL_SLOT(a##2) XL_SLOT(a##3)        \
+	XL_SLOT(a##4) XL_SLOT(a##5) XL_SLOT(a##6) XL_SLOT(a##7)
+
+XL_SLOT(0) XL_SLOT(1) XL_SLOT(2) XL_SLOT(3) XL_SLOT(4)
+XL_SLOT(5) XL_SLOT(6) XL_SLOT(7) XL_SLOT(8) XL_SLOT(9)
+XL_SLOTS_8(1) XL_SLOT(18) XL_SLOT(19)
+XL_SLOTS_8(2) XL_SLOT(28) XL_SLOT(29)
+XL_SLOTS_8(3) XL_SLOT(38) XL_SLOT(39)
+XL_SLOTS_8(4) XL_SLOT(48) XL_SLOT(49)
+XL_SLOTS_8(5) XL_SLOT(58) XL_SLOT(59)
+XL_SLOT(60) XL_SLOT(61) XL_SLOT(62)
+
+static __always_inline void xl_count(__u32 slot, int ret)
+{
+	__u32 row = xl_cfg.counter_row[slot];
+	struct xl_verdict_counts *c;
+	__u32 v = ret >= 0 && ret < XL_VERDICT_OTHER ? ret : XL_VERDICT_OTHER;
+
+	c = bpf_map_lookup_elem(&xl_counters, &row);
+	if (c && v < XL_N_VERDICTS)
+		c->n[v]++;
+}
+
+static __always_inline int xl_chains(__u32 slot, int ret)
+{
+	if (ret < 0 || ret > XL_SENTINEL)
+		return 0;
+	return xl_cfg.chain_actions[slot] & (1U << ret);
+}
+
+#define XL_RUN(n)                                                      \
+	if (xl_cfg.n_slots > n) {                                      \
+		ret = xl_slot##n(ctx);                                 \
+		if (xl_cfg.counters && ret != XL_SENTINEL)             \
+			xl_count(n, ret);                              \
+		if (!xl_chains(n, ret))                                \
+			return ret;                                    \
+	}
+
+#define XL_RUN_10(a)                                                   \
+	XL_RUN(a##0) XL_RUN(a##1) XL_RUN(a##2) XL_RUN(a##3) XL_RUN(a##4) \
+	XL_RUN(a##5) XL_RUN(a##6) XL_RUN(a##7) XL_RUN(a##8) XL_RUN(a##9)
+
+SEC("xdp")
+int xl_dispatcher(struct xdp_md *ctx)
+{
+	int ret;
+
+	XL_RUN(0) XL_RUN(1) XL_RUN(2) XL_RUN(3) XL_RUN(4)
+	XL_RUN(5) XL_RUN(6) XL_RUN(7) XL_RUN(8) XL_RUN(9)
+	XL_RUN_10(1) XL_RUN_10(2) XL_RUN_10(3) XL_RUN_10(4) XL_RUN_10(5)
+	XL_RUN(60) XL_RUN(61) XL_RUN(62)
+
+	/* Every program chained on (or there are none): let the packet in. */
+	return XDP_PASS;
+}
+
+char _license[] SEC("license") = "GPL";

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libxdplink: make a desired XDP program set real on one interface, atomically. */
+#ifndef XDPLINK_H
+#define XDPLINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* All functions return 0 or a negative errno; on failure the object's
+ * last_error() text says what went wrong in one line. */
+
+#define XL_MAX_PROGS 63
+#define XL_DEFAULT_BPFFS_ROOT "/sys/fs/bpf/xdplinkd"
+#define XL_DEFAULT_STATE_DIR "/run/xdplinkd/state"
+
+/* Priority of a program whose object carries no XDP_RUN_CONFIG (as libxdp). */
+#define XL_DEFAULT_PRIORITY 50
+/* In xl_prog_spec.priority: take the object's XDP_RUN_CONFIG value. */
+#define XL_PRIORITY_FROM_OBJECT (-1)
+#define XL_PRIORITY_MAX 1000
+
+/* Chain-call actions are a bitmask of (1 << XDP_*): a verdict whose bit is
+ * set runs the next program. 0 in a spec means "from the object". */
+#define XL_ACTION(v) (1U << (v))
+/* An explicit "chain on nothing" (0 already means "from the object"). */
+#define XL_ACTIONS_NONE (1U << 31)
+
+enum xl_mode {
+	XL_MODE_UNSPEC = 0,	/* native for a new link, whatever the link has otherwise */
+	XL_MODE_NATIVE = 1,	/* driver mode */
+	XL_MODE_SKB = 2,	/* generic mode, works on any device */
+};
+
+struct xl_engine;
+struct xl_iface;
+struct xl_batch;
+
+struct xl_engine_opts {
+	size_t sz;
+	const char *bpffs_root;	/* default XL_DEFAULT_BPFFS_ROOT */
+	const char *state_dir;	/* default XL_DEFAULT_STATE_DIR */
+	char *err_buf;		/* if set, why xl_engine__new failed */
+	size_t err_buf_sz;
+	size_t :0;
+};
+#define xl_engine_opts__last_field err_buf_sz
+
+int xl_engine__new(const struct xl_engine_opts *opts, struct xl_engine **ret);
+struct xl_engine *xl_engine__free(struct xl_engine *e);
+const char *xl_engine__last_error(const struct xl_engine *e);
+/* False where the kernel refuses freplace programs (e.g. lockdown); the
+ * engine then runs one program directly on the link ("degraded mode"). */
+bool xl_engine__has_freplace(const struct xl_engine *e);
+/* Why freplace is unavailable, or NULL. */
+const char *xl_engine__degraded_reason(const struct xl_engine *e);
+
+struct xl_recover_stats {
+	unsigned interfaces;	/* live revisions adopted */
+	unsigned orphan_revisions; /* uncommitted or stale revision dirs removed */
+	unsigned orphan_programs; /* program pins no live revision uses */
+	unsigned defunct;	/* interfaces whose device is gone, cleaned */
+	unsigned link_updates;	/* always 0: recovery never touches the data plane */
+};
+
+/* Recover every interface of the calling thread's netns found under the
+ * bpffs root, and clean defunct ones in any netns. */
+int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats);
+
+/* Kernel calls that change the data plane, since the engine was created. */
+__u64 xl_engine__link_updates(const struct xl_engine *e);
+
+/* Open (and recover, if pinned state exists) an interface of the calling
+ * thread's netns. Opening does not attach anything. */
+int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret);
+struct xl_iface *xl_iface__free(struct xl_iface *iface);
+const char *xl_iface__last_error(const struct xl_iface *iface);
+/* Verifier log of the last program that failed to load, or NULL. */
+const char *xl_iface__verifier_log(const struct xl_iface *iface);
+
+struct xl_attachment {
+	__u32 id;		/* unique on this interface, never reused while live */
+	__u32 prog_id;		/* kernel program id */
+	int priority;
+	__u32 chain_actions;
+	bool frags;
+	const char *name;	/* program name in its object */
+	const char *object;	/* object file it came from */
+	const char *label;	/* caller's free text, may be NULL */
+	const char *owner;	/* caller's free text, may be NULL */
+	__u32 counter_row;	/* row of the interface's counters map */
+};
+
+__u64 xl_iface__revision(const struct xl_iface *iface);	/* 0: nothing attached */
+int xl_iface__ifindex(const struct xl_iface *iface);
+__u64 xl_iface__netns_cookie(const struct xl_iface *iface);
+enum xl_mode xl_iface__mode(const struct xl_iface *iface);
+bool xl_iface__counters_enabled(const struct xl_iface *iface);
+__u32 xl_iface__link_id(const struct xl_iface *iface);	/* 0 when not attached */
+__u32 xl_iface__entry_prog_id(const struct xl_iface *iface); /* what the link runs */
+/* Attachments in run order. */
+const struct xl_attachment *xl_iface__attachments(const struct xl_iface *iface, size_t *ret_n);
+/* Verdict counts (indexed by XDP_* and 5 = other), summed over CPUs. */
+int xl_iface__counters(const struct xl_iface *iface, __u32 attach_id, __u64 ret_counts[6]);
+
+struct xl_prog_spec {
+	size_t sz;
+	const char *object;	/* ELF path */
+	const char *prog_name;	/* program in the object; NULL: the first XDP one */
+	int priority;		/* XL_PRIORITY_FROM_OBJECT or 0..XL_PRIORITY_MAX */
+	__u32 chain_actions;	/* 0: from the object */
+	const char *label;
+	const char *owner;
+	const char *pin_root_path; /* for LIBBPF_PIN_BY_NAME maps; NULL: libbpf default */
+	size_t :0;
+};
+#define xl_prog_spec__last_field pin_root_path
+
+/* A set of changes that becomes exactly one revision and one commit. */
+struct xl_batch *xl_batch__new(void);
+struct xl_batch *xl_batch__free(struct xl_batch *b);
+/* Returns the index of the addition (for xl_batch__attach_id) or -errno. */
+int xl_batch__add(struct xl_batch *b, const struct xl_prog_spec *spec);
+int xl_batch__remove(struct xl_batch *b, __u32 attach_id);
+int xl_batch__remove_all(struct xl_batch *b);
+/* After a successful apply: the attachment id given to addition idx. */
+__u32 xl_batch__attach_id(const struct xl_batch *b, int idx);
+
+struct xl_apply_opts {
+	size_t sz;
+	__u64 expected_revision;	/* 0: don't check */
+	enum xl_mode mode;		/* must match an existing link's mode */
+	bool counters;			/* per-program verdict counters */
+	size_t :0;
+};
+#define xl_apply_opts__last_field counters
+
+/*
+ * Build the revision the batch describes, commit it with one
+ * BPF_LINK_UPDATE (or create the link, or detach it when the set becomes
+ * empty) and drop the old revision. On failure the live revision is
+ * untouched and everything the attempt created is released.
+ */
+int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b,
+		    const struct xl_apply_opts *opts);
+
+/* Names of chain-call actions: "aborted,drop,pass,tx,redirect". */
+int xl_actions_parse(const char *s, __u32 *ret);
+int xl_actions_format(__u32 actions, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The engine: configuration, one-time capability probe, and recovery of everything pinned. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xl-bpf.h"
+#include "xl-dispatcher.h"
+#include "xl-internal.h"
+#include "xl-path.h"
+#include "xl-prog.h"
+#include "xl_probe.skel.h"
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static void read_lockdown(char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+	char line[128], *open_br, *close_br;
+
+	snprintf(buf, len, "unknown (mount securityfs to read it)");
+	if (!f || !fgets(line, sizeof(line), f))
+		return;
+	open_br = strchr(line, '[');
+	close_br = open_br ? strchr(open_br, ']') : NULL;
+	if (open_br && close_br) {
+		*close_br = '\0';
+		snprintf(buf, len, "%s", open_br + 1);
+	}
+}
+
+/* Load a dispatcher and try to extend it, once: the answer decides between
+ * the dispatcher and degraded (direct) mode for the engine's lifetime. */
+static int probe_freplace(struct xl_engine *e)
+{
+	struct xl_dispatcher_config cfg = { .n_slots = 1 };
+	struct xl_dispatcher *d = NULL;
+	struct xl_probe_bpf *probe;
+	char lockdown[64];
+	int r, link;
+
+	r = xl_dispatcher_load(&cfg, false, -EBADF, &d, &e->err);
+	if (r < 0)
+		return r;
+	probe = xl_probe_bpf__open();
+	if (!probe) {
+		xl_dispatcher_free(d);
+		return -errno;
+	}
+	r = bpf_program__set_attach_target(probe->progs.xl_probe, xl_dispatcher_fd(d), "xl_slot0");
+	if (r == 0)
+		r = xl_probe_bpf__load(probe);
+	e->has_freplace = r == 0;
+	if (r == 0) {
+		__u32 btf_id;
+
+		r = xl_dispatcher_func_btf_id(d, XL_SLOT_ENTRY, &btf_id);
+		link = r < 0 ? r : xl_freplace_link_create(bpf_program__fd(probe->progs.xl_probe),
+							    xl_dispatcher_fd(d), btf_id);
+		e->entry_replace = link >= 0;
+		safe_close(link);
+	} else {
+		read_lockdown(lockdown, sizeof(lockdown));
+		snprintf(e->degraded_reason, sizeof(e->degraded_reason),
+			 "the kernel refuses freplace (BPF_PROG_TYPE_EXT) programs: %s (%s), "
+			 "kernel lockdown is '%s'; boot with lockdown=none (or Secure Boot off) "
+			 "to run more than one program per interface",
+			 strerror(-r), errno_name(r), lockdown);
+	}
+	xl_probe_bpf__destroy(probe);
+	xl_dispatcher_free(d);
+	return 0;
+}
+
+struct xl_engine *xl_engine__free(struct xl_engine *e)
+{
+	if (!e)
+		return NULL;
+	free(e->root);
+	free(e->state_dir);
+	free(e);
+	return NULL;
+}
+
+static void xl_engine_freep(struct xl_engine **e)
+{
+	xl_engine__free(*e);
+}
+
+/* Pins outside bpffs fail later with confusing errors; say so up front. */
+static int check_bpffs(struct xl_engine *e)
+{
+	_cleanup_free_ char *parent = strdup(e->root);
+	struct statfs fs;
+	char *slash;
+
+	if (!parent)
+		return -ENOMEM;
+	while (statfs(parent, &fs) < 0) {
+		if (errno != ENOENT || !(slash = strrchr(parent, '/')) || slash == parent)
+			return xl_err_set(&e->err, -errno, "%s: %s", parent, errno_name(errno));
+		*slash = '\0';
+	}
+	if (fs.f_type != BPF_FS_MAGIC)
+		return xl_err_set(&e->err, -ENOTSUP, "%s is not on a bpf filesystem; "
+				  "mount one with: mount -t bpf bpf /sys/fs/bpf", e->root);
+	return 0;
+}
+
+static int engine_setup(struct xl_engine *e)
+{
+	int r = check_bpffs(e);
+
+	if (r < 0)
+		return r;
+	r = mkdir_p(e->root, 0700);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "creating %s: %s", e->root, errno_name(r));
+	r = mkdir_p(e->state_dir, 0700);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "creating %s: %s", e->state_dir, errno_name(r));
+	return probe_freplace(e);
+}
+
+int xl_engine__new(const struct xl_engine_opts *opts, struct xl_engine **ret)
+{
+	_cleanup_(xl_engine_freep) struct xl_engine *e = NULL;
+	const char *root = XL_DEFAULT_BPFFS_ROOT, *state = XL_DEFAULT_STATE_DIR;
+	int r;
+
+	if (opts && opts->sz < offsetofend(struct xl_engine_opts, xl_engine_opts__last_field))
+		return -EINVAL;
+	if (opts && opts->bpffs_root)
+		root = opts->bpffs_root;
+	if (opts && opts->state_dir)
+		state = opts->state_dir;
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->root = strdup(root)) || !(e->state_dir = strdup(state)))
+		return -ENOMEM;
+	r = engine_setup(e);
+	if (r < 0) {
+		if (opts && opts->err_buf && opts->err_buf_sz)
+			snprintf(opts->err_buf, opts->err_buf_sz, "%s", e->err.msg);
+		return r;
+	}
+	*ret = TAKE_PTR(e);
+	return 0;
+}
+
+const char *xl_engine__last_error(const struct xl_engine *e) { return e->err.msg; }
+bool xl_engine__has_freplace(const struct xl_engine *e) { return e->has_freplace; }
+__u64 xl_engine__link_updates(const struct xl_engine *e) { return e->link_updates; }
+
+const char *xl_engine__degraded_reason(const struct xl_engine *e)
+{
+	return e->has_freplace ? NULL : e->degraded_reason;
+}
+
+int xl_engine_lock(struct xl_engine *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/lock", e->state_dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+void xl_engine_unlock(int *lock_fd)
+{
+	*lock_fd = safe_close(*lock_fd);
+}
+
+/* A directory of another netns is left alone unless its link is defunct. */
+static int recover_foreign(struct xl_engine *e, const char *dir, const char *sdir,
+			   struct xl_recover_stats *st)
+{
+	_cleanup_close_ int link = -EBADF;
+	struct bpf_link_info info;
+	char path[PATH_MAX];
+	int r;
+
+	r = xl_path_link(path, sizeof(path), dir);
+	if (r < 0)
+		return r;
+	link = xl_pinned(path);
+	if (link >= 0 && xl_link_info(link, &info) == 0 && info.xdp.ifindex != 0)
+		return 0;
+	st->defunct++;
+	return xl_iface_purge(e, dir, sdir);
+}
+
+int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
+{
+	struct xl_recover_stats st = {};
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct dirent *de;
+	__u64 self;
+	int r, first_err = 0;
+
+	r = xl_netns_cookie(&self);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "reading the netns cookie: %s", errno_name(r));
+	d = opendir(e->root);
+	if (!d)
+		return xl_err_set(&e->err, -errno, "opening %s: %s", e->root, errno_name(errno));
+	while ((de = readdir(d))) {
+		char dir[PATH_MAX], sdir[PATH_MAX];
+		struct xl_iface *iface = NULL;
+		__u64 cookie;
+		int ifindex;
+
+		if (xl_parse_iface_name(de->d_name, &cookie, &ifindex) < 0)
+			continue;
+		if (snprintf(dir, sizeof(dir), "%s/%s", e->root, de->d_name) >= (int)sizeof(dir) ||
+		    snprintf(sdir, sizeof(sdir), "%s/%s", e->state_dir, de->d_name) >= (int)sizeof(sdir))
+			continue;
+		if (cookie != self) {
+			r = recover_foreign(e, dir, sdir, &st);
+		} else {
+			r = xl_iface_open(e, ifindex, &st, &iface);
+			xl_iface__free(iface);
+		}
+		if (r < 0 && !first_err)
+			first_err = r;
+	}
+	if (ret_stats)
+		*ret_stats = st;
+	return first_err;
+}

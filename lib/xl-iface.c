@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* An interface under the engine: opening (with recovery), accessors and counters. */
+#include <errno.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../bpf/xl_dispatcher.h"
+#include "xl-bpf.h"
+#include "xl-internal.h"
+#include "xl-path.h"
+
+void xl_iface_close_fds(struct xl_iface *iface)
+{
+	iface->link_fd = safe_close(iface->link_fd);
+	iface->entry_fd = safe_close(iface->entry_fd);
+	iface->counters_fd = safe_close(iface->counters_fd);
+	for (size_t i = 0; i < XL_MAX_PROGS; i++)
+		iface->prog_fds[i] = safe_close(iface->prog_fds[i]);
+}
+
+struct xl_iface *xl_iface__free(struct xl_iface *iface)
+{
+	if (!iface)
+		return NULL;
+	xl_iface_close_fds(iface);
+	xl_state_clear(&iface->st);
+	free(iface->verifier_log);
+	free(iface);
+	return NULL;
+}
+
+static void xl_iface_freep(struct xl_iface **i)
+{
+	xl_iface__free(*i);
+}
+
+int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
+		  struct xl_iface **ret)
+{
+	_cleanup_(xl_iface_freep) struct xl_iface *iface = NULL;
+	int r;
+
+	if (ifindex <= 0)
+		return xl_err_set(&e->err, -EINVAL, "invalid ifindex %d", ifindex);
+	iface = calloc(1, sizeof(*iface));
+	if (!iface)
+		return -ENOMEM;
+	iface->e = e;
+	iface->ifindex = ifindex;
+	iface->link_fd = iface->entry_fd = iface->counters_fd = -EBADF;
+	for (size_t i = 0; i < XL_MAX_PROGS; i++)
+		iface->prog_fds[i] = -EBADF;
+	r = xl_netns_cookie(&iface->netns_cookie);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "reading the netns cookie: %s", errno_name(r));
+	r = xl_path_iface(iface->dir, sizeof(iface->dir), e->root, iface->netns_cookie, ifindex);
+	if (r == 0)
+		r = xl_path_iface(iface->state_dir, sizeof(iface->state_dir), e->state_dir,
+				  iface->netns_cookie, ifindex);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "path for ifindex %d too long", ifindex);
+	r = xl_iface_recover(iface, stats);
+	if (r < 0)
+		return xl_err_set(&e->err, r, "%s", iface->err.msg);
+	*ret = TAKE_PTR(iface);
+	return 0;
+}
+
+int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret)
+{
+	struct xl_recover_stats stats = {};
+
+	return xl_iface_open(e, ifindex, &stats, ret);
+}
+
+const char *xl_iface__last_error(const struct xl_iface *iface) { return iface->err.msg; }
+__u64 xl_iface__revision(const struct xl_iface *iface) { return iface->st.revision; }
+int xl_iface__ifindex(const struct xl_iface *iface) { return iface->ifindex; }
+__u64 xl_iface__netns_cookie(const struct xl_iface *iface) { return iface->netns_cookie; }
+enum xl_mode xl_iface__mode(const struct xl_iface *iface) { return iface->st.mode; }
+bool xl_iface__counters_enabled(const struct xl_iface *iface) { return iface->st.counters; }
+
+const char *xl_iface__verifier_log(const struct xl_iface *iface)
+{
+	return iface->verifier_log;
+}
+
+static __u32 fd_to_id(int fd, bool link)
+{
+	struct bpf_link_info li;
+	struct bpf_prog_info pi;
+
+	if (fd < 0)
+		return 0;
+	if (link)
+		return xl_link_info(fd, &li) == 0 ? li.id : 0;
+	return xl_prog_info(fd, &pi) == 0 ? pi.id : 0;
+}
+
+__u32 xl_iface__link_id(const struct xl_iface *iface) { return fd_to_id(iface->link_fd, true); }
+__u32 xl_iface__entry_prog_id(const struct xl_iface *iface) { return fd_to_id(iface->entry_fd, false); }
+
+const struct xl_attachment *xl_iface__attachments(const struct xl_iface *iface, size_t *ret_n)
+{
+	*ret_n = iface->st.n;
+	return iface->st.att;
+}
+
+int xl_iface__counters(const struct xl_iface *iface, __u32 attach_id, __u64 ret[XL_N_VERDICTS])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	const struct xl_attachment *a = NULL;
+	struct xl_verdict_counts *per_cpu;
+	int r;
+
+	for (size_t i = 0; i < iface->st.n && !a; i++)
+		if (iface->st.att[i].id == attach_id)
+			a = &iface->st.att[i];
+	if (!a)
+		return -ENOENT;
+	if (iface->counters_fd < 0 || ncpu <= 0)
+		return -ENODATA;
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -ENOMEM;
+	r = bpf_map_lookup_elem(iface->counters_fd, &a->counter_row, per_cpu);
+	if (r == 0) {
+		memset(ret, 0, sizeof(__u64) * XL_N_VERDICTS);
+		for (int c = 0; c < ncpu; c++)
+			for (int v = 0; v < XL_N_VERDICTS; v++)
+				ret[v] += per_cpu[c].n[v];
+	}
+	free(per_cpu);
+	return r;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The engine's and the interface's private state, shared by the lib/ files that implement them. */
+#ifndef XL_INTERNAL_H
+#define XL_INTERNAL_H
+
+#include <limits.h>
+
+#include "xdplink/xdplink.h"
+#include "xl-state.h"
+#include "xl-util.h"
+
+struct xl_engine {
+	char *root;
+	char *state_dir;
+	bool has_freplace;
+	bool entry_replace;	/* kernel lets an EXT program replace the entry */
+	char degraded_reason[512];
+	__u64 link_updates;
+	struct xl_err err;
+};
+
+struct xl_iface {
+	struct xl_engine *e;
+	int ifindex;
+	__u64 netns_cookie;
+	char dir[PATH_MAX];		/* bpffs directory */
+	char state_dir[PATH_MAX];	/* state directory */
+	struct xl_state st;		/* the live revision; st.revision 0: none */
+	int link_fd;
+	int entry_fd;
+	int counters_fd;
+	int prog_fds[XL_MAX_PROGS];	/* parallel to st.att */
+	struct xl_err err;
+	char *verifier_log;
+};
+
+struct xl_batch_add {
+	struct xl_prog_spec spec;	/* strings owned */
+	__u32 id;			/* assigned by apply */
+};
+
+struct xl_batch {
+	size_t n_adds;
+	struct xl_batch_add adds[XL_MAX_PROGS + 1];
+	size_t n_removes;
+	__u32 removes[XL_MAX_PROGS];
+	bool remove_all;
+};
+
+/* Serialises engines of different processes on one state directory. */
+int xl_engine_lock(struct xl_engine *e);
+void xl_engine_unlock(int *lock_fd);
+
+/* xl_iface__open, adding what recovery did to stats. */
+int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
+		  struct xl_iface **ret);
+/* Adopt the live revision of iface->dir and clean the rest (xl-recover.c). */
+int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats);
+/* Remove every pin and state file of an interface directory. */
+int xl_iface_purge(struct xl_engine *e, const char *dir, const char *state_dir);
+/* Unlink every pin under dir, then dir; counts rev-* subdirectories. */
+int xl_rm_tree(const char *dir, unsigned *ret_revs);
+/* Describe what holds XDP on ifindex, for an EBUSY message. */
+void xl_holder_describe(int ifindex, char *buf, size_t len);
+
+void xl_iface_close_fds(struct xl_iface *iface);
+
+#endif

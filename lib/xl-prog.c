@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Program objects: metadata through libxdp, loading through libbpf, verifier log kept. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <linux/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "xl-plan.h"
+#include "xl-prog.h"
+
+#define XL_LOG_SIZE (1U << 20)
+
+struct xl_prog {
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	char *object;
+	int priority;
+	__u32 chain_actions;
+	bool frags;
+	char *log;
+};
+
+struct xl_prog *xl_prog_free(struct xl_prog *p)
+{
+	if (!p)
+		return NULL;
+	bpf_object__close(p->obj);
+	free(p->object);
+	free(p->log);
+	free(p);
+	return NULL;
+}
+
+static void xl_prog_freep(struct xl_prog **p)
+{
+	xl_prog_free(*p);
+}
+
+/* libbpf returns its own codes above 4000 for malformed objects. */
+static int libbpf_err_text(int err, char *buf, size_t len)
+{
+	libbpf_strerror(err, buf, len);
+	return err < -4000 ? -EINVAL : err;
+}
+
+static int find_program(struct xl_prog *p, const char *name, struct xl_err *err)
+{
+	struct bpf_program *prog;
+	char names[256] = "";
+	size_t off = 0;
+
+	bpf_object__for_each_program(prog, p->obj) {
+		bool xdp = bpf_program__type(prog) == BPF_PROG_TYPE_XDP;
+
+		if (!p->prog && (name ? strcmp(bpf_program__name(prog), name) == 0 : xdp))
+			p->prog = prog;
+		else
+			bpf_program__set_autoload(prog, false);
+		if (off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						off ? ", " : "", bpf_program__name(prog));
+	}
+	if (!p->prog)
+		return xl_err_set(err, -ENOENT, "%s: no %s%s program (it has: %s)", p->object,
+				  name ? "" : "XDP", name ? name : "", off ? names : "none");
+	if (bpf_program__type(p->prog) != BPF_PROG_TYPE_XDP)
+		return xl_err_set(err, -EINVAL, "%s: program %s is not an XDP program",
+				  p->object, bpf_program__name(p->prog));
+	return 0;
+}
+
+/* Read XDP_RUN_CONFIG the way xdp-loader does, so its objects work as-is. */
+static int read_metadata(struct xl_prog *p, struct xl_err *err)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = p->obj,
+			    .prog_name = bpf_program__name(p->prog));
+	struct xdp_program *xp;
+	long r;
+
+	xp = xdp_program__create(&opts);
+	r = libxdp_get_error(xp);
+	if (r)
+		return xl_err_set(err, (int)r, "%s: cannot read XDP_RUN_CONFIG of %s: %s",
+				  p->object, bpf_program__name(p->prog), strerror((int)-r));
+	p->priority = (int)xdp_program__run_prio(xp);
+	p->chain_actions = 0;
+	for (int a = XDP_ABORTED; a <= XDP_REDIRECT; a++)
+		if (xdp_program__chain_call_enabled(xp, (enum xdp_action)a))
+			p->chain_actions |= XL_ACTION(a);
+	if (!p->chain_actions)
+		p->chain_actions = XL_ACTIONS_NONE;
+	p->frags = xdp_program__xdp_frags_support(xp);
+	xdp_program__close(xp);
+	return 0;
+}
+
+int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err)
+{
+	_cleanup_(xl_prog_freep) struct xl_prog *p = NULL;
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = spec->pin_root_path);
+	char msg[128];
+	int r;
+
+	if (!spec->object)
+		return xl_err_set(err, -EINVAL, "no object file given");
+	if (spec->priority != XL_PRIORITY_FROM_OBJECT &&
+	    (spec->priority < 0 || spec->priority > XL_PRIORITY_MAX))
+		return xl_err_set(err, -ERANGE, "priority %d out of range 0..%d",
+				  spec->priority, XL_PRIORITY_MAX);
+	/* Fail early and plainly, before libbpf's messages about ELF. */
+	if (access(spec->object, R_OK) < 0)
+		return xl_err_set(err, -errno, "cannot read %s: %s (%s)", spec->object,
+				  strerror(errno), errno_name(errno));
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	/* Recorded in the state file, so it must not depend on our cwd. */
+	p->object = realpath(spec->object, NULL);
+	if (!p->object)
+		return xl_err_set(err, -errno, "cannot resolve %s: %s", spec->object, errno_name(errno));
+	p->obj = bpf_object__open_file(spec->object, &oo);
+	r = -(int)libbpf_get_error(p->obj);
+	if (r < 0) {
+		p->obj = NULL;
+		r = libbpf_err_text(r, msg, sizeof(msg));
+		return xl_err_set(err, r, "%s is not a usable BPF object: %s", spec->object, msg);
+	}
+	r = find_program(p, spec->prog_name, err);
+	if (r < 0)
+		return r;
+	r = read_metadata(p, err);
+	if (r < 0)
+		return r;
+	if (spec->priority != XL_PRIORITY_FROM_OBJECT)
+		p->priority = spec->priority;
+	if (spec->chain_actions)
+		p->chain_actions = spec->chain_actions;
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+int xl_prog_priority(const struct xl_prog *p) { return p->priority; }
+__u32 xl_prog_chain_actions(const struct xl_prog *p) { return p->chain_actions; }
+bool xl_prog_frags(const struct xl_prog *p) { return p->frags; }
+const char *xl_prog_name(const struct xl_prog *p) { return bpf_program__name(p->prog); }
+const char *xl_prog_object(const struct xl_prog *p) { return p->object; }
+const char *xl_prog_log(const struct xl_prog *p) { return p->log && p->log[0] ? p->log : NULL; }
+
+int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err)
+{
+	__u32 flags = bpf_program__flags(p->prog) & ~BPF_F_XDP_HAS_FRAGS;
+	char msg[128];
+	int r, fd;
+
+	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))
+		return -ENOMEM;
+	/* Level 0: libbpf asks for the log only when the load fails. */
+	bpf_program__set_log_buf(p->prog, p->log, XL_LOG_SIZE);
+	bpf_program__set_flags(p->prog, flags | (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+	if (target_fd >= 0) {
+		bpf_program__set_type(p->prog, BPF_PROG_TYPE_EXT);
+		bpf_program__set_expected_attach_type(p->prog, 0);
+		r = bpf_program__set_attach_target(p->prog, target_fd, target_func);
+		if (r < 0)
+			return xl_err_set(err, r, "cannot target %s: %s", target_func, strerror(-r));
+	}
+	r = bpf_object__load(p->obj);
+	if (r < 0) {
+		r = libbpf_err_text(r, msg, sizeof(msg));
+		return xl_err_set(err, r, "loading %s from %s failed: %s (%s)%s",
+				  bpf_program__name(p->prog), p->object, msg, errno_name(r),
+				  xl_prog_log(p) ? "; see the verifier log" : "");
+	}
+	p->log[0] = '\0';
+	fd = fcntl(bpf_program__fd(p->prog), F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
+	return fd;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Opening a program from an ELF object and loading it, as EXT or as plain XDP. */
+#ifndef XL_PROG_H
+#define XL_PROG_H
+
+#include "xdplink/xdplink.h"
+#include "xl-util.h"
+
+struct xl_prog;
+
+/* Opens the object and resolves priority, chain actions and frags support
+ * from the spec, falling back to the object's XDP_RUN_CONFIG. No kernel
+ * object is created yet. */
+int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err);
+struct xl_prog *xl_prog_free(struct xl_prog *p);
+
+int xl_prog_priority(const struct xl_prog *p);
+__u32 xl_prog_chain_actions(const struct xl_prog *p);
+bool xl_prog_frags(const struct xl_prog *p);
+const char *xl_prog_name(const struct xl_prog *p);
+const char *xl_prog_object(const struct xl_prog *p);
+/* Verifier log of a failed load, or NULL. */
+const char *xl_prog_log(const struct xl_prog *p);
+
+/* Load as BPF_PROG_TYPE_EXT against target_func of target_fd, or as plain
+ * XDP when target_fd < 0. Returns a program fd the caller owns. */
+int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err);
+
+#endif
