@@ -2,6 +2,7 @@
 /* Applying a batch: plan, build the new revision, commit with one link call, drop the old one. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -14,6 +15,19 @@
 #include "xl-plan.h"
 #include "xl-prog.h"
 #include "xl-undo.h"
+
+/*
+ * Test hook: XL_TEST_CRASH=before-commit or after-commit ends the process
+ * there, leaving exactly what a crash at that point would leave, so that
+ * tests can exercise recovery on real pins.
+ */
+static void crash_point(const char *where)
+{
+	const char *want = secure_getenv("XL_TEST_CRASH");
+
+	if (want && strcmp(want, where) == 0)
+		_exit(86);
+}
 
 /* Everything one apply creates before its commit. */
 struct attempt {
@@ -113,16 +127,16 @@ static int make_plan(struct xl_iface *iface, struct xl_batch *b,
 	r = xl_plan_build(&in, &a->plan);
 	if (r < 0)
 		return plan_error(iface, r, &in);
+	if (iface->link_fd >= 0 && opts->mode != XL_MODE_UNSPEC && opts->mode != iface->st.mode)
+		return xl_err_set(&iface->err, -EINVAL,
+				  "%s is attached in %s mode; remove all programs to change the mode",
+				  a->ifname, iface->st.mode == XL_MODE_SKB ? "skb" : "native");
 	if (!iface->e->has_freplace && (a->plan.n > 1 || opts->counters))
 		return xl_err_set(&iface->err, -EOPNOTSUPP, "%s: %s",
 				  opts->counters ? "counters need the dispatcher" :
 				  "a second program needs the dispatcher", iface->e->degraded_reason);
 	if (!iface->e->entry_replace)
 		a->plan.entry_mode = false;
-	if (iface->link_fd >= 0 && opts->mode != XL_MODE_UNSPEC && opts->mode != iface->st.mode)
-		return xl_err_set(&iface->err, -EINVAL,
-				  "%s is attached in %s mode; remove all programs to change the mode",
-				  a->ifname, iface->st.mode == XL_MODE_SKB ? "skb" : "native");
 	return 0;
 }
 
@@ -468,10 +482,13 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	if (a->plan.n == 0)
 		return detach_all(iface, a);
 	r = build(iface, a, b, opts->mode == XL_MODE_UNSPEC ? XL_MODE_NATIVE : opts->mode);
-	if (r == 0)
+	if (r == 0) {
+		crash_point("before-commit");
 		r = commit(iface, a, opts->mode);
+	}
 	if (r < 0)
 		return r;	/* attempt_free runs the undo log */
+	crash_point("after-commit");
 	finish(iface, a, b);
 	return 0;
 }
