@@ -91,8 +91,11 @@ static int read_metadata(struct xl_prog *p, struct xl_err *err)
 			p->chain_actions |= XL_ACTION(a);
 	if (!p->chain_actions)
 		p->chain_actions = XL_ACTIONS_NONE;
-	p->frags = xdp_program__xdp_frags_support(xp);
 	xdp_program__close(xp);
+	/* libbpf turns "xdp.frags" into BPF_F_XDP_HAS_FRAGS only while loading,
+	 * so before the load the section name is what tells. */
+	p->frags = (bpf_program__flags(p->prog) & BPF_F_XDP_HAS_FRAGS) ||
+		   strncmp(bpf_program__section_name(p->prog), "xdp.frags", 9) == 0;
 	return 0;
 }
 
