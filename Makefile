@@ -14,7 +14,7 @@ DESTDIR ?=
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
-B := build
+B ?= build
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 CFLAGS ?= -O2 -g
@@ -54,8 +54,9 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/include/xdplink/*.h) bpf/xl_dispatc
 $(B)/libxdplink.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(B)/libxdplink.so: $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -shared -Wl,-soname,libxdplink.so.0 -o $@ $^ $(LDLIBS)
+$(B)/libxdplink.so: $(LIB_OBJS) lib/libxdplink.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libxdplink.so.0 \
+		-Wl,--version-script,lib/libxdplink.map -o $@ $(LIB_OBJS) $(LDLIBS)
 
 $(B)/xl-engine: tests/tools/xl-engine.c $(B)/libxdplink.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)

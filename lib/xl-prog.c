@@ -124,7 +124,7 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	if (!p->object)
 		return xl_err_set(err, -errno, "cannot resolve %s: %s", spec->object, errno_name(errno));
 	p->obj = bpf_object__open_file(spec->object, &oo);
-	r = -(int)libbpf_get_error(p->obj);
+	r = (int)libbpf_get_error(p->obj);
 	if (r < 0) {
 		p->obj = NULL;
 		r = libbpf_err_text(r, msg, sizeof(msg));

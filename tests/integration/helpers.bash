@@ -3,8 +3,9 @@
 # and the test programs report. Everything made here is removed in teardown.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-XL_ENGINE=$REPO/build/xl-engine
-OBJ=$REPO/build/bpf/xl_test_progs.bpf.o
+BUILD=${XL_BUILD:-$REPO/build}
+XL_ENGINE=$BUILD/xl-engine
+OBJ=$BUILD/bpf/xl_test_progs.bpf.o
 SYS_BPF=/usr/lib/x86_64-linux-gnu/bpf
 
 xl_setup() {

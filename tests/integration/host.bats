@@ -171,3 +171,36 @@ need_degraded() {
 	send_udp 4
 	[ "$(packets 1)" -eq 4 ]
 }
+
+@test "the engine is valgrind-clean: attach, swap, refusals, bad input, recovery, removal" {
+	command -v valgrind >/dev/null || skip "valgrind missing"
+	[ -z "${XL_SANITIZE:-}" ] || skip "valgrind does not run sanitizer builds"
+	vg() {
+		nsenter --net="/run/netns/$NSB" valgrind -q --error-exitcode=99 \
+			--suppressions="$REPO/tests/valgrind.supp" --leak-check=full \
+			--show-leak-kinds=definite,indirect,possible \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			"$XL_ENGINE" --root "$ROOT" --state "$STATE" "$@" 2>&1 | grep -v 'unhandled eBPF command'
+		return "${PIPESTATUS[0]}"
+	}
+	run vg apply vb --add "$(prog xl_pass_1)"
+	[ "$status" -eq 0 ]
+	run vg apply vb --remove 1 --add "$(prog xl_pass_2)"
+	[ "$status" -eq 0 ]
+	run vg apply vb --add "$(prog xl_pass_3)"	# refused (degraded) or added
+	[ "$status" -le 1 ]
+	run vg apply vb --add "$(prog xl_bad)"
+	[ "$status" -eq 1 ]
+	for bad in /nonexistent.o "$REPO/Makefile" /dev/null; do
+		run vg apply vb --add "$bad"
+		[ "$status" -eq 1 ]
+	done
+	run vg apply vb --remove 77
+	[ "$status" -eq 1 ]
+	run vg status vb --json
+	[ "$status" -eq 0 ]
+	run vg recover
+	[ "$status" -eq 0 ]
+	run vg apply vb --remove-all
+	[ "$status" -eq 0 ]
+}
