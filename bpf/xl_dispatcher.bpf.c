@@ -11,7 +11,8 @@
 const volatile struct xl_dispatcher_config xl_cfg = {};
 
 /* Shared by all revisions of one interface (the engine reuses the pinned
- * map), indexed by counter_row. Only touched when xl_cfg.counters is set. */
+ * map), indexed by the deciding program's counter_row. Only touched when
+ * xl_cfg.counters is set. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XL_MAX_SLOTS);
@@ -50,31 +51,37 @@ XL_SLOTS_8(4) XL_SLOT(48) XL_SLOT(49)
 XL_SLOTS_8(5) XL_SLOT(58) XL_SLOT(59)
 XL_SLOT(60) XL_SLOT(61) XL_SLOT(62)
 
-static __always_inline void xl_count(__u32 slot, int ret)
+/*
+ * Counting happens once per packet, against the program whose verdict
+ * ended the chain: one map lookup per packet whatever the number of
+ * programs, so counters stay cheap at 63 slots.
+ */
+static __always_inline int xl_decided(__u32 slot, __u32 ret)
 {
-	__u32 row = xl_cfg.counter_row[slot];
 	struct xl_verdict_counts *c;
-	__u32 v = ret >= 0 && ret < XL_VERDICT_OTHER ? ret : XL_VERDICT_OTHER;
+	__u32 row, v;
 
+	if (!xl_cfg.counters)
+		return ret;
+	row = xl_cfg.counter_row[slot];
+	v = ret < XL_VERDICT_OTHER ? ret : XL_VERDICT_OTHER;
+	/* Hide v's range from the compiler so it keeps the bound check below
+	 * in the register the verifier sees used as the index. */
+	asm volatile("" : "+r"(v));
 	c = bpf_map_lookup_elem(&xl_counters, &row);
 	if (c && v < XL_N_VERDICTS)
 		c->n[v]++;
+	return ret;
 }
 
-static __always_inline int xl_chains(__u32 slot, int ret)
-{
-	if (ret < 0 || ret > XL_SENTINEL)
-		return 0;
-	return xl_cfg.chain_actions[slot] & (1U << ret);
-}
-
+/* An unsigned verdict makes the range check one comparison; anything
+ * above the sentinel (negative or unknown) ends the chain as it is. */
 #define XL_RUN(n)                                                      \
-	if (xl_cfg.n_slots > n) {                                      \
+	if (n_slots > n) {                                             \
 		ret = xl_slot##n(ctx);                                 \
-		if (xl_cfg.counters && ret != XL_SENTINEL)             \
-			xl_count(n, ret);                              \
-		if (!xl_chains(n, ret))                                \
-			return ret;                                    \
+		if (ret > XL_SENTINEL ||                               \
+		    !(xl_cfg.chain_actions[n] & (1U << ret)))          \
+			return xl_decided(n, ret);                     \
 	}
 
 #define XL_RUN_10(a)                                                   \
@@ -84,15 +91,21 @@ static __always_inline int xl_chains(__u32 slot, int ret)
 SEC("xdp")
 int xl_dispatcher(struct xdp_md *ctx)
 {
-	int ret;
+	/* Read once: the config is volatile, and the verifier knows the
+	 * frozen value, so every slot at or beyond it is removed. */
+	const __u32 n_slots = xl_cfg.n_slots;
+	__u32 ret;
 
 	XL_RUN(0) XL_RUN(1) XL_RUN(2) XL_RUN(3) XL_RUN(4)
 	XL_RUN(5) XL_RUN(6) XL_RUN(7) XL_RUN(8) XL_RUN(9)
 	XL_RUN_10(1) XL_RUN_10(2) XL_RUN_10(3) XL_RUN_10(4) XL_RUN_10(5)
 	XL_RUN(60) XL_RUN(61) XL_RUN(62)
 
-	/* Every program chained on (or there are none): let the packet in. */
-	return XDP_PASS;
+	/* Every program chained on (or there are none): let the packet in,
+	 * and count it against the last program. */
+	if (n_slots == 0)
+		return XDP_PASS;
+	return xl_decided(n_slots - 1, XDP_PASS);
 }
 
 char _license[] SEC("license") = "GPL";

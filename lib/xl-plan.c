@@ -113,26 +113,37 @@ static int check_removes(const struct xl_plan_input *in)
 	return 0;
 }
 
-/* Keep a kept attachment's row; give each new one the lowest free row. */
-static int assign_rows(struct xl_plan *p)
+/*
+ * Keep a kept attachment's row. Give each new one the lowest row that the
+ * live revision does not count into, so that packets still decided by a
+ * program being removed never land in its successor's row; reuse a
+ * removed program's row only when nothing else is free.
+ */
+static int assign_rows(struct xl_plan *p, const struct xl_plan_input *in)
 {
-	bool used[XL_MAX_SLOTS] = {};
+	bool kept[XL_MAX_SLOTS] = {}, live[XL_MAX_SLOTS] = {};
 
+	for (size_t i = 0; i < in->n_live; i++)
+		if (in->live[i].counter_row < XL_MAX_SLOTS)
+			live[in->live[i].counter_row] = true;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->items[i].add_idx < 0)
-			used[p->items[i].counter_row] = true;
+			kept[p->items[i].counter_row] = live[p->items[i].counter_row] = true;
 	for (size_t i = 0; i < p->n; i++) {
 		__u32 row = 0;
 
-		if (p->items[i].add_idx < 0)
-			continue;
-		while (row < XL_MAX_SLOTS && used[row])
-			row++;
-		if (row == XL_MAX_SLOTS)
-			return -E2BIG;
-		used[row] = true;
-		p->items[i].counter_row = row;
-		p->fresh_rows[p->n_fresh_rows++] = row;
+		if (p->items[i].add_idx >= 0) {
+			while (row < XL_MAX_SLOTS && live[row])
+				row++;
+			if (row == XL_MAX_SLOTS)
+				for (row = 0; row < XL_MAX_SLOTS && kept[row]; row++)
+					;
+			if (row == XL_MAX_SLOTS)
+				return -E2BIG;
+			kept[row] = live[row] = true;
+			p->items[i].counter_row = row;
+			p->fresh_rows[p->n_fresh_rows++] = row;
+		}
 	}
 	return 0;
 }
@@ -188,7 +199,7 @@ int xl_plan_build(const struct xl_plan_input *in, struct xl_plan *ret)
 		p.items[p.n++] = it;
 	}
 	qsort(p.items, p.n, sizeof(p.items[0]), cmp_items);
-	r = assign_rows(&p);
+	r = assign_rows(&p, in);
 	if (r < 0)
 		return r;
 	fill_config(&p, in->counters);

@@ -76,6 +76,11 @@ reversed_rows() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"too many programs: 64 would be attached, the limit is 63"* ]]
 	[ "$(revision)" -eq 1 ] && [ "$(pins)" = "$before" ] && [ "$(entry_prog)" = "$entry" ]
+	# The same set with counters on: the biggest dispatcher still verifies.
+	run xl apply vb --counters
+	[ "$status" -eq 0 ] && [ "$(revision)" -eq 2 ]
+	send_udp 2
+	[ "$(xl counters vb 1 | awk '/^pass/ {print $2}')" -eq 2 ]	# xl_pass_0 runs last
 }
 
 @test "a DROP stops the chain; a PASS continues" {
@@ -255,15 +260,20 @@ reversed_rows() {
 	assert_ran_in_order 4 104 2
 }
 
-@test "per-program counters count verdicts and survive a swap" {
+@test "counters attribute each packet to the program that decided it, across swaps" {
 	xl apply vb --counters --add "$(prog xl_pass_1 prio=1)" --add "$(prog xl_drop prio=2)"
 	send_udp 7
-	[ "$(xl counters vb 1 | awk '/^pass/ {print $2}')" -eq 7 ]
 	[ "$(xl counters vb 2 | awk '/^drop/ {print $2}')" -eq 7 ]
+	[ "$(xl counters vb 1 | awk '{ s += $2 } END { print s }')" -eq 0 ]	# it chained on
 	xl apply vb --counters --add "$(prog xl_pass_3 prio=0)"
 	send_udp 2
-	[ "$(xl counters vb 1 | awk '/^pass/ {print $2}')" -eq 9 ]
-	[ "$(xl counters vb 3 | awk '/^pass/ {print $2}')" -eq 2 ]
+	[ "$(xl counters vb 2 | awk '/^drop/ {print $2}')" -eq 9 ]	# kept across the swap
+	xl apply vb --counters --remove 2
+	send_udp 3
+	# every program chained on: the last one is credited with the pass
+	[ "$(xl counters vb 1 | awk '/^pass/ {print $2}')" -eq 3 ]
+	[ "$(xl counters vb 3 | awk '{ s += $2 } END { print s }')" -eq 0 ]
+	[ "$(packets 1)" -eq 12 ]
 }
 
 @test "a libxdp dispatcher on the interface is named, not replaced" {

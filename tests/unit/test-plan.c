@@ -138,7 +138,7 @@ static void test_bad_removals_and_priorities(void **state)
 	assert_int_equal(xl_plan_build(&in, &plan), -ERANGE);
 }
 
-static void test_counter_rows_survive_and_reuse(void **state)
+static void test_counter_rows_survive_and_stay_apart(void **state)
 {
 	struct xl_plan_item live[] = { item(1, 10), item(2, 20), item(3, 30) };
 	struct xl_plan_item adds[] = { item(0, 15) };
@@ -154,12 +154,31 @@ static void test_counter_rows_survive_and_reuse(void **state)
 	assert_int_equal(xl_plan_build(&in, &plan), 0);
 	assert_int_equal(plan.items[0].counter_row, 0);	/* id 1 keeps its row */
 	assert_int_equal(plan.items[1].id, 4);
-	assert_int_equal(plan.items[1].counter_row, 1);	/* takes the freed row */
+	/* Not row 1: id 2 still decides packets there until the commit. */
+	assert_int_equal(plan.items[1].counter_row, 3);
 	assert_int_equal(plan.items[2].counter_row, 2);
 	assert_int_equal(plan.n_fresh_rows, 1);
-	assert_int_equal(plan.fresh_rows[0], 1);
-	assert_int_equal(plan.cfg.counter_row[1], 1);
+	assert_int_equal(plan.fresh_rows[0], 3);
+	assert_int_equal(plan.cfg.counter_row[1], 3);
 	assert_true(plan.cfg.counters);
+}
+
+static void test_counter_rows_reused_when_full(void **state)
+{
+	struct xl_plan_item live[XL_MAX_PROGS], adds[] = { item(0, 1) };
+	__u32 removes[] = { 5 };
+	struct xl_plan_input in = { .revision = 1, .next_id = 100, .live = live,
+				    .n_live = XL_MAX_PROGS, .adds = adds, .n_adds = 1,
+				    .removes = removes, .n_removes = 1 };
+
+	(void)state;
+	for (int i = 0; i < XL_MAX_PROGS; i++) {
+		live[i] = item((__u32)i + 1, 10);
+		live[i].counter_row = (__u32)i;
+	}
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_int_equal(plan.n, XL_MAX_PROGS);
+	assert_int_equal(plan.fresh_rows[0], 4);	/* id 5's row, the only one left */
 }
 
 static void test_dispatcher_config(void **state)
@@ -236,7 +255,8 @@ int main(void)
 		cmocka_unit_test(test_expected_revision),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_bad_removals_and_priorities),
-		cmocka_unit_test(test_counter_rows_survive_and_reuse),
+		cmocka_unit_test(test_counter_rows_survive_and_stay_apart),
+		cmocka_unit_test(test_counter_rows_reused_when_full),
 		cmocka_unit_test(test_dispatcher_config),
 		cmocka_unit_test(test_entry_mode_only_when_equivalent),
 		cmocka_unit_test(test_actions_parse_format),
