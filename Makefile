@@ -37,7 +37,7 @@ TOOLS := $(B)/xl-engine
 
 .SECONDARY:
 .PHONY: all check check-unit check-host check-vm check-kernel install clean bench demo
-all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF) $(B)/tests/xl-bench
+all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -61,8 +61,9 @@ $(B)/libxdplink.so: $(LIB_OBJS) lib/libxdplink.map
 $(B)/xl-engine: tests/tools/xl-engine.c $(B)/libxdplink.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
 
-$(B)/tests/xl-bench: tests/bench/xl-bench.c $(B)/libxdplink.a | $(B)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+$(B)/tests/xl-bench: $(BENCH_SRCS) tests/bench/bench.h $(B)/libxdplink.a | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) $(B)/libxdplink.a $(LDLIBS)
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -88,7 +89,7 @@ check-vm: all
 check: all
 	tests/run-all
 
-bench: all
+bench: all $(B)/tests/xl-bench
 	tests/bench/run
 
 demo: all
