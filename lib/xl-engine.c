@@ -224,6 +224,7 @@ static int recover_foreign(struct xl_engine *e, const char *dir, const char *sdi
 
 int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 {
+	_cleanup_(xl_engine_unlock) int lock = -EBADF;
 	struct xl_recover_stats st = {};
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
@@ -233,6 +234,9 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 	r = xl_netns_cookie(&self);
 	if (r < 0)
 		return xl_err_set(&e->err, r, "reading the netns cookie: %s", errno_name(r));
+	lock = xl_engine_lock(e);
+	if (lock < 0)
+		return xl_err_set(&e->err, lock, "locking %s: %s", e->state_dir, errno_name(lock));
 	d = opendir(e->root);
 	if (!d)
 		return xl_err_set(&e->err, -errno, "opening %s: %s", e->root, errno_name(errno));

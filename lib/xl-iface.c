@@ -69,8 +69,14 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 
 int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret)
 {
+	_cleanup_(xl_engine_unlock) int lock = -EBADF;
 	struct xl_recover_stats stats = {};
 
+	/* Recovery must not mistake another process's revision under
+	 * construction for a crash's orphan. */
+	lock = xl_engine_lock(e);
+	if (lock < 0)
+		return xl_err_set(&e->err, lock, "locking %s: %s", e->state_dir, errno_name(lock));
 	return xl_iface_open(e, ifindex, &stats, ret);
 }
 

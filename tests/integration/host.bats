@@ -172,6 +172,18 @@ need_degraded() {
 	[ "$(packets 1)" -eq 4 ]
 }
 
+@test "an engine whose view went stale is refused, not allowed to clobber" {
+	xl apply vb --add "$(prog xl_pass_1)"
+	entry=$(entry_prog)
+	run nsenter --net="/run/netns/$NSB" "$BUILD/tests/xl-stale" "$ROOT" "$STATE" vb "$OBJ" \
+		"$XL_ENGINE" --root "$ROOT" --state "$STATE" apply vb --remove 1 --add "$(prog xl_drop)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"changed since it was opened"* ]]
+	[ "$(revision)" -eq 2 ]
+	[ "$(xl status vb --json | jq -r '.attachments[0].name')" = xl_drop ]
+	[ "$(entry_prog)" != "$entry" ]
+}
+
 @test "the engine is valgrind-clean: attach, swap, refusals, bad input, recovery, removal" {
 	command -v valgrind >/dev/null || skip "valgrind missing"
 	[ -z "${XL_SANITIZE:-}" ] || skip "valgrind does not run sanitizer builds"
