@@ -74,15 +74,36 @@ static __always_inline int xl_decided(__u32 slot, __u32 ret)
 	return ret;
 }
 
-/* An unsigned verdict makes the range check one comparison; anything
- * above the sentinel (negative or unknown) ends the chain as it is. */
+/* Every program before slot n chained on: the packet is passed, and
+ * counted against the last program (none when n is 0). */
+static __always_inline int xl_all_chained(__u32 n)
+{
+	return n ? xl_decided(n - 1, XDP_PASS) : XDP_PASS;
+}
+
+/*
+ * Per used slot this leaves the call and one test of the chain bit, with
+ * both the end of the set and the end of the chain laid out of line, so
+ * that chaining on falls straight through to the next slot.
+ *
+ * - The end-of-set check jumps to a return of its own (the asm keeps
+ *   clang from merging the 63 identical returns), so for a used slot
+ *   its target is never reached and the verifier turns the check into
+ *   a no-op and removes it.
+ * - "& 63" makes the shift defined for any verdict without a branch.
+ *   Verdicts 5..30 and 32..63 (including negative ones) have no chain
+ *   bit and end the chain unchanged. A verdict of 64 or more is invalid
+ *   anyway and is read modulo 64.
+ */
 #define XL_RUN(n)                                                      \
-	if (n_slots > n) {                                             \
-		ret = xl_slot##n(ctx);                                 \
-		if (ret > XL_SENTINEL ||                               \
-		    !(xl_cfg.chain_actions[n] & (1U << ret)))          \
-			return xl_decided(n, ret);                     \
-	}
+	if (__builtin_expect(n_slots <= n, 0)) {                       \
+		asm volatile("" : : "i"(n));                           \
+		return xl_all_chained(n);                              \
+	}                                                              \
+	ret = xl_slot##n(ctx);                                         \
+	if (__builtin_expect(!(((__u64)xl_cfg.chain_actions[n] >>      \
+				 (ret & 63)) & 1), 0))                 \
+		return xl_decided(n, ret);
 
 #define XL_RUN_10(a)                                                   \
 	XL_RUN(a##0) XL_RUN(a##1) XL_RUN(a##2) XL_RUN(a##3) XL_RUN(a##4) \
@@ -91,8 +112,8 @@ static __always_inline int xl_decided(__u32 slot, __u32 ret)
 SEC("xdp")
 int xl_dispatcher(struct xdp_md *ctx)
 {
-	/* Read once: the config is volatile, and the verifier knows the
-	 * frozen value, so every slot at or beyond it is removed. */
+	/* Read once: the config is volatile. The verifier knows the frozen
+	 * value and removes every slot at or beyond it. */
 	const __u32 n_slots = xl_cfg.n_slots;
 	__u32 ret;
 
@@ -101,11 +122,7 @@ int xl_dispatcher(struct xdp_md *ctx)
 	XL_RUN_10(1) XL_RUN_10(2) XL_RUN_10(3) XL_RUN_10(4) XL_RUN_10(5)
 	XL_RUN(60) XL_RUN(61) XL_RUN(62)
 
-	/* Every program chained on (or there are none): let the packet in,
-	 * and count it against the last program. */
-	if (n_slots == 0)
-		return XDP_PASS;
-	return xl_decided(n_slots - 1, XDP_PASS);
+	return xl_all_chained(XL_MAX_SLOTS);
 }
 
 char _license[] SEC("license") = "GPL";
