@@ -181,6 +181,8 @@ static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch
 
 		if (xl_path_prog(path, sizeof(path), iface->dir, a->plan.removed[i]) == 0)
 			xl_unpin(path);
+		if (xl_path_direct(path, sizeof(path), iface->dir, a->plan.removed[i]) == 0)
+			xl_unpin(path);
 		if (li >= 0)
 			iface->prog_fds[li] = safe_close(iface->prog_fds[li]);
 	}
@@ -242,7 +244,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	a->entry_fd = a->counters_fd = a->link_fd = -EBADF;
+	a->entry_fd = a->direct_fd = a->counters_fd = a->link_fd = -EBADF;
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		a->fds[i] = -EBADF;
 	if (!if_indextoname((unsigned)iface->ifindex, a->ifname))

@@ -18,6 +18,7 @@ struct xl_attempt {
 	int fds[XL_MAX_PROGS];		/* by plan item; owned only when new */
 	struct xl_dispatcher *disp;
 	int entry_fd;			/* owned */
+	int direct_fd;			/* owned: a lone program's plain-XDP twin */
 	int counters_fd;		/* owned, when this attempt created the map */
 	int link_fd;			/* owned, when this attempt created the link */
 	struct xl_state st;

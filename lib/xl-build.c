@@ -23,6 +23,7 @@ void xl_attempt_free(struct xl_attempt **ap)
 			safe_close(a->fds[i]);
 	xl_dispatcher_free(a->disp);
 	safe_close(a->entry_fd);
+	safe_close(a->direct_fd);
 	safe_close(a->counters_fd);
 	safe_close(a->link_fd);
 	xl_state_clear(&a->st);
@@ -102,6 +103,33 @@ static int load_dispatcher(struct xl_iface *iface, struct xl_attempt *a)
 	return a->entry_fd < 0 ? -errno : 0;
 }
 
+/* A lone program runs as its plain-XDP twin: find (kept) or make (new) it. */
+static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
+{
+	const struct xl_plan_item *it = &a->plan.items[i];
+	char path[PATH_MAX];
+	int fd, r;
+
+	r = xl_path_direct(path, sizeof(path), iface->dir, it->id);
+	if (r < 0)
+		return r;
+	if (it->add_idx < 0) {
+		/* None (an older layout): the lone program replaces the entry. */
+		fd = xl_pinned(path);
+		a->direct_fd = fd >= 0 ? fd : -EBADF;
+		return fd >= 0 || fd == -ENOENT ? 0 : fd;
+	}
+	fd = xl_prog_load_twin(a->progs[it->add_idx], &iface->err);
+	if (fd < 0)
+		return fd;
+	r = xl_pin_tracked(a, fd, path, &iface->err);
+	if (r == 0 && a->plan.entry_mode)
+		a->direct_fd = fd;
+	else
+		close(fd);
+	return r;
+}
+
 /* The program fd of plan item i: a kept one's, or a freshly loaded and pinned one. */
 static int item_program(struct xl_iface *iface, struct xl_attempt *a, size_t i, int slot)
 {
@@ -112,7 +140,7 @@ static int item_program(struct xl_iface *iface, struct xl_attempt *a, size_t i, 
 
 	if (it->add_idx < 0) {
 		a->fds[i] = iface->prog_fds[xl_live_index(iface, it->id)];
-		return 0;
+		return a->disp && a->plan.entry_mode ? item_twin(iface, a, i) : 0;
 	}
 	p = a->progs[it->add_idx];
 	fd = xl_prog_load(p, a->disp ? xl_dispatcher_fd(a->disp) : -EBADF,
@@ -124,7 +152,11 @@ static int item_program(struct xl_iface *iface, struct xl_attempt *a, size_t i, 
 	}
 	a->fds[i] = fd;
 	r = xl_path_prog(path, sizeof(path), iface->dir, it->id);
-	return r < 0 ? r : xl_pin_tracked(a, fd, path, &iface->err);
+	if (r == 0)
+		r = xl_pin_tracked(a, fd, path, &iface->err);
+	/* Every new program gets its twin now, while its object is open, so
+	 * that it can run alone later without loading anything. */
+	return r == 0 && a->disp ? item_twin(iface, a, i) : r;
 }
 
 static int attach_item(struct xl_iface *iface, struct xl_attempt *a, size_t i, int slot)
@@ -234,6 +266,13 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 		a->entry_fd = fcntl(a->fds[0], F_DUPFD_CLOEXEC, 3);
 		if (a->entry_fd < 0)
 			r = -errno;
+	}
+	if (r == 0 && a->direct_fd >= 0) {
+		/* A lone program runs as itself: no dispatcher, no extra jump.
+		 * Its EXT instance stays attached to this revision's dispatcher
+		 * entry, ready for when the set grows again. */
+		safe_close(a->entry_fd);
+		a->entry_fd = TAKE_FD(a->direct_fd);
 	}
 	if (r == 0)
 		r = xl_path_rev_entry(path, sizeof(path), iface->dir, a->plan.revision);

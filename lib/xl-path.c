@@ -45,6 +45,11 @@ int xl_path_prog(char *buf, size_t len, const char *iface_dir, __u32 id)
 	return fmt(buf, len, "%s/prog-%u", iface_dir, id);
 }
 
+int xl_path_direct(char *buf, size_t len, const char *iface_dir, __u32 id)
+{
+	return fmt(buf, len, "%s/direct-%u", iface_dir, id);
+}
+
 int xl_path_rev(char *buf, size_t len, const char *iface_dir, __u64 rev)
 {
 	return fmt(buf, len, "%s/rev-%" PRIu64, iface_dir, (uint64_t)rev);
@@ -131,6 +136,17 @@ int xl_parse_prog_name(const char *name, __u32 *ret)
 {
 	uint64_t v;
 	int r = parse_prefixed(name, "prog-", "", UINT32_MAX, &v);
+
+	if (r < 0 || v == 0)
+		return -EINVAL;
+	*ret = (__u32)v;
+	return 0;
+}
+
+int xl_parse_direct_name(const char *name, __u32 *ret)
+{
+	uint64_t v;
+	int r = parse_prefixed(name, "direct-", "", UINT32_MAX, &v);
 
 	if (r < 0 || v == 0)
 		return -EINVAL;

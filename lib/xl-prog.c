@@ -16,6 +16,7 @@ struct xl_prog {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	char *object;
+	char *pin_root;
 	int priority;
 	__u32 chain_actions;
 	bool frags;
@@ -28,6 +29,7 @@ struct xl_prog *xl_prog_free(struct xl_prog *p)
 		return NULL;
 	bpf_object__close(p->obj);
 	free(p->object);
+	free(p->pin_root);
 	free(p->log);
 	free(p);
 	return NULL;
@@ -123,6 +125,8 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	p->object = realpath(spec->object, NULL);
 	if (!p->object)
 		return xl_err_set(err, -errno, "cannot resolve %s: %s", spec->object, errno_name(errno));
+	if (spec->pin_root_path && !(p->pin_root = strdup(spec->pin_root_path)))
+		return -ENOMEM;
 	p->obj = bpf_object__open_file(spec->object, &oo);
 	r = (int)libbpf_get_error(p->obj);
 	if (r < 0) {
@@ -180,5 +184,61 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 	fd = fcntl(bpf_program__fd(p->prog), F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
+	return fd;
+}
+
+/* Every map of the twin is the first instance's: same state, one copy. */
+static int share_maps(struct bpf_object *twin, struct bpf_object *orig)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, twin) {
+		struct bpf_map *o = bpf_object__find_map_by_name(orig, bpf_map__name(m));
+		int r;
+
+		if (!o || bpf_map__fd(o) < 0)
+			return -ENOENT;
+		r = bpf_map__reuse_fd(m, bpf_map__fd(o));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = p->pin_root);
+	const char *name = bpf_program__name(p->prog);
+	struct bpf_program *prog, *twin_prog = NULL;
+	struct bpf_object *twin;
+	int r, fd = -EBADF;
+
+	twin = bpf_object__open_file(p->object, &oo);
+	r = (int)libbpf_get_error(twin);
+	if (r < 0)
+		return xl_err_set(err, r < -4000 ? -EINVAL : r, "reopening %s: %s", p->object,
+				  errno_name(r));
+	bpf_object__for_each_program(prog, twin) {
+		if (strcmp(bpf_program__name(prog), name) == 0)
+			twin_prog = prog;
+		else
+			bpf_program__set_autoload(prog, false);
+	}
+	r = twin_prog ? share_maps(twin, p->obj) : -ENOENT;
+	if (r == 0) {
+		bpf_program__set_type(twin_prog, BPF_PROG_TYPE_XDP);
+		bpf_program__set_expected_attach_type(twin_prog, BPF_XDP);
+		bpf_program__set_flags(twin_prog, (bpf_program__flags(twin_prog) & ~BPF_F_XDP_HAS_FRAGS) |
+				       (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+		r = bpf_object__load(twin);
+	}
+	if (r == 0) {
+		fd = fcntl(bpf_program__fd(twin_prog), F_DUPFD_CLOEXEC, 3);
+		r = fd < 0 ? -errno : 0;
+	}
+	bpf_object__close(twin);
+	if (r < 0)
+		return xl_err_set(err, r < -4000 ? -EINVAL : r, "loading %s from %s as plain XDP "
+				  "(to run it alone): %s", name, p->object, errno_name(r));
 	return fd;
 }

@@ -26,4 +26,9 @@ const char *xl_prog_log(const struct xl_prog *p);
  * XDP when target_fd < 0. Returns a program fd the caller owns. */
 int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err);
 
+/* After xl_prog_load: load the same program again as plain XDP, sharing
+ * every map with the first instance, so that it can run directly on the
+ * link when it is alone. Returns a program fd the caller owns. */
+int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err);
+
 #endif

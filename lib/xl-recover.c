@@ -109,12 +109,15 @@ static void sweep(struct xl_iface *iface, struct xl_recover_stats *stats)
 		bool used = false;
 		__u32 id;
 
-		if (xl_parse_prog_name(de->d_name, &id) < 0)
+		if (xl_parse_prog_name(de->d_name, &id) < 0 &&
+		    xl_parse_direct_name(de->d_name, &id) < 0)
 			continue;
 		for (size_t i = 0; i < iface->st.n; i++)
 			used = used || iface->st.att[i].id == id;
-		if (!used && xl_path_prog(path, sizeof(path), iface->dir, id) == 0 &&
-		    xl_unpin(path) == 0)
+		if (used || snprintf(path, sizeof(path), "%s/%s", iface->dir, de->d_name) >= (int)sizeof(path))
+			continue;
+		/* Count an orphan program once, by its EXT pin. */
+		if (xl_unpin(path) == 0 && de->d_name[0] == 'p')
 			stats->orphan_programs++;
 	}
 	while (sd && (de = readdir(sd))) {

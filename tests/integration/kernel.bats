@@ -42,14 +42,39 @@ reversed_rows() {
 	for ((i = $1 - 1; i >= 0; i--)); do echo "$i"; done
 }
 
-@test "one program: replaces the dispatcher entry, counts every packet" {
+# Map ids of a program, sorted, as the kernel reports them.
+map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
+
+@test "one program runs alone on the link, as plain XDP sharing its maps" {
 	run xl apply vb --add "$(prog xl_pass_1)"
 	[ "$status" -eq 0 ]
 	[ "$(xdp_links_on_vb)" -eq 1 ]
-	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
-	[ -e "$ROOT"/*-"$VB_IFINDEX"/rev-1/link-entry ]
+	# No dispatcher on the packet path: the link runs the program itself.
+	run bpftool -j prog show id "$(xdp_prog_on_vb)"
+	[ "$(echo "$output" | jq -r .name)" = xl_pass_1 ]
+	[ "$(echo "$output" | jq -r .type)" = xdp ]
+	# Its freplace instance, kept for when the set grows, shares every map.
+	ext=$(xl status vb --json | jq '.attachments[0].prog_id')
+	[ "$(bpftool -j prog show id "$ext" | jq -r .type)" = ext ]
+	[ "$(map_ids "$ext")" = "$(map_ids "$(xdp_prog_on_vb)")" ]
 	send_udp 20
 	[ "$(packets 1)" -eq 20 ]
+}
+
+@test "a set that shrinks to one program runs it alone; growing again restores the dispatcher" {
+	attach_n 2
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
+	send_udp 3
+	xl apply vb --remove 2
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_pass_0 ]
+	send_udp 4
+	[ "$(packets 0)" -eq 7 ] && [ "$(packets 1)" -eq 3 ]
+	xl apply vb --add "$(prog xl_pass_5 prio=1)"
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
+	send_udp 2
+	[ "$(packets 5)" -eq 2 ] && [ "$(stamp 5)" -lt "$(stamp 0)" ]
+	[ "$(packets 0)" -eq 9 ]
+	[ -z "$(ls "$ROOT"/*-"$VB_IFINDEX" | grep -E '^(prog|direct)-2$')" ]
 }
 
 @test "two programs run in priority order" {
