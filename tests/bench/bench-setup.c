@@ -187,15 +187,23 @@ int setup(struct bench *b)
 	return setup_engine(b);
 }
 
+/* Remove every program from iface in one batch (the engine detaches it). */
+int detach_set(struct xl_iface *iface)
+{
+	_cleanup_batch_ struct xl_batch *batch = xl_batch__new();
+	int r = batch ? xl_batch__remove_all(batch) : -ENOMEM;
+
+	if (r < 0)
+		return fail(r, "building a remove-all batch");
+	r = xl_iface__apply(iface, batch, NULL);
+	return r < 0 ? iface_fail(iface, r, "detaching everything") : 0;
+}
+
 /* Detach everything from each engine interface, then free it. */
 static void ifaces_free(struct bench *b)
 {
 	for (int i = 0; i < b->n_ifaces; i++) {
-		_cleanup_batch_ struct xl_batch *batch = xl_batch__new();
-		int r = batch ? xl_batch__remove_all(batch) : -ENOMEM;
-
-		if (r == 0 && (r = xl_iface__apply(b->ifaces[i], batch, NULL)) < 0)
-			iface_fail(b->ifaces[i], r, "detaching everything");
+		detach_set(b->ifaces[i]);
 		b->ifaces[i] = xl_iface__free(b->ifaces[i]);
 	}
 	b->n_ifaces = 0;
@@ -203,7 +211,7 @@ static void ifaces_free(struct bench *b)
 
 void teardown(struct bench *b)
 {
-	packets_free(b);
+	sets_free(b);
 	ifaces_free(b);
 	b->e = xl_engine__free(b->e);
 	if (b->root_made)

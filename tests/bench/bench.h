@@ -14,6 +14,7 @@
 
 #define PKT_LEN 64
 #define MAX_ROUNDS 64
+#define MAX_LOADS 16
 #define MAX_MEAS 16
 #define MAX_SWAPS 1000
 #define MAX_DEVS 16
@@ -21,6 +22,7 @@
 #define LIBXDP_MAX 10		/* libxdp's dispatcher has 10 slots */
 #define WARMUP_REPEAT 10000
 #define COUNTERS_N 10
+#define BIG_SET_LOADS 1		/* loads of sets above LIBXDP_MAX: no target, the slowest runs */
 
 /* Set sizes measured for xdplinkd and for libxdp (same order, libxdp's a prefix). */
 static const int ours_n[] = { 1, 2, 5, 10, 63 };
@@ -33,24 +35,8 @@ struct opts {
 	const char *json;	/* results file; NULL: $XL_VM_OUT/bench.json if set */
 	unsigned repeat;
 	int rounds;
+	int loads;
 	int swaps;
-};
-
-/* One configuration whose entry program BPF_PROG_TEST_RUN measures. */
-struct meas {
-	const char *kind;	/* direct, xdplinkd, xdplinkd+counters, libxdp */
-	int n;			/* programs in the set */
-	int fd;			/* program the test runs execute */
-	char runs[128];		/* what the kernel actually runs for it */
-	double setup_ms;	/* time it took to attach the set */
-	double ns[MAX_ROUNDS];
-	double best, median;
-};
-
-struct samples {
-	double ms[MAX_SWAPS];
-	int n;
-	double median, best;
 };
 
 /* One libxdp multiprog: its objects, programs and the dispatcher they run under. */
@@ -59,6 +45,35 @@ struct libxdp_set {
 	struct xdp_program *progs[LIBXDP_MAX];
 	int n;
 	struct xdp_multiprog *mp;
+};
+
+/* One load of a configuration: its set attached afresh, then measured for o.rounds rounds. */
+struct load {
+	double setup_ms;	/* time it took to attach the set */
+	__u64 jit;		/* address of the entry program's JIT image; 0 if hidden */
+	double ns[MAX_ROUNDS];
+	double best, median;
+};
+
+/* One configuration whose entry program BPF_PROG_TEST_RUN measures. */
+struct meas {
+	const char *kind;	/* direct, xdplinkd, xdplinkd+counters, libxdp */
+	int n;			/* programs in the set */
+	bool counters;		/* xdplinkd: with its counters on */
+	int ifindex;		/* its device, kept across loads */
+	struct xl_iface *iface;	/* xdplinkd: the engine's interface on it */
+	struct libxdp_set *lx;	/* libxdp: its set */
+	int fd;			/* program the test runs execute; -1 between loads */
+	char runs[128];		/* what the kernel actually runs for it */
+	int loads;		/* loads it is measured in */
+	struct load load[MAX_LOADS];
+	double ns, lo, hi;	/* median, min and max of the loads' bests */
+};
+
+struct samples {
+	double ms[MAX_SWAPS];
+	int n;
+	double median, best;
 };
 
 struct bench {
@@ -107,14 +122,19 @@ int add_dev(struct bench *b);
 int path_join(char *dst, const char *root, const char *name);
 int open_iface(struct bench *b, struct xl_iface **ret);
 int apply_set(struct xl_iface *iface, const struct bench *b, int first, int n, bool counters);
+int detach_set(struct xl_iface *iface);
 int iface_fail(struct xl_iface *iface, int r, const char *what);
+
+/* bench-sets.c: the configurations, each attached afresh for every load. */
+int sets_add(struct bench *b);
+int set_load(struct bench *b, struct meas *m, int load);
+void set_unload(struct bench *b, struct meas *m);
+void sets_free(struct bench *b);
+const struct meas *find_meas(const struct bench *b, const char *kind, int n);
 
 /* bench-packets.c: per-packet cost with BPF_PROG_TEST_RUN. */
 void build_packet(void);
-int setup_all(struct bench *b);
 int measure_packets(struct bench *b);
-void packets_free(struct bench *b);
-const struct meas *find_meas(const struct bench *b, const char *kind, int n);
 
 /* bench-swap.c: swap latency of the engine and of the raw-syscall floor. */
 int measure_swaps(struct bench *b);
