@@ -92,14 +92,17 @@ static int parse_dec(const char *s, size_t n, uint64_t max, uint64_t *ret)
 	return 0;
 }
 
+/* PREFIX<n>SUFFIX with 0 < n <= max. */
 static int parse_prefixed(const char *name, const char *prefix, const char *suffix,
 			  uint64_t max, uint64_t *ret)
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix), n = strlen(name);
+	int r;
 
 	if (n < pl + sl || strncmp(name, prefix, pl) || strcmp(name + n - sl, suffix))
 		return -EINVAL;
-	return parse_dec(name + pl, n - pl - sl, max, ret);
+	r = parse_dec(name + pl, n - pl - sl, max, ret);
+	return r < 0 || *ret == 0 ? -EINVAL : 0;
 }
 
 int xl_parse_iface_name(const char *name, __u64 *ret_cookie, int *ret_ifindex)
@@ -126,32 +129,9 @@ int xl_parse_rev_name(const char *name, __u64 *ret)
 	uint64_t v;
 	int r = parse_prefixed(name, "rev-", "", UINT64_MAX, &v);
 
-	if (r < 0 || v == 0)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-int xl_parse_prog_name(const char *name, __u32 *ret)
-{
-	uint64_t v;
-	int r = parse_prefixed(name, "prog-", "", UINT32_MAX, &v);
-
-	if (r < 0 || v == 0)
-		return -EINVAL;
-	*ret = (__u32)v;
-	return 0;
-}
-
-int xl_parse_direct_name(const char *name, __u32 *ret)
-{
-	uint64_t v;
-	int r = parse_prefixed(name, "direct-", "", UINT32_MAX, &v);
-
-	if (r < 0 || v == 0)
-		return -EINVAL;
-	*ret = (__u32)v;
-	return 0;
+	if (r == 0)
+		*ret = v;
+	return r;
 }
 
 int xl_parse_state_name(const char *name, __u64 *ret)
@@ -159,8 +139,27 @@ int xl_parse_state_name(const char *name, __u64 *ret)
 	uint64_t v;
 	int r = parse_prefixed(name, "rev-", ".json", UINT64_MAX, &v);
 
-	if (r < 0 || v == 0)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	if (r == 0)
+		*ret = v;
+	return r;
+}
+
+static int parse_id(const char *name, const char *prefix, __u32 *ret)
+{
+	uint64_t v;
+	int r = parse_prefixed(name, prefix, "", UINT32_MAX, &v);
+
+	if (r == 0)
+		*ret = (__u32)v;
+	return r;
+}
+
+int xl_parse_prog_name(const char *name, __u32 *ret)
+{
+	return parse_id(name, "prog-", ret);
+}
+
+int xl_parse_direct_name(const char *name, __u32 *ret)
+{
+	return parse_id(name, "direct-", ret);
 }

@@ -22,6 +22,8 @@ static void test_build(void **state)
 	assert_string_equal(b, "/r/1-2/counters");
 	assert_int_equal(xl_path_prog(b, sizeof(b), "/r/1-2", 17), 0);
 	assert_string_equal(b, "/r/1-2/prog-17");
+	assert_int_equal(xl_path_direct(b, sizeof(b), "/r/1-2", 17), 0);
+	assert_string_equal(b, "/r/1-2/direct-17");
 	assert_int_equal(xl_path_rev(b, sizeof(b), "/r/1-2", 12), 0);
 	assert_string_equal(b, "/r/1-2/rev-12");
 	assert_int_equal(xl_path_rev_entry(b, sizeof(b), "/r/1-2", 12), 0);
@@ -83,6 +85,11 @@ static void test_parse(void **state)
 	assert_int_equal(id, 9);
 	assert_int_equal(xl_parse_prog_name("prog-4294967296", &id), -EINVAL);
 	assert_int_equal(xl_parse_prog_name("prog--1", &id), -EINVAL);
+	assert_int_equal(xl_parse_prog_name("direct-9", &id), -EINVAL);
+	assert_int_equal(xl_parse_direct_name("direct-12", &id), 0);
+	assert_int_equal(id, 12);
+	assert_int_equal(xl_parse_direct_name("direct-0", &id), -EINVAL);
+	assert_int_equal(xl_parse_direct_name("prog-12", &id), -EINVAL);
 }
 
 int main(void)
