@@ -68,6 +68,25 @@ $(B)/tests/xl-bench: $(BENCH_SRCS) tests/bench/bench.h $(B)/libxdplink.a | $(B)/
 $(B)/tests/xl-stale: tests/integration/xl-stale.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
 
+# --- varlink protocol module (lib/varlink/): its own static library, and unit
+# tests that link only it. Must precede the generic $(B)/tests/test-% rule.
+VL_SRCS := $(wildcard lib/varlink/*.c)
+VL_OBJS := $(VL_SRCS:lib/varlink/%.c=$(B)/lib/varlink/%.o)
+all: $(B)/libxlvarlink.a
+
+$(B)/lib/varlink/%.o: lib/varlink/%.c $(wildcard lib/varlink/*.h) lib/xl-util.h | $(B)/lib/varlink
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libxlvarlink.a: $(VL_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c $(B)/libxlvarlink.a | $(B)/tests
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lcmocka
+
+$(B)/lib/varlink:
+	mkdir -p $@
+# --- end varlink
+
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
 
