@@ -42,11 +42,11 @@ static int fail(int r, const char *fmt, ...)
 	return r < 0 ? 1 : r;
 }
 
+/* libbpf's own messages only with --verbose: the engine's error text and
+ * the verifier log already say what went wrong. */
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG || (!verbose && level != LIBBPF_WARN))
-		return 0;
-	if (!verbose)
+	if (!verbose || level == LIBBPF_DEBUG)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
