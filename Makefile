@@ -80,8 +80,8 @@ $(B)/lib/varlink/%.o: lib/varlink/%.c $(wildcard lib/varlink/*.h) lib/xl-util.h 
 $(B)/libxlvarlink.a: $(VL_OBJS)
 	$(AR) rcs $@ $^
 
-$(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c $(B)/libxlvarlink.a | $(B)/tests
-	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lcmocka
+$(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-client.h $(B)/libxlvarlink.a | $(B)/tests
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lcmocka
 
 $(B)/lib/varlink:
 	mkdir -p $@

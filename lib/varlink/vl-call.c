@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* varlink calls: parsing and running them in order, replies, more/oneway, errno mapping. */
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vl-server-internal.h"
+#include "xl-util.h"
+
+/* Queue one message of the current call; final ones end the call. */
+static int link_send(struct vl_link *l, json_t *msg, bool final)
+{
+	_cleanup_json_ json_t *m = msg;
+	int r;
+
+	if (!l->server) {
+		l->in_call = false;
+		return -ENOTCONN;
+	}
+	if (!l->in_call)
+		return -EALREADY;
+	if (!m)
+		r = -ENOMEM;
+	else if (l->call_flags & VL_CALL_ONEWAY)
+		r = 0;
+	else if (vl_writer_pending(&l->writer) > l->server->opts.write_queue_max)
+		r = -ENOBUFS;
+	else
+		r = vl_writer_append_json(&l->writer, m);
+	if (r == -ENOBUFS) {
+		/* The peer stopped reading a stream: drop it rather than grow. */
+		vl_link_close(l);
+		return r;
+	}
+	if (r < 0 && !final)
+		return r;
+	if (final) {
+		l->in_call = false;
+		l->method = mfree(l->method);
+		vl_link_arm_idle(l, true);
+		vl_link_schedule(l);
+		if (r < 0) {
+			/* The call cannot be answered; the peer would wait forever. */
+			vl_link_close(l);
+			return r;
+		}
+	}
+	r = vl_link_flush(l);
+	if (r < 0) {
+		vl_link_close(l);
+		return r;
+	}
+	vl_link_update_events(l);
+	return 0;
+}
+
+int vl_link_reply(struct vl_link *l, json_t *parameters)
+{
+	assert(l);
+	return link_send(l, vl_reply_new(parameters, false), true);
+}
+
+int vl_link_reply_more(struct vl_link *l, json_t *parameters)
+{
+	assert(l);
+	if (l->in_call && !(l->call_flags & (VL_CALL_MORE | VL_CALL_ONEWAY))) {
+		json_decref(parameters);
+		return -EINVAL;
+	}
+	return link_send(l, vl_reply_new(parameters, true), false);
+}
+
+int vl_link_error(struct vl_link *l, const char *error, json_t *parameters)
+{
+	assert(l);
+	assert(error);
+	return link_send(l, vl_reply_error_new(error, parameters), true);
+}
+
+int vl_link_error_errno(struct vl_link *l, int r)
+{
+	assert(l);
+	assert(r < 0);
+	switch (r) {
+	case -EINVAL:
+		(void)vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				    json_pack("{s:s}", "parameter", "parameters"));
+		break;
+	case -EPERM:
+	case -EACCES:
+		(void)vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
+		break;
+	case -EOPNOTSUPP:
+		(void)vl_link_error(l, VL_ERROR_METHOD_NOT_IMPLEMENTED,
+				    json_pack("{s:s?}", "method", l->method));
+		break;
+	default:
+		(void)vl_link_error(l, VL_ERROR_SYSTEM,
+				    json_pack("{s:i,s:s}", "errno", -r, "errnoName",
+					      errno_name(r)));
+		break;
+	}
+	return r;
+}
+
+int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_field *table,
+		     void *userdata)
+{
+	struct vl_error e = {};
+	int r;
+
+	assert(l);
+	r = vl_dispatch(parameters, table, userdata, &e);
+	if (r < 0) {
+		if (e.name)
+			(void)vl_link_error(l, e.name, TAKE_PTR(e.parameters));
+		else
+			(void)vl_link_error_errno(l, r);
+	}
+	vl_error_done(&e);
+	return r;
+}
+
+/*
+ * One complete message. Returns < 0 when the connection must go: the
+ * message broke the protocol, or memory ran out.
+ */
+static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
+{
+	struct vl_server *s = l->server;
+	const struct vl_method *m = NULL;
+	const struct vl_iface *iface;
+	struct vl_error e = {};
+	struct vl_call call;
+	const char *dot;
+	int r;
+
+	r = vl_call_parse(msg, len, &call, NULL);
+	if (r == -EINVAL) {
+		/* A well-formed call with a malformed method name: answerable. */
+		l->in_call = true;
+		l->call_flags = 0;
+		vl_link_arm_idle(l, false);
+		(void)vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				    json_pack("{s:s}", "parameter", "method"));
+		return 0;
+	}
+	if (r < 0)
+		return r;
+
+	l->in_call = true;
+	l->call_flags = call.flags;
+	l->method = strdup(call.method);   /* NULL only costs the error its parameter */
+	vl_link_arm_idle(l, false);
+
+	dot = strrchr(call.method, '.');
+	iface = vl_server_find_iface(s, call.method, (size_t)(dot - call.method));
+	if (!iface)
+		r = vl_error_set(&e, -ENXIO, VL_ERROR_INTERFACE_NOT_FOUND,
+				 json_pack("{s:s%}", "interface", call.method,
+					   (size_t)(dot - call.method)));
+	else
+		r = vl_method_lookup(iface->methods, call.method, &m, &e);
+	if (r >= 0)
+		r = vl_method_check_flags(m, call.flags, &e);
+	if (r < 0) {
+		if (e.name)
+			(void)vl_link_error(l, e.name, TAKE_PTR(e.parameters));
+		else
+			(void)vl_link_error_errno(l, r);
+		vl_error_done(&e);
+		vl_call_done(&call);
+		return 0;
+	}
+
+	vl_link_ref(l);
+	r = m->handler(l, call.parameters, call.flags, iface->userdata);
+	if (l->in_call) {
+		if (r < 0)
+			(void)vl_link_error_errno(l, r);
+		else if (call.flags & VL_CALL_ONEWAY)
+			(void)link_send(l, vl_reply_new(NULL, false), true);
+	}
+	vl_link_unref(l);
+	vl_call_done(&call);
+	return 0;
+}
+
+void vl_link_process(struct vl_link *l)
+{
+	vl_link_ref(l);
+	while (l->server && !l->in_call && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE) {
+		const char *msg;
+		size_t len;
+		int r;
+
+		r = vl_reader_next(&l->reader, &msg, &len);
+		if (r == 0)
+			break;
+		if (r > 0)
+			r = link_handle_message(l, msg, len);
+		if (r < 0)
+			vl_link_close(l);
+	}
+	if (l->server && l->eof && !l->in_call && vl_writer_pending(&l->writer) == 0)
+		vl_link_close(l);
+	if (l->server)
+		vl_link_update_events(l);
+	vl_link_unref(l);
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* varlink connections: lifecycle, reading, writing, back-pressure and the idle timer. */
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "vl-server-internal.h"
+#include "xl-util.h"
+
+#define READ_CHUNK (64U * 1024U)
+
+static void link_disconnect(struct vl_link *l);
+
+struct vl_link *vl_link_ref(struct vl_link *l)
+{
+	if (l)
+		l->n_ref++;
+	return l;
+}
+
+struct vl_link *vl_link_unref(struct vl_link *l)
+{
+	if (!l)
+		return NULL;
+	assert(l->n_ref > 0);
+	if (--l->n_ref > 0)
+		return NULL;
+	link_disconnect(l);
+	vl_reader_done(&l->reader);
+	vl_writer_done(&l->writer);
+	free(l);
+	return NULL;
+}
+
+void vl_link_unrefp(struct vl_link **l)
+{
+	vl_link_unref(*l);
+}
+
+bool vl_link_is_connected(const struct vl_link *l)
+{
+	return l && l->server;
+}
+
+int vl_link_get_peer(struct vl_link *l, struct ucred *ret)
+{
+	assert(l);
+	assert(ret);
+	*ret = l->peer;
+	return 0;
+}
+
+void vl_link_set_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn, void *userdata)
+{
+	assert(l);
+	l->on_disconnect = fn;
+	l->on_disconnect_data = userdata;
+}
+
+/* Drop the socket and everything watching it; the memory lives on while referenced. */
+static void link_disconnect(struct vl_link *l)
+{
+	struct vl_server *s = l->server;
+	vl_link_disconnect_fn fn = l->on_disconnect;
+
+	if (!s)
+		return;
+	l->io = sd_event_source_disable_unref(l->io);
+	l->idle = sd_event_source_disable_unref(l->idle);
+	l->defer = sd_event_source_disable_unref(l->defer);
+	l->fd = safe_close(l->fd);
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		s->links = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	l->prev = l->next = NULL;
+	s->n_links--;
+	l->server = NULL;
+	l->in_call = false;
+	l->method = mfree(l->method);
+	l->on_disconnect = NULL;
+	if (fn)
+		fn(l, l->on_disconnect_data);
+}
+
+void vl_link_close(struct vl_link *l)
+{
+	if (!l->server)
+		return;
+	link_disconnect(l);
+	vl_link_unref(l);
+}
+
+int vl_link_flush(struct vl_link *l)
+{
+	while (vl_writer_pending(&l->writer) > 0) {
+		ssize_t n = send(l->fd, vl_writer_data(&l->writer), vl_writer_pending(&l->writer),
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -errno;
+		}
+		vl_writer_consume(&l->writer, (size_t)n);
+	}
+	return 0;
+}
+
+void vl_link_update_events(struct vl_link *l)
+{
+	uint32_t events = 0;
+
+	if (!l->server)
+		return;
+	if (!l->in_call && !l->eof && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE)
+		events |= EPOLLIN;
+	if (vl_writer_pending(&l->writer) > 0)
+		events |= EPOLLOUT;
+	(void)sd_event_source_set_io_events(l->io, events);
+}
+
+void vl_link_schedule(struct vl_link *l)
+{
+	if (l->server)
+		(void)sd_event_source_set_enabled(l->defer, SD_EVENT_ONESHOT);
+}
+
+void vl_link_arm_idle(struct vl_link *l, bool on)
+{
+	uint64_t t = l->server->opts.idle_timeout_usec;
+
+	if (t == UINT64_MAX)
+		return;
+	if (on && sd_event_source_set_time_relative(l->idle, t) >= 0)
+		(void)sd_event_source_set_enabled(l->idle, SD_EVENT_ONESHOT);
+	else
+		(void)sd_event_source_set_enabled(l->idle, SD_EVENT_OFF);
+}
+
+static int on_link_defer(sd_event_source *src _unused_, void *userdata)
+{
+	vl_link_process(userdata);
+	return 0;
+}
+
+static int on_link_idle(sd_event_source *src _unused_, uint64_t usec _unused_, void *userdata)
+{
+	struct vl_link *l = userdata;
+
+	/* A stream in progress is not idle, however quiet. */
+	if (!l->in_call)
+		vl_link_close(l);
+	return 0;
+}
+
+/* 1: bytes taken; 0: end of input; -EAGAIN: nothing now; other < 0: the link must go. */
+static int link_read(struct vl_link *l)
+{
+	char buf[READ_CHUNK];
+	ssize_t n;
+
+	n = recv(l->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0)
+		return errno == EINTR ? -EAGAIN : -errno;
+	if (n == 0) {
+		l->eof = true;
+		return 0;
+	}
+	/* Oversize (the reader stays failed), or out of memory. */
+	return vl_reader_feed(&l->reader, buf, (size_t)n) < 0 ? -EBADMSG : 1;
+}
+
+static int on_link_io(sd_event_source *src, int fd _unused_, uint32_t revents, void *userdata)
+{
+	struct vl_link *l = userdata;
+
+	if (revents & EPOLLERR) {
+		vl_link_close(l);
+		return 0;
+	}
+	if (revents & EPOLLHUP) {
+		/*
+		 * Gone for good, but calls it sent before may be oneway: take
+		 * what is queued, then stop watching a socket that will only
+		 * report HUP. Nothing can be answered any more.
+		 */
+		int r;
+
+		if (l->in_call && !(l->call_flags & VL_CALL_ONEWAY)) {
+			vl_link_close(l);
+			return 0;
+		}
+		while ((r = link_read(l)) > 0)
+			;
+		if (r < 0 && r != -EAGAIN) {
+			vl_link_close(l);
+			return 0;
+		}
+		l->eof = true;
+		(void)sd_event_source_set_enabled(src, SD_EVENT_OFF);
+		vl_link_ref(l);
+		vl_link_process(l);
+		vl_link_close(l);
+		vl_link_unref(l);
+		return 0;
+	}
+	if ((revents & EPOLLOUT) && vl_link_flush(l) < 0) {
+		vl_link_close(l);
+		return 0;
+	}
+	if ((revents & EPOLLIN) && !l->in_call && !l->eof) {
+		int r = link_read(l);
+
+		if (r < 0 && r != -EAGAIN) {
+			vl_link_close(l);
+			return 0;
+		}
+	}
+	vl_link_process(l);
+	return 0;
+}
+
+/* Takes the fd. */
+int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
+{
+	_cleanup_close_ int fd = fd_;
+	struct vl_link *l;
+	int r;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->n_ref = 1;
+	l->fd = -EBADF;
+	l->peer = *peer;
+	vl_reader_init(&l->reader, s->opts.message_max);
+	vl_writer_init(&l->writer, s->opts.message_max);
+
+	/* Linked first, so that vl_link_close() can undo a partial setup. */
+	l->server = s;
+	l->next = s->links;
+	if (s->links)
+		s->links->prev = l;
+	s->links = l;
+	s->n_links++;
+	l->fd = TAKE_FD(fd);
+
+	r = sd_event_add_io(s->event, &l->io, l->fd, EPOLLIN, on_link_io, l);
+	if (r >= 0)
+		r = sd_event_add_defer(s->event, &l->defer, on_link_defer, l);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(l->defer, SD_EVENT_OFF);
+	if (r >= 0 && s->opts.idle_timeout_usec != UINT64_MAX)
+		r = sd_event_add_time_relative(s->event, &l->idle, CLOCK_MONOTONIC,
+					       s->opts.idle_timeout_usec, 0, on_link_idle, l);
+	if (r >= 0)
+		r = sd_event_source_set_priority(l->io, s->priority);
+	if (r >= 0)
+		r = sd_event_source_set_priority(l->defer, s->priority);
+	if (r < 0) {
+		vl_link_close(l);
+		return r;
+	}
+	return 0;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* varlink server internals: the structs and functions its source files share. */
+#ifndef VL_SERVER_INTERNAL_H
+#define VL_SERVER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "vl-server.h"
+
+#define SERVICE_INTERFACE "org.varlink.service"
+
+struct vl_iface {
+	const char *name;
+	const char *description;
+	const struct vl_method *methods;
+	void *userdata;
+};
+
+struct vl_listener {
+	int fd;
+	sd_event_source *src;
+};
+
+struct vl_link {
+	unsigned n_ref;
+	struct vl_server *server;      /* NULL once disconnected */
+	struct vl_link *prev, *next;
+	int fd;
+	struct ucred peer;
+	struct vl_reader reader;
+	struct vl_writer writer;
+	sd_event_source *io, *idle, *defer;
+	bool in_call;                  /* a call awaits its final reply */
+	unsigned call_flags;
+	char *method;                  /* of the current call, for error replies */
+	bool eof;                      /* peer shut down its write side */
+	vl_link_disconnect_fn on_disconnect;
+	void *on_disconnect_data;
+};
+
+struct vl_server {
+	struct vl_server_opts opts;
+	sd_event *event;
+	int64_t priority;
+	struct vl_iface *ifaces;
+	size_t n_ifaces;
+	struct vl_listener *listeners;
+	size_t n_listeners;
+	sd_event_source *accept_retry;
+	struct vl_link *links;
+	unsigned n_links;
+};
+
+static inline void *mfree(void *p)
+{
+	free(p);
+	return NULL;
+}
+
+/* vl-server.c */
+const struct vl_iface *vl_server_find_iface(const struct vl_server *s, const char *name,
+					    size_t len);
+
+/* vl-link.c */
+/* Takes the fd; links the new connection into s and starts watching it. */
+int vl_link_new(struct vl_server *s, int fd, const struct ucred *peer);
+/* Disconnect and drop the server's own reference. */
+void vl_link_close(struct vl_link *l);
+/* Write what the socket takes. Returns -errno when the peer is gone. */
+int vl_link_flush(struct vl_link *l);
+void vl_link_update_events(struct vl_link *l);
+/* Run the call loop soon, outside whatever handler is on the stack now. */
+void vl_link_schedule(struct vl_link *l);
+void vl_link_arm_idle(struct vl_link *l, bool on);
+
+/* vl-call.c */
+/* Answer buffered calls in order until one stays open or output backs up. */
+void vl_link_process(struct vl_link *l);
+
+/* vl-service.c */
+extern const char vl_service_description[];
+extern const struct vl_method vl_service_methods[];
+
+#endif

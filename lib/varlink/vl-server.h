@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* varlink server: listening sockets, connections and call routing on sd-event. */
+#ifndef VL_SERVER_H
+#define VL_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <jansson.h>
+#include <systemd/sd-event.h>
+
+#include "vl-dispatch.h"
+#include "vl-frame.h"
+#include "vl-message.h"
+
+/*
+ * A handler failed with an errno that has no varlink name. Parameters:
+ * {"errno": 5, "errnoName": "EIO"}. Shaped like systemd's io.systemd.System.
+ */
+#define VL_ERROR_SYSTEM "io.xdplink.System"
+
+#define VL_CONNECTIONS_MAX 4096U
+#define VL_CONNECTIONS_PER_UID_MAX 1024U
+#define VL_IDLE_TIMEOUT_USEC (60ULL * 1000000ULL)
+/* Unsent output beyond this and the peer is dropped: it is not reading. */
+#define VL_WRITE_QUEUE_MAX (4U * VL_MESSAGE_MAX)
+/* Unsent output beyond this and the connection's input is not read. */
+#define VL_WRITE_PAUSE (1U * 1024U * 1024U)
+
+/*
+ * Zero means "the default" for every field, so that
+ *   struct vl_server_opts o = { .sz = sizeof(o), .product = "xdplinkd" };
+ * is a complete configuration. Fields past the caller's sz read as zero.
+ */
+struct vl_server_opts {
+	size_t sz;
+	unsigned max_connections;           /* VL_CONNECTIONS_MAX */
+	unsigned max_connections_per_uid;   /* VL_CONNECTIONS_PER_UID_MAX */
+	uint64_t idle_timeout_usec;         /* VL_IDLE_TIMEOUT_USEC; UINT64_MAX: never */
+	size_t message_max;                 /* VL_MESSAGE_MAX */
+	size_t write_queue_max;             /* VL_WRITE_QUEUE_MAX */
+	const char *vendor;                 /* GetInfo fields; "" when NULL */
+	const char *product;
+	const char *version;
+	const char *url;
+};
+#define vl_server_opts__last_field url
+
+struct vl_server;
+struct vl_link;
+
+int vl_server_new(struct vl_server **ret, const struct vl_server_opts *opts);
+struct vl_server *vl_server_free(struct vl_server *s);
+void vl_server_freep(struct vl_server **s);
+#define _cleanup_vl_server_ __attribute__((cleanup(vl_server_freep)))
+
+/*
+ * Serve one interface: its fully qualified name, its IDL text (what
+ * GetInterfaceDescription returns) and a method table ended by
+ * { NULL }, every entry named "<interface>.<Member>". The strings and the
+ * table are borrowed and must outlive the server. -EEXIST for an
+ * interface served already, -EINVAL for a malformed name or table.
+ */
+int vl_server_add_methods(struct vl_server *s, const char *interface,
+			  const char *description, const struct vl_method *table,
+			  void *userdata);
+
+/*
+ * Bind an AF_UNIX stream socket at path (a stale socket there is removed,
+ * anything else is -EEXIST) and set its mode. The server owns the fd.
+ */
+int vl_server_listen_address(struct vl_server *s, const char *path, mode_t mode);
+/* Serve a listening socket, e.g. from sd_listen_fds(); the server owns fd from now on. */
+int vl_server_listen_fd(struct vl_server *s, int fd);
+/* Start serving on e (NULL: the thread's default loop); once. */
+int vl_server_attach_event(struct vl_server *s, sd_event *e, int64_t priority);
+
+unsigned vl_server_connections(const struct vl_server *s);
+
+/*
+ * A connection, as handlers see it. A handler either answers before it
+ * returns, or takes a reference and answers later; until the final reply
+ * the connection reads no further calls, so replies stay in call order.
+ * A handler that returns a negative errno without having answered gets
+ * an error reply for it: -EINVAL InvalidParameter, -EPERM/-EACCES
+ * PermissionDenied, -EOPNOTSUPP MethodNotImplemented, else VL_ERROR_SYSTEM.
+ * Parameters are borrowed for the duration of the handler call only.
+ */
+struct vl_link *vl_link_ref(struct vl_link *l);
+struct vl_link *vl_link_unref(struct vl_link *l);
+void vl_link_unrefp(struct vl_link **l);
+#define _cleanup_vl_link_ __attribute__((cleanup(vl_link_unrefp)))
+
+/* Each takes over the parameters reference (NULL: {}). -ENOTCONN once the peer is gone. */
+int vl_link_reply(struct vl_link *l, json_t *parameters);
+int vl_link_reply_more(struct vl_link *l, json_t *parameters);   /* only for "more" calls */
+int vl_link_error(struct vl_link *l, const char *error, json_t *parameters);
+/* Map a negative errno as for a handler's return, reply, and return r. */
+int vl_link_error_errno(struct vl_link *l, int r);
+
+/*
+ * vl_dispatch(), answering InvalidParameter itself on failure, so that a
+ * handler reads: r = vl_link_dispatch(...); if (r != 0) return r;
+ */
+int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_field *table,
+		     void *userdata);
+
+/* Credentials of the peer at connect time (SO_PEERCRED). */
+int vl_link_get_peer(struct vl_link *l, struct ucred *ret);
+bool vl_link_is_connected(const struct vl_link *l);
+
+/* Called once when the connection goes away, e.g. to drop a stream subscriber. */
+typedef void (*vl_link_disconnect_fn)(struct vl_link *l, void *userdata);
+void vl_link_set_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn,
+				     void *userdata);
+
+#endif

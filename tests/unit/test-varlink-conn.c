@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests: varlink server connections -- framing, protocol violations,
+ * oversize input, idle timeout and back-pressure -- over real AF_UNIX
+ * sockets. The harness is in varlink-test-client.h.
+ */
+#include "varlink-test-client.h"
+
+/* A call arriving one byte per write, with the server running between bytes. */
+static void test_split_byte_by_byte(void **state _unused_)
+{
+	static const char msg[] = "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":42}}";
+	struct env env;
+	struct client *c;
+	json_t *r;
+
+	env_start(&env, &default_opts);
+	c = client_new(&env);
+	for (size_t i = 0; i < sizeof(msg); i++) {   /* the NUL too */
+		client_send_raw(&env, c, &msg[i], 1);
+		pump(&env);
+		if (i + 1 < sizeof(msg))
+			assert_int_equal(recv(c->fd, c->buf, 1, MSG_DONTWAIT | MSG_PEEK), -1);
+	}
+	r = client_recv(&env, c);
+	assert_int_equal(int_param(r, "id"), 42);
+	json_decref(r);
+	client_free(c);
+	env_stop(&env);
+}
+
+/* Protocol violations hang up, and the server serves the next client. */
+static void test_violations_close(void **state _unused_)
+{
+	static const char *const bad[] = {
+		"{\"method\":",                                           /* invalid JSON */
+		"[1,2]",                                                  /* not an object */
+		"{\"method\":\"" IFACE ".Echo\",\"extra\":1}",            /* unknown key */
+		"{\"method\":\"" IFACE ".Echo\",\"oneway\":true,\"more\":true}",
+		"{\"method\":42}",                                        /* wrong type */
+		"{\"parameters\":{}}",                                    /* no method */
+		"{\"method\":\"" IFACE ".Echo\",\"method\":\"" IFACE ".Echo\"}",
+	};
+	struct env env;
+
+	env_start(&env, &default_opts);
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct client *c = client_new(&env);
+
+		client_send(&env, c, bad[i]);
+		assert_closed(&env, c);
+		client_free(c);
+		assert_serving(&env);
+	}
+	/* Invalid UTF-8. */
+	{
+		struct client *c = client_new(&env);
+
+		client_send(&env, c, "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":\"\xff\"}}");
+		assert_closed(&env, c);
+		client_free(c);
+	}
+	pump(&env);
+	assert_int_equal(vl_server_connections(env.server), 0);
+	env_stop(&env);
+}
+
+/* A message over the limit, with or without its NUL, hangs up. */
+static void test_oversize_closes(void **state _unused_)
+{
+	struct vl_server_opts o = default_opts;
+	size_t n = 8192;
+	char *big = malloc(n + 64);
+	struct env env;
+	struct client *c;
+	json_t *r;
+
+	assert_non_null(big);
+	o.message_max = 4096;
+	env_start(&env, &o);
+
+	/* Just below the limit is fine. */
+	c = client_new(&env);
+	snprintf(big, n, "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":\"%0*d\"}}",
+		 4096 - 60, 0);
+	assert_true(strlen(big) > 4000 && strlen(big) <= 4096);
+	r = call(&env, c, big);
+	assert_non_null(r);
+	assert_null(json_object_get(r, "error"));
+	json_decref(r);
+
+	/* A NUL-less stream past the limit. */
+	memset(big, ' ', n);
+	client_send_raw(&env, c, big, n);
+	assert_closed(&env, c);
+	client_free(c);
+
+	/* A complete message past the limit in one write. */
+	c = client_new(&env);
+	snprintf(big, n + 64, "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":\"%0*d\"}}",
+		 (int)n - 60, 0);
+	client_send(&env, c, big);
+	assert_closed(&env, c);
+	client_free(c);
+
+	assert_serving(&env);
+	free(big);
+	env_stop(&env);
+}
+
+/* Silence, or half a message, for the idle timeout: closed. A chatty client is not. */
+static void test_idle_timeout(void **state _unused_)
+{
+	struct vl_server_opts o = default_opts;
+	struct client *quiet, *partial, *busy;
+	struct env env;
+	json_t *r;
+
+	o.idle_timeout_usec = 150000;
+	env_start(&env, &o);
+	quiet = client_new(&env);
+	partial = client_new(&env);
+	busy = client_new(&env);
+	client_send_raw(&env, partial, "{\"method\":", 10);
+	for (int i = 0; i < 5; i++) {
+		pump_for(&env, 60);
+		r = call(&env, busy, get_info);
+		assert_null(json_object_get(r, "error"));
+		json_decref(r);
+		/* Half a message does not count as activity (and may hit a closed socket). */
+		(void)send(partial->fd, " ", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	}
+	assert_closed(&env, quiet);
+	assert_closed(&env, partial);
+	assert_int_equal(vl_server_connections(env.server), 1);
+	/* Each answered call restarts the clock; silence after the last one still counts. */
+	pump_for(&env, 300);
+	assert_closed(&env, busy);
+	client_free(quiet);
+	client_free(partial);
+	client_free(busy);
+	env_stop(&env);
+}
+
+/*
+ * A client that streams megabytes and never reads: the server neither
+ * blocks on it nor stops answering another client.
+ */
+static void test_slow_reader_does_not_block(void **state _unused_)
+{
+	struct env env;
+	struct client *slow, *fast;
+	json_t *r;
+
+	env_start(&env, &default_opts);
+	slow = client_new(&env);
+	fast = client_new(&env);
+	/* 64 × 128 KiB: far beyond any socket buffer. */
+	client_send(&env, slow, "{\"method\":\"" IFACE ".Flood\",\"parameters\":{\"n\":64,\"size\":131072},\"more\":true}");
+	pump_for(&env, 40);
+	assert_int_equal(env.flood_result, 0);
+	for (int i = 0; i < 5; i++) {
+		r = call(&env, fast, get_info);
+		assert_null(json_object_get(r, "error"));
+		json_decref(r);
+	}
+	/* Pipelined calls behind the flood wait, not the server. */
+	client_send(&env, slow, get_info);
+	pump_for(&env, 40);
+	assert_int_equal(vl_server_connections(env.server), 2);
+	client_free(slow);
+	client_free(fast);
+	env_stop(&env);
+}
+
+/*
+ * A stream far larger than the socket buffer reaches a reading client
+ * whole and in order, and a call pipelined behind it is answered after.
+ */
+static void test_large_stream_drains(void **state _unused_)
+{
+	struct env env;
+	struct client *c;
+	json_t *r;
+
+	env_start(&env, &default_opts);
+	c = client_new(&env);
+	client_send(&env, c, "{\"method\":\"" IFACE ".Flood\",\"parameters\":{\"n\":128,\"size\":16384},\"more\":true}");
+	client_send(&env, c, "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":9}}");
+	for (int i = 0; i < 128; i++) {
+		r = client_recv(&env, c);
+		assert_non_null(r);
+		assert_true(json_is_true(json_object_get(r, "continues")));
+		assert_int_equal(json_string_length(json_object_get(json_object_get(r, "parameters"),
+								     "blob")), 16384);
+		json_decref(r);
+	}
+	r = client_recv(&env, c);
+	assert_non_null(r);
+	assert_null(json_object_get(r, "continues"));
+	json_decref(r);
+	r = client_recv(&env, c);
+	assert_int_equal(int_param(r, "id"), 9);
+	json_decref(r);
+	client_free(c);
+	env_stop(&env);
+}
+
+/* Past the write-queue bound a non-reading streamer is dropped, not buffered forever. */
+static void test_write_queue_bound(void **state _unused_)
+{
+	struct vl_server_opts o = default_opts;
+	struct client *slow;
+	struct env env;
+
+	o.write_queue_max = 1024 * 1024;
+	env_start(&env, &o);
+	slow = client_new(&env);
+	client_send(&env, slow, "{\"method\":\"" IFACE ".Flood\",\"parameters\":{\"n\":64,\"size\":131072},\"more\":true}");
+	pump_for(&env, 40);
+	assert_int_equal(env.flood_result, -ENOBUFS);
+	assert_int_equal(vl_server_connections(env.server), 0);
+	assert_serving(&env);
+	client_free(slow);
+	env_stop(&env);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_byte_by_byte),
+		cmocka_unit_test(test_violations_close),
+		cmocka_unit_test(test_oversize_closes),
+		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_slow_reader_does_not_block),
+		cmocka_unit_test(test_large_stream_drains),
+		cmocka_unit_test(test_write_queue_bound),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
