@@ -104,6 +104,15 @@ int vl_link_error_errno(struct vl_link *l, int r)
 	return r;
 }
 
+/* A named error if the check produced one, else the errno's mapping. */
+static void reply_failure(struct vl_link *l, int r, struct vl_error *e)
+{
+	if (e->name)
+		(void)vl_link_error(l, e->name, TAKE_PTR(e->parameters));
+	else
+		(void)vl_link_error_errno(l, r);
+}
+
 int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_field *table,
 		     void *userdata)
 {
@@ -112,12 +121,8 @@ int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_fiel
 
 	assert(l);
 	r = vl_dispatch(parameters, table, userdata, &e);
-	if (r < 0) {
-		if (e.name)
-			(void)vl_link_error(l, e.name, TAKE_PTR(e.parameters));
-		else
-			(void)vl_link_error_errno(l, r);
-	}
+	if (r < 0)
+		reply_failure(l, r, &e);
 	vl_error_done(&e);
 	return r;
 }
@@ -165,10 +170,7 @@ static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 	if (r >= 0)
 		r = vl_method_check_flags(m, call.flags, &e);
 	if (r < 0) {
-		if (e.name)
-			(void)vl_link_error(l, e.name, TAKE_PTR(e.parameters));
-		else
-			(void)vl_link_error_errno(l, r);
+		reply_failure(l, r, &e);
 		vl_error_done(&e);
 		vl_call_done(&call);
 		return 0;
