@@ -114,7 +114,6 @@ static void test_idle_timeout(void **state _unused_)
 	struct vl_server_opts o = default_opts;
 	struct client *quiet, *partial, *busy;
 	struct env env;
-	json_t *r;
 
 	o.idle_timeout_usec = 150000;
 	env_start(&env, &o);
@@ -124,9 +123,7 @@ static void test_idle_timeout(void **state _unused_)
 	client_send_raw(&env, partial, "{\"method\":", 10);
 	for (int i = 0; i < 5; i++) {
 		pump_for(&env, 60);
-		r = call(&env, busy, get_info);
-		assert_null(json_object_get(r, "error"));
-		json_decref(r);
+		assert_get_info_ok(&env, busy);
 		/* Half a message does not count as activity (and may hit a closed socket). */
 		(void)send(partial->fd, " ", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	}
@@ -150,7 +147,6 @@ static void test_slow_reader_does_not_block(void **state _unused_)
 {
 	struct env env;
 	struct client *slow, *fast;
-	json_t *r;
 
 	env_start(&env, &default_opts);
 	slow = client_new(&env);
@@ -160,9 +156,7 @@ static void test_slow_reader_does_not_block(void **state _unused_)
 	pump_for(&env, 40);
 	assert_int_equal(env.flood_result, 0);
 	for (int i = 0; i < 5; i++) {
-		r = call(&env, fast, get_info);
-		assert_null(json_object_get(r, "error"));
-		json_decref(r);
+		assert_get_info_ok(&env, fast);
 	}
 	/* Pipelined calls behind the flood wait, not the server. */
 	client_send(&env, slow, get_info);

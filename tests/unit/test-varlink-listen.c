@@ -12,7 +12,6 @@ static void test_per_uid_limit(void **state _unused_)
 	struct vl_server_opts o = default_opts;
 	struct client *c[3];
 	struct env env;
-	json_t *r;
 
 	o.max_connections_per_uid = 2;
 	env_start(&env, &o);
@@ -22,9 +21,7 @@ static void test_per_uid_limit(void **state _unused_)
 	assert_int_equal(vl_server_connections(env.server), 2);
 	assert_closed(&env, c[2]);
 	for (int i = 0; i < 2; i++) {
-		r = call(&env, c[i], get_info);
-		assert_null(json_object_get(r, "error"));
-		json_decref(r);
+		assert_get_info_ok(&env, c[i]);
 	}
 	/* A slot freed is a slot usable. */
 	client_free(c[0]);
@@ -122,9 +119,7 @@ static void test_listen_fd(void **state _unused_)
 	r = call(&env, c, "{\"method\":\"" IFACE ".Declared\"}");
 	assert_error(r, VL_ERROR_METHOD_NOT_IMPLEMENTED);
 	json_decref(r);
-	r = call(&env, c, get_info);
-	assert_null(json_object_get(r, "error"));
-	json_decref(r);
+	assert_get_info_ok(&env, c);
 	client_free(c);
 	env_stop(&env);
 }

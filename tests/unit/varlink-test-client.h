@@ -312,15 +312,22 @@ static inline int64_t int_param(json_t *reply, const char *key)
 
 static const char get_info[] = "{\"method\":\"org.varlink.service.GetInfo\"}";
 
-/* A fresh client gets GetInfo answered: the server still serves. */
-static inline void assert_serving(struct env *env)
+/* Client c gets GetInfo answered without an error. */
+static inline void assert_get_info_ok(struct env *env, struct client *c)
 {
-	struct client *c = client_new(env);
 	json_t *r = call(env, c, get_info);
 
 	assert_non_null(r);
 	assert_null(json_object_get(r, "error"));
 	json_decref(r);
+}
+
+/* A fresh client gets GetInfo answered: the server still serves. */
+static inline void assert_serving(struct env *env)
+{
+	struct client *c = client_new(env);
+
+	assert_get_info_ok(env, c);
 	client_free(c);
 }
 
