@@ -36,7 +36,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale
 
 .SECONDARY:
-.PHONY: all check check-unit check-host check-vm check-kernel install clean bench demo
+.PHONY: install-lib all check check-unit check-host check-vm check-kernel install clean bench demo
 all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
@@ -68,24 +68,12 @@ $(B)/tests/xl-bench: $(BENCH_SRCS) tests/bench/bench.h $(B)/libxdplink.a | $(B)/
 $(B)/tests/xl-stale: tests/integration/xl-stale.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
 
-# --- varlink protocol module (lib/varlink/): its own static library, and unit
-# tests that link only it. Must precede the generic $(B)/tests/test-% rule.
-VL_SRCS := $(wildcard lib/varlink/*.c)
-VL_OBJS := $(VL_SRCS:lib/varlink/%.c=$(B)/lib/varlink/%.o)
-all: $(B)/libxlvarlink.a
-
-$(B)/lib/varlink/%.o: lib/varlink/%.c $(wildcard lib/varlink/*.h) lib/xl-util.h | $(B)/lib/varlink
-	$(CC) $(CFLAGS) -c $< -o $@
-
-$(B)/libxlvarlink.a: $(VL_OBJS)
-	$(AR) rcs $@ $^
-
-$(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-client.h $(B)/libxlvarlink.a | $(B)/tests
-	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lcmocka
-
-$(B)/lib/varlink:
-	mkdir -p $@
-# --- end varlink
+# Each part of the tree builds from its own fragment; they add to all,
+# install and the unit-test list.
+include lib/varlink/varlink.mk
+include daemon/daemon.mk
+include client/client.mk
+include systemd/systemd.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -117,7 +105,8 @@ bench: all $(B)/tests/xl-bench
 demo: all
 	tests/demo/run
 
-install: all
+install: install-lib
+install-lib: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/xdplink $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(DOCDIR)
 	install -m 0644 $(B)/libxdplink.a $(DESTDIR)$(LIBDIR)/

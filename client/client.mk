@@ -1,0 +1,1 @@
+# client/client.mk, included by the top-level Makefile.

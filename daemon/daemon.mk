@@ -1,0 +1,1 @@
+# daemon/daemon.mk, included by the top-level Makefile.

@@ -1,0 +1,18 @@
+# lib/varlink/varlink.mk, included by the top-level Makefile.
+# --- varlink protocol module (lib/varlink/): its own static library, and unit
+# tests that link only it. Must precede the generic $(B)/tests/test-% rule.
+VL_SRCS := $(wildcard lib/varlink/*.c)
+VL_OBJS := $(VL_SRCS:lib/varlink/%.c=$(B)/lib/varlink/%.o)
+all: $(B)/libxlvarlink.a
+
+$(B)/lib/varlink/%.o: lib/varlink/%.c $(wildcard lib/varlink/*.h) lib/xl-util.h | $(B)/lib/varlink
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libxlvarlink.a: $(VL_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-client.h $(B)/libxlvarlink.a | $(B)/tests
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lcmocka
+
+$(B)/lib/varlink:
+	mkdir -p $@

@@ -1,0 +1,1 @@
+# systemd/systemd.mk, included by the top-level Makefile.
