@@ -36,6 +36,7 @@ static int check_current(struct xl_iface *iface, const char *ifname)
 
 	if (iface->link_fd < 0) {
 		r = xl_path_link(path, sizeof(path), iface->dir);
+		iface->err.kind = XL_ERROR_REQUEST;
 		if (r == 0 && access(path, F_OK) == 0)
 			return xl_err_set(&iface->err, -ESTALE, "%s was attached by another process "
 					  "since it was opened; open it again", ifname);
@@ -46,6 +47,7 @@ static int check_current(struct xl_iface *iface, const char *ifname)
 		r = xl_prog_id(iface->entry_fd, &entry);
 	if (r < 0)
 		return xl_err_set(&iface->err, r, "reading the XDP link of %s: %s", ifname, errno_name(r));
+	iface->err.kind = XL_ERROR_REQUEST;
 	if (info.prog_id != entry)
 		return xl_err_set(&iface->err, -ESTALE, "%s changed since it was opened (revision %llu "
 				  "is no longer live); open it again", ifname,
@@ -106,6 +108,7 @@ static int make_plan(struct xl_iface *iface, struct xl_batch *b,
 		adds[i] = (struct xl_plan_item){ .priority = xl_prog_priority(a->progs[i]),
 			.chain_actions = xl_prog_chain_actions(a->progs[i]),
 			.frags = xl_prog_frags(a->progs[i]) };
+	iface->err.kind = XL_ERROR_REQUEST;
 	r = xl_plan_build(&in, &a->plan);
 	if (r < 0)
 		return plan_error(iface, r, &in);
@@ -119,6 +122,7 @@ static int make_plan(struct xl_iface *iface, struct xl_batch *b,
 				  "a second program needs the dispatcher", iface->e->degraded_reason);
 	if (!iface->e->entry_replace)
 		a->plan.entry_mode = false;
+	iface->err.kind = XL_ERROR_KERNEL;
 	return 0;
 }
 
@@ -130,6 +134,7 @@ static int create_link(struct xl_iface *iface, struct xl_attempt *a, enum xl_mod
 	a->link_fd = xl_xdp_link_create(a->entry_fd, iface->ifindex, mode);
 	if (a->link_fd == -EBUSY || a->link_fd == -EEXIST) {
 		xl_holder_describe(iface->ifindex, holder, sizeof(holder));
+		iface->err.kind = XL_ERROR_BUSY;
 		return xl_err_set(&iface->err, a->link_fd, "%s is busy: XDP is held by %s",
 				  a->ifname, holder);
 	}
@@ -139,7 +144,7 @@ static int create_link(struct xl_iface *iface, struct xl_attempt *a, enum xl_mod
 	if (a->link_fd < 0)
 		return xl_err_set(&iface->err, a->link_fd, "attaching XDP to %s: %s",
 				  a->ifname, errno_name(a->link_fd));
-	iface->e->link_updates++;
+	__atomic_fetch_add(&iface->e->link_updates, 1, __ATOMIC_RELAXED);
 	r = xl_path_link(path, sizeof(path), iface->dir);
 	/* If the pin fails, closing the fd takes the link down again. */
 	return r < 0 ? r : xl_pin_tracked(a, a->link_fd, path, &iface->err);
@@ -160,7 +165,7 @@ static int commit(struct xl_iface *iface, struct xl_attempt *a, enum xl_mode mod
 	if (r < 0)
 		return xl_err_set(&iface->err, r, "updating the XDP link of %s: %s (%s)", a->ifname,
 				  strerror(-r), errno_name(r));
-	iface->e->link_updates++;
+	__atomic_fetch_add(&iface->e->link_updates, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -221,11 +226,11 @@ static int detach_all(struct xl_iface *iface, struct xl_attempt *a)
 	if (r < 0)
 		return xl_err_set(&iface->err, r, "detaching the XDP link of %s: %s",
 				  a->ifname, errno_name(r));
-	iface->e->link_updates++;
+	__atomic_fetch_add(&iface->e->link_updates, 1, __ATOMIC_RELAXED);
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	r = xl_iface_purge(iface->e, iface->dir, iface->state_dir);
-	return r < 0 ? xl_err_set(&iface->err, r, "%s", iface->e->err.msg) : 0;
+	return r < 0 ? xl_err_set(&iface->err, r, "%s", xl_engine_err(iface->e)->msg) : 0;
 }
 
 int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_apply_opts *opts)
@@ -240,7 +245,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	if (opts->sz < offsetofend(struct xl_apply_opts, xl_apply_opts__last_field) ||
 	    opts->mode > XL_MODE_SKB)
 		return xl_err_set(&iface->err, -EINVAL, "invalid apply options");
-	iface->err = (struct xl_err){};
+	iface->err = (struct xl_err){ .kind = XL_ERROR_KERNEL };
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
@@ -249,7 +254,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 		a->fds[i] = -EBADF;
 	if (!if_indextoname((unsigned)iface->ifindex, a->ifname))
 		snprintf(a->ifname, sizeof(a->ifname), "ifindex %d", iface->ifindex);
-	lock = xl_engine_lock(iface->e);
+	lock = xl_engine_lock_iface(iface->e, iface->netns_cookie, iface->ifindex);
 	if (lock < 0)
 		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir, errno_name(lock));
 	r = check_current(iface, a->ifname);
@@ -268,6 +273,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	}
 	if (r < 0)
 		return r;	/* attempt_free runs the undo log */
+	iface->err.kind = XL_ERROR_NONE;
 	crash_point("after-commit");
 	finish(iface, a, b);
 	return 0;

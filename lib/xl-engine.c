@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <linux/magic.h>
@@ -62,7 +61,7 @@ static int probe_freplace(struct xl_engine *e)
 	char lockdown[64];
 	int r, link;
 
-	r = xl_dispatcher_load(&cfg, false, -EBADF, &d, &e->err);
+	r = xl_dispatcher_load(&cfg, false, -EBADF, &d, xl_engine_err(e));
 	if (r < 0)
 		return r;
 	probe = xl_probe_bpf__open();
@@ -121,11 +120,11 @@ static int check_bpffs(struct xl_engine *e)
 		return -ENOMEM;
 	while (statfs(parent, &fs) < 0) {
 		if (errno != ENOENT || !(slash = strrchr(parent, '/')) || slash == parent)
-			return xl_err_set(&e->err, -errno, "%s: %s", parent, errno_name(errno));
+			return xl_err_set(xl_engine_err(e), -errno, "%s: %s", parent, errno_name(errno));
 		*slash = '\0';
 	}
 	if (fs.f_type != BPF_FS_MAGIC)
-		return xl_err_set(&e->err, -ENOTSUP, "%s is not on a bpf filesystem; "
+		return xl_err_set(xl_engine_err(e), -ENOTSUP, "%s is not on a bpf filesystem; "
 				  "mount one with: mount -t bpf bpf /sys/fs/bpf", e->root);
 	return 0;
 }
@@ -138,10 +137,10 @@ static int engine_setup(struct xl_engine *e)
 		return r;
 	r = mkdir_p(e->root, 0700);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "creating %s: %s", e->root, errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "creating %s: %s", e->root, errno_name(r));
 	r = mkdir_p(e->state_dir, 0700);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "creating %s: %s", e->state_dir, errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "creating %s: %s", e->state_dir, errno_name(r));
 	return probe_freplace(e);
 }
 
@@ -163,23 +162,44 @@ int xl_engine__new(const struct xl_engine_opts *opts, struct xl_engine **ret)
 	r = engine_setup(e);
 	if (r < 0) {
 		if (opts && opts->err_buf && opts->err_buf_sz)
-			snprintf(opts->err_buf, opts->err_buf_sz, "%s", e->err.msg);
+			snprintf(opts->err_buf, opts->err_buf_sz, "%s", xl_engine_err(e)->msg);
 		return r;
 	}
 	*ret = TAKE_PTR(e);
 	return 0;
 }
 
-const char *xl_engine__last_error(const struct xl_engine *e) { return e->err.msg; }
+const char *xl_engine__last_error(const struct xl_engine *e) { return xl_engine_err(e)->msg; }
 bool xl_engine__has_freplace(const struct xl_engine *e) { return e->has_freplace; }
-__u64 xl_engine__link_updates(const struct xl_engine *e) { return e->link_updates; }
+__u64 xl_engine__link_updates(const struct xl_engine *e)
+{
+	return __atomic_load_n(&e->link_updates, __ATOMIC_RELAXED);
+}
 
 const char *xl_engine__degraded_reason(const struct xl_engine *e)
 {
 	return e->has_freplace ? NULL : e->degraded_reason;
 }
 
-int xl_engine_lock(struct xl_engine *e)
+struct xl_err *xl_engine_err(const struct xl_engine *e)
+{
+	static __thread struct xl_err err;
+
+	(void)e;
+	return &err;
+}
+
+static int lock_range(int fd, short type, off_t start, off_t len)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
+
+	while (fcntl(fd, F_OFD_SETLKW, &fl) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+static int open_lock(struct xl_engine *e)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -187,15 +207,34 @@ int xl_engine_lock(struct xl_engine *e)
 	if (snprintf(path, sizeof(path), "%s/lock", e->state_dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX) < 0) {
-		int r = -errno;
+	return fd < 0 ? -errno : fd;
+}
 
-		close(fd);
-		return r;
-	}
-	return fd;
+int xl_engine_lock(struct xl_engine *e)
+{
+	_cleanup_close_ int fd = open_lock(e);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = lock_range(fd, F_WRLCK, 0, 0);	/* 0: to the end of every file */
+	return r < 0 ? r : TAKE_FD(fd);
+}
+
+/* Byte 0 stands for the whole directory; each interface hashes to one
+ * byte after it. A collision only serialises two interfaces. */
+int xl_engine_lock_iface(struct xl_engine *e, __u64 netns_cookie, int ifindex)
+{
+	_cleanup_close_ int fd = open_lock(e);
+	__u64 h = (netns_cookie * 0x9e3779b97f4a7c15ULL) ^ (__u64)(unsigned)ifindex;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = lock_range(fd, F_RDLCK, 0, 1);
+	if (r == 0)
+		r = lock_range(fd, F_WRLCK, 1 + (off_t)(h % 65521), 1);
+	return r < 0 ? r : TAKE_FD(fd);
 }
 
 void xl_engine_unlock(int *lock_fd)
@@ -233,13 +272,13 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 
 	r = xl_netns_cookie(&self);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "reading the netns cookie: %s", errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
 	lock = xl_engine_lock(e);
 	if (lock < 0)
-		return xl_err_set(&e->err, lock, "locking %s: %s", e->state_dir, errno_name(lock));
+		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
 	d = opendir(e->root);
 	if (!d)
-		return xl_err_set(&e->err, -errno, "opening %s: %s", e->root, errno_name(errno));
+		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
 	while ((de = readdir(d))) {
 		char dir[PATH_MAX], sdir[PATH_MAX];
 		struct xl_iface *iface = NULL;

@@ -42,7 +42,7 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 	int r;
 
 	if (ifindex <= 0)
-		return xl_err_set(&e->err, -EINVAL, "invalid ifindex %d", ifindex);
+		return xl_err_set(xl_engine_err(e), -EINVAL, "invalid ifindex %d", ifindex);
 	iface = calloc(1, sizeof(*iface));
 	if (!iface)
 		return -ENOMEM;
@@ -53,16 +53,16 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 		iface->prog_fds[i] = -EBADF;
 	r = xl_netns_cookie(&iface->netns_cookie);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "reading the netns cookie: %s", errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
 	r = xl_path_iface(iface->dir, sizeof(iface->dir), e->root, iface->netns_cookie, ifindex);
 	if (r == 0)
 		r = xl_path_iface(iface->state_dir, sizeof(iface->state_dir), e->state_dir,
 				  iface->netns_cookie, ifindex);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "path for ifindex %d too long", ifindex);
+		return xl_err_set(xl_engine_err(e), r, "path for ifindex %d too long", ifindex);
 	r = xl_iface_recover(iface, stats);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "%s", iface->err.msg);
+		return xl_err_set(xl_engine_err(e), r, "%s", iface->err.msg);
 	*ret = TAKE_PTR(iface);
 	return 0;
 }
@@ -71,12 +71,17 @@ int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret)
 {
 	_cleanup_(xl_engine_unlock) int lock = -EBADF;
 	struct xl_recover_stats stats = {};
+	__u64 cookie;
+	int r;
 
 	/* Recovery must not mistake another process's revision under
 	 * construction for a crash's orphan. */
-	lock = xl_engine_lock(e);
+	r = xl_netns_cookie(&cookie);
+	if (r < 0)
+		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
+	lock = xl_engine_lock_iface(e, cookie, ifindex);
 	if (lock < 0)
-		return xl_err_set(&e->err, lock, "locking %s: %s", e->state_dir, errno_name(lock));
+		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
 	return xl_iface_open(e, ifindex, &stats, ret);
 }
 
@@ -139,4 +144,9 @@ int xl_iface__counters(const struct xl_iface *iface, __u32 attach_id, __u64 ret[
 	}
 	free(per_cpu);
 	return r;
+}
+
+enum xl_error_kind xl_iface__error_kind(const struct xl_iface *iface)
+{
+	return iface->err.code ? (enum xl_error_kind)iface->err.kind : XL_ERROR_NONE;
 }

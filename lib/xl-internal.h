@@ -15,8 +15,7 @@ struct xl_engine {
 	bool has_freplace;
 	bool entry_replace;	/* kernel lets an EXT program replace the entry */
 	char degraded_reason[512];
-	__u64 link_updates;
-	struct xl_err err;
+	__u64 link_updates;	/* atomic: threads apply to different interfaces */
 };
 
 struct xl_iface {
@@ -47,8 +46,20 @@ struct xl_batch {
 	bool remove_all;
 };
 
-/* Serialises engines of different processes on one state directory. */
+/*
+ * The engine's last error is the calling thread's: a daemon applies to
+ * different interfaces from different threads at once.
+ */
+struct xl_err *xl_engine_err(const struct xl_engine *e);
+
+/*
+ * Open file description locks on <state>/lock, so that they work between
+ * threads as between processes: xl_engine_lock() owns the whole state
+ * directory (recovery of everything); xl_engine_lock_iface() shares it
+ * and owns one interface, so different interfaces proceed in parallel.
+ */
 int xl_engine_lock(struct xl_engine *e);
+int xl_engine_lock_iface(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 void xl_engine_unlock(int *lock_fd);
 
 /* xl_iface__open, adding what recovery did to stats. */

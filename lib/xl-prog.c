@@ -110,11 +110,13 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 
 	if (!spec->object)
 		return xl_err_set(err, -EINVAL, "no object file given");
+	err->kind = XL_ERROR_REQUEST;
 	if (spec->priority != XL_PRIORITY_FROM_OBJECT &&
 	    (spec->priority < 0 || spec->priority > XL_PRIORITY_MAX))
 		return xl_err_set(err, -ERANGE, "priority %d out of range 0..%d",
 				  spec->priority, XL_PRIORITY_MAX);
 	/* Fail early and plainly, before libbpf's messages about ELF. */
+	err->kind = XL_ERROR_OBJECT_READ;
 	if (access(spec->object, R_OK) < 0)
 		return xl_err_set(err, -errno, "cannot read %s: %s (%s)", spec->object,
 				  strerror(errno), errno_name(errno));
@@ -127,6 +129,7 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 		return xl_err_set(err, -errno, "cannot resolve %s: %s", spec->object, errno_name(errno));
 	if (spec->pin_root_path && !(p->pin_root = strdup(spec->pin_root_path)))
 		return -ENOMEM;
+	err->kind = XL_ERROR_OBJECT;
 	p->obj = bpf_object__open_file(spec->object, &oo);
 	r = (int)libbpf_get_error(p->obj);
 	if (r < 0) {
@@ -144,6 +147,7 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 		p->priority = spec->priority;
 	if (spec->chain_actions)
 		p->chain_actions = spec->chain_actions;
+	err->kind = XL_ERROR_NONE;
 	*ret = TAKE_PTR(p);
 	return 0;
 }
@@ -163,6 +167,7 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 
 	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))
 		return -ENOMEM;
+	err->kind = XL_ERROR_LOAD;
 	/* Level 0: libbpf asks for the log only when the load fails. */
 	bpf_program__set_log_buf(p->prog, p->log, XL_LOG_SIZE);
 	bpf_program__set_flags(p->prog, flags | (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
@@ -181,6 +186,7 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 				  xl_prog_log(p) ? "; see the verifier log" : "");
 	}
 	p->log[0] = '\0';
+	err->kind = XL_ERROR_KERNEL;
 	fd = fcntl(bpf_program__fd(p->prog), F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
@@ -213,6 +219,7 @@ int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 	struct bpf_object *twin;
 	int r, fd = -EBADF;
 
+	err->kind = XL_ERROR_LOAD;
 	twin = bpf_object__open_file(p->object, &oo);
 	r = (int)libbpf_get_error(twin);
 	if (r < 0)

@@ -47,10 +47,10 @@ int xl_iface_purge(struct xl_engine *e, const char *dir, const char *state_dir)
 	int r = xl_rm_tree(dir, NULL);
 
 	if (r < 0)
-		return xl_err_set(&e->err, r, "removing %s: %s", dir, errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "removing %s: %s", dir, errno_name(r));
 	r = xl_rm_tree(state_dir, NULL);
 	if (r < 0)
-		return xl_err_set(&e->err, r, "removing %s: %s", state_dir, errno_name(r));
+		return xl_err_set(xl_engine_err(e), r, "removing %s: %s", state_dir, errno_name(r));
 	return 0;
 }
 
@@ -235,7 +235,7 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 	if (info.xdp.ifindex == 0) {
 		stats->defunct++;
 		return xl_iface_purge(iface->e, iface->dir, iface->state_dir) < 0 ?
-			xl_err_set(&iface->err, -EIO, "%s", iface->e->err.msg) : 0;
+			xl_err_set(&iface->err, -EIO, "%s", xl_engine_err(iface->e)->msg) : 0;
 	}
 	if ((int)info.xdp.ifindex != iface->ifindex)
 		return xl_err_set(&iface->err, -EUCLEAN, "link %u pinned for ifindex %d now serves ifindex %u",

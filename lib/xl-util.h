@@ -89,6 +89,7 @@ static inline const char *errno_name(int err)
 
 struct xl_err {
 	int code;
+	int kind;	/* enum xl_error_kind: which step failed */
 	char msg[XL_ERR_MAX];
 };
 

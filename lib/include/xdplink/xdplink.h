@@ -82,6 +82,21 @@ const char *xl_iface__last_error(const struct xl_iface *iface);
 /* Verifier log of the last program that failed to load, or NULL. */
 const char *xl_iface__verifier_log(const struct xl_iface *iface);
 
+/* Which step of the last xl_iface__apply failed, so that a caller can
+ * tell "your object is bad" from "the kernel said no" without parsing
+ * the message; the errno refines it. */
+enum xl_error_kind {
+	XL_ERROR_NONE = 0,
+	XL_ERROR_REQUEST,	/* invalid for this interface: ESTALE, E2BIG, ENOENT (id), ERANGE,
+				 * EINVAL (mode), EOPNOTSUPP (needs freplace) */
+	XL_ERROR_OBJECT_READ,	/* the object file cannot be read */
+	XL_ERROR_OBJECT,	/* not a usable BPF object; ENOENT: no such XDP program in it */
+	XL_ERROR_LOAD,		/* the kernel refused a program (see xl_iface__verifier_log) */
+	XL_ERROR_BUSY,		/* something else holds XDP on the interface */
+	XL_ERROR_KERNEL,	/* any other kernel or bpffs failure */
+};
+enum xl_error_kind xl_iface__error_kind(const struct xl_iface *iface);
+
 struct xl_attachment {
 	__u32 id;		/* unique on this interface, never reused while live */
 	__u32 prog_id;		/* kernel program id */
