@@ -1,1 +1,32 @@
-# daemon/daemon.mk, included by the top-level Makefile.
+# daemon/daemon.mk, included by the top-level Makefile: xdplinkd.
+SBINDIR ?= $(PREFIX)/sbin
+XD_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+DAEMON_SRCS := $(filter-out daemon/config.c,$(wildcard daemon/*.c))
+DAEMON_OBJS := $(DAEMON_SRCS:daemon/%.c=$(B)/daemon/%.o) $(B)/daemon/config.o
+DAEMON_CFLAGS := -Idaemon -Ilib/varlink -DXD_VERSION='"$(XD_VERSION)"' -pthread
+all: $(B)/xdplinkd
+
+# The IDL file is the one source: GetInterfaceDescription returns it verbatim.
+$(B)/gen/xdplinkd-idl.h: daemon/io.xdplink.Manager.varlink | $(B)/gen
+	{ echo '/* Generated from $<; do not edit. */'; \
+	  echo 'static const char xd_manager_idl[] ='; \
+	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/^/\t"/; s/$$/\\n"/' $<; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+$(B)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) lib/include/xdplink/xdplink.h \
+		$(wildcard lib/varlink/*.h) $(B)/gen/xdplinkd-idl.h | $(B)/daemon
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -c $< -o $@
+
+$(B)/xdplinkd: $(DAEMON_OBJS) $(B)/libxdplink.a $(B)/libxlvarlink.a
+	$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(B)/libxlvarlink.a $(B)/libxdplink.a \
+		$(LDLIBS) -lsystemd -linih
+
+$(B)/daemon:
+	mkdir -p $@
+
+install: install-daemon
+install-daemon: $(B)/xdplinkd
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(B)/xdplinkd $(DESTDIR)$(SBINDIR)/xdplinkd
+.PHONY: install-daemon

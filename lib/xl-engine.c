@@ -303,3 +303,31 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 		*ret_stats = st;
 	return first_err;
 }
+
+int xl_engine__interfaces(struct xl_engine *e, int *ret, size_t max, size_t *ret_n)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	__u64 self;
+	int r;
+
+	r = xl_netns_cookie(&self);
+	if (r < 0)
+		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
+	d = opendir(e->root);
+	if (!d)
+		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
+	while ((de = readdir(d))) {
+		__u64 cookie;
+		int ifindex;
+
+		if (xl_parse_iface_name(de->d_name, &cookie, &ifindex) < 0 || cookie != self)
+			continue;
+		if (n < max)
+			ret[n] = ifindex;
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}

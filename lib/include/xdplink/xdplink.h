@@ -71,6 +71,10 @@ struct xl_recover_stats {
  * bpffs root, and clean defunct ones in any netns. */
 int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats);
 
+/* Interfaces of the calling thread's netns that have pinned state: up to
+ * max ifindexes into ret, their count in *ret_n (which may exceed max). */
+int xl_engine__interfaces(struct xl_engine *e, int *ret, size_t max, size_t *ret_n);
+
 /* Kernel calls that change the data plane, since the engine was created. */
 __u64 xl_engine__link_updates(const struct xl_engine *e);
 

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The configuration file: one table of keys, each with its parser. Any
+ * unknown section or key, repeated key or bad value is an error naming
+ * file and line; the daemon refuses to start rather than guess.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "xl-util.h"
+
+#define MSG_MAX 256
+
+typedef int (*key_parser)(const char *value, void *dest, char *why, size_t whylen);
+
+struct key {
+	const char *section;
+	const char *name;
+	key_parser parse;
+	size_t offset;
+};
+
+static int parse_path(const char *v, void *dest, char *why, size_t whylen)
+{
+	char *s;
+
+	if (v[0] != '/' || strlen(v) >= PATH_MAX) {
+		snprintf(why, whylen, "must be an absolute path");
+		return -EINVAL;
+	}
+	s = strdup(v);
+	if (!s)
+		return -ENOMEM;
+	free(*(char **)dest);
+	*(char **)dest = s;
+	return 0;
+}
+
+static int parse_group(const char *v, void *dest, char *why, size_t whylen)
+{
+	char *s;
+
+	if (strlen(v) > 32 || strpbrk(v, " :/\t")) {
+		snprintf(why, whylen, "must be a group name (or empty for root's group)");
+		return -EINVAL;
+	}
+	s = strdup(v);
+	if (!s)
+		return -ENOMEM;
+	free(*(char **)dest);
+	*(char **)dest = s;
+	return 0;
+}
+
+static int parse_mode(const char *v, void *dest, char *why, size_t whylen)
+{
+	char *end;
+	unsigned long m;
+
+	errno = 0;
+	m = strtoul(v, &end, 8);
+	if (errno || end == v || *end || m > 0777) {
+		snprintf(why, whylen, "must be an octal file mode such as 0660");
+		return -EINVAL;
+	}
+	*(mode_t *)dest = (mode_t)m;
+	return 0;
+}
+
+static int parse_attach_mode(const char *v, void *dest, char *why, size_t whylen)
+{
+	if (strcmp(v, "native") == 0)
+		*(enum xl_mode *)dest = XL_MODE_NATIVE;
+	else if (strcmp(v, "skb") == 0)
+		*(enum xl_mode *)dest = XL_MODE_SKB;
+	else {
+		snprintf(why, whylen, "must be native or skb");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_boolean(const char *v, void *dest, char *why, size_t whylen)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*(bool *)dest = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*(bool *)dest = false;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "must be yes or no");
+	return -EINVAL;
+}
+
+static int parse_number(const char *v, unsigned long long lo, unsigned long long hi,
+			unsigned long long *ret, char *why, size_t whylen)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < lo || n > hi) {
+		snprintf(why, whylen, "must be a number from %llu to %llu", lo, hi);
+		return -EINVAL;
+	}
+	*ret = n;
+	return 0;
+}
+
+static int parse_connections(const char *v, void *dest, char *why, size_t whylen)
+{
+	unsigned long long n;
+	int r = parse_number(v, 1, 65536, &n, why, whylen);
+
+	if (r == 0)
+		*(unsigned *)dest = (unsigned)n;
+	return r;
+}
+
+static int parse_idle(const char *v, void *dest, char *why, size_t whylen)
+{
+	unsigned long long n;
+	int r = parse_number(v, 0, 86400, &n, why, whylen);
+
+	if (r == 0)
+		*(uint64_t *)dest = n ? n * 1000000ULL : UINT64_MAX;
+	return r;
+}
+
+static int parse_size(const char *v, void *dest, char *why, size_t whylen)
+{
+	unsigned long long n, mult = 1;
+	char buf[32];
+	size_t len = strlen(v);
+
+	if (len && len < sizeof(buf) && (v[len - 1] == 'K' || v[len - 1] == 'M')) {
+		mult = v[len - 1] == 'K' ? 1024 : 1024 * 1024;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 1), v);
+		v = buf;
+	}
+	if (parse_number(v, 1, 16ULL * 1024 * 1024, &n, why, whylen) < 0 ||
+	    n * mult < 64 * 1024 || n * mult > 16 * 1024 * 1024) {
+		snprintf(why, whylen, "must be a size from 64K to 16M");
+		return -EINVAL;
+	}
+	*(size_t *)dest = (size_t)(n * mult);
+	return 0;
+}
+
+static int parse_level(const char *v, void *dest, char *why, size_t whylen)
+{
+	if (xd_parse_log_level(v, dest) < 0) {
+		snprintf(why, whylen, "must be err, warning, notice, info or debug");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#define KEY(sec, name, fn, field) { sec, name, fn, offsetof(struct xd_config, field) }
+static const struct key keys[] = {
+	KEY("Socket", "Path", parse_path, socket_path),
+	KEY("Socket", "Mode", parse_mode, socket_mode),
+	KEY("Socket", "Group", parse_group, socket_group),
+	KEY("Engine", "BpffsRoot", parse_path, bpffs_root),
+	KEY("Engine", "StateDir", parse_path, state_dir),
+	KEY("Engine", "DefaultMode", parse_attach_mode, default_mode),
+	KEY("Engine", "Counters", parse_boolean, counters),
+	KEY("Limits", "MaxConnections", parse_connections, max_connections),
+	KEY("Limits", "MaxConnectionsPerUser", parse_connections, max_connections_per_user),
+	KEY("Limits", "IdleTimeoutSec", parse_idle, idle_timeout_usec),
+	KEY("Limits", "MaxMessageSize", parse_size, max_message_size),
+	KEY("Log", "Level", parse_level, log_level),
+};
+
+struct parse_state {
+	struct xd_config *c;
+	const char *path;
+	FILE *f;
+	int line;
+	bool seen[ELEMENTSOF(keys)];
+	int error;			/* first error, negative errno */
+	char msg[MSG_MAX];
+};
+
+_printf_(3, 4) static int fail(struct parse_state *ps, int r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ps->error)
+		return 0;
+	ps->error = r;
+	n = snprintf(ps->msg, sizeof(ps->msg), "%s:%d: ", ps->path, ps->line);
+	va_start(ap, fmt);
+	vsnprintf(ps->msg + n, sizeof(ps->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 0;	/* inih: this line failed */
+}
+
+static bool section_known(const char *section)
+{
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *ps = user;
+	char why[128];
+	int r;
+
+	if (!section_known(section))
+		return fail(ps, -EINVAL, "unknown section [%s]", section);
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+		const struct key *k = &keys[i];
+
+		if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0)
+			continue;
+		if (ps->seen[i])
+			return fail(ps, -EINVAL, "%s is set twice in [%s]", name, section);
+		ps->seen[i] = true;
+		r = k->parse(value, (char *)ps->c + k->offset, why, sizeof(why));
+		if (r == -ENOMEM)
+			return fail(ps, r, "out of memory");
+		if (r < 0)
+			return fail(ps, r, "bad value '%s' for %s: %s", value, name, why);
+		return 1;
+	}
+	return fail(ps, -EINVAL, "unknown key '%s' in section [%s]", name, section);
+}
+
+/* inih hands no line numbers to handlers; counting the lines it reads does. */
+static char *read_line(char *buf, int size, void *user)
+{
+	struct parse_state *ps = user;
+	size_t n;
+
+	if (!fgets(buf, size, ps->f))
+		return NULL;
+	n = strlen(buf);
+	ps->line++;
+	if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(ps->f)) {
+		int ch;
+
+		fail(ps, -EINVAL, "line too long (at most %d characters)", size - 2);
+		while ((ch = fgetc(ps->f)) != EOF && ch != '\n')
+			;
+	}
+	return buf;
+}
+
+int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char *err,
+		   size_t errlen)
+{
+	struct parse_state ps = { .path = path };
+	struct xd_config tmp;
+	int r;
+
+	ps.f = fopen(path, "re");
+	if (!ps.f) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		r = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return r;
+	}
+	r = xd_config_copy(&tmp, c);
+	if (r < 0) {
+		fclose(ps.f);
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	ps.c = &tmp;
+	r = ini_parse_stream(read_line, &ps, on_key, &ps);
+	fclose(ps.f);
+	if (r > 0 && !ps.error) {
+		ps.line = r;
+		fail(&ps, -EINVAL, "syntax error: expected [Section] or Key = value");
+	} else if (r < 0 && !ps.error) {
+		fail(&ps, -ENOMEM, "cannot parse");
+	}
+	if (ps.error) {
+		xd_config_done(&tmp);
+		snprintf(err, errlen, "%s", ps.msg);
+		return ps.error;
+	}
+	if (tmp.max_connections_per_user > tmp.max_connections) {
+		xd_config_done(&tmp);
+		snprintf(err, errlen, "%s: MaxConnectionsPerUser exceeds MaxConnections", path);
+		return -EINVAL;
+	}
+	xd_config_done(c);
+	*c = tmp;
+	return 0;
+}
+
+void xd_config_init(struct xd_config *c)
+{
+	*c = (struct xd_config){
+		.socket_mode = 0660,
+		.default_mode = XL_MODE_NATIVE,
+		.max_connections = 4096,
+		.max_connections_per_user = 1024,
+		.idle_timeout_usec = 60ULL * 1000000ULL,
+		.max_message_size = 16U * 1024U * 1024U,
+		.log_level = LOG_INFO,
+	};
+	/* Static strings would make ownership conditional; allocation failure
+	 * here leaves NULL, which the daemon reports as a bad config. */
+	c->socket_path = strdup("/run/xdplinkd/io.xdplink.Manager");
+	c->socket_group = strdup("xdplinkd");
+	c->bpffs_root = strdup(XL_DEFAULT_BPFFS_ROOT);
+	c->state_dir = strdup(XL_DEFAULT_STATE_DIR);
+}
+
+void xd_config_done(struct xd_config *c)
+{
+	free(c->socket_path);
+	free(c->socket_group);
+	free(c->bpffs_root);
+	free(c->state_dir);
+	c->socket_path = c->socket_group = c->bpffs_root = c->state_dir = NULL;
+}
+
+static int dup_or_null(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src && !*dst ? -ENOMEM : 0;
+}
+
+int xd_config_copy(struct xd_config *dst, const struct xd_config *src)
+{
+	struct xd_config c = *src;
+
+	c.socket_path = c.socket_group = c.bpffs_root = c.state_dir = NULL;
+	if (dup_or_null(&c.socket_path, src->socket_path) < 0 ||
+	    dup_or_null(&c.socket_group, src->socket_group) < 0 ||
+	    dup_or_null(&c.bpffs_root, src->bpffs_root) < 0 ||
+	    dup_or_null(&c.state_dir, src->state_dir) < 0) {
+		xd_config_done(&c);
+		return -ENOMEM;
+	}
+	*dst = c;
+	return 0;
+}
+
+static const char *const level_names[] = {
+	[LOG_ERR] = "err", [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
+	[LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+};
+
+int xd_parse_log_level(const char *s, int *ret)
+{
+	for (int i = 0; i < (int)ELEMENTSOF(level_names); i++)
+		if (level_names[i] && strcmp(s, level_names[i]) == 0) {
+			*ret = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *xd_log_level_to_string(int level)
+{
+	if (level < 0 || level >= (int)ELEMENTSOF(level_names))
+		return NULL;
+	return level_names[level];
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The daemon's configuration: built-in defaults, /etc/xdplinkd/xdplinkd.conf, strict parsing. */
+#ifndef XD_CONFIG_H
+#define XD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "xdplink/xdplink.h"
+
+#define XD_CONFIG_PATH "/etc/xdplinkd/xdplinkd.conf"
+
+struct xd_config {
+	char *socket_path;                 /* [Socket] Path */
+	mode_t socket_mode;                /* [Socket] Mode, octal */
+	char *socket_group;                /* [Socket] Group; "": leave root's group */
+	char *bpffs_root;                  /* [Engine] BpffsRoot */
+	char *state_dir;                   /* [Engine] StateDir */
+	enum xl_mode default_mode;         /* [Engine] DefaultMode: native | skb */
+	bool counters;                     /* [Engine] Counters */
+	unsigned max_connections;          /* [Limits] MaxConnections */
+	unsigned max_connections_per_user; /* [Limits] MaxConnectionsPerUser */
+	uint64_t idle_timeout_usec;        /* [Limits] IdleTimeoutSec; 0 in the file: UINT64_MAX */
+	size_t max_message_size;           /* [Limits] MaxMessageSize */
+	int log_level;                     /* [Log] Level: LOG_* */
+};
+
+void xd_config_init(struct xd_config *c);
+/*
+ * Parse path over what c holds. A missing file is fine unless must_exist.
+ * On failure c is unchanged and err says "FILE:LINE: what".
+ */
+int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char *err,
+		   size_t errlen);
+void xd_config_done(struct xd_config *c);
+int xd_config_copy(struct xd_config *dst, const struct xd_config *src);
+
+int xd_parse_log_level(const char *s, int *ret);
+const char *xd_log_level_to_string(int level);
+
+#endif

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Managed interface records and their io.xdplink.Manager JSON form. */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "iface.h"
+#include "job.h"
+#include "log.h"
+#include "manager.h"
+
+struct xd_iface *xd_iface_find(struct manager *m, int ifindex)
+{
+	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next)
+		if (rec->ifindex == ifindex)
+			return rec;
+	return NULL;
+}
+
+int xd_iface_get(struct manager *m, int ifindex, const char *name, struct xd_iface **ret)
+{
+	struct xd_iface *rec = xd_iface_find(m, ifindex), **p;
+
+	if (!rec) {
+		rec = calloc(1, sizeof(*rec));
+		if (!rec)
+			return -ENOMEM;
+		rec->ifindex = ifindex;
+		rec->queue_tail = &rec->queue;
+		/* Kept in ifindex order, so that List is stable. */
+		for (p = &m->ifaces; *p && (*p)->ifindex < ifindex; p = &(*p)->next)
+			;
+		rec->next = *p;
+		*p = rec;
+	}
+	if (name)
+		snprintf(rec->name, sizeof(rec->name), "%s", name);
+	*ret = rec;
+	return 0;
+}
+
+static void iface_free(struct xd_iface *rec)
+{
+	assert(!rec->busy);
+	xl_iface__free(rec->xi);
+	json_decref(rec->snapshot);
+	free(rec);
+}
+
+void xd_iface_gc(struct manager *m, struct xd_iface *rec)
+{
+	if (rec->busy || rec->queue || (rec->xi && xl_iface__revision(rec->xi) > 0))
+		return;
+	for (struct xd_iface **p = &m->ifaces; *p; p = &(*p)->next)
+		if (*p == rec) {
+			*p = rec->next;
+			break;
+		}
+	iface_free(rec);
+}
+
+/* Only at exit, once no job runs: queued jobs die with their callers' replies. */
+void xd_iface_free_all(struct manager *m)
+{
+	while (m->ifaces) {
+		struct xd_iface *rec = m->ifaces;
+
+		m->ifaces = rec->next;
+		xd_job_free_queue(rec);
+		iface_free(rec);
+	}
+}
+
+int xd_iface_adopt_all(struct manager *m)
+{
+	int ifindexes[4096];
+	size_t n;
+	int r;
+
+	r = xl_engine__interfaces(m->engine, ifindexes, ELEMENTSOF(ifindexes), &n);
+	if (r < 0)
+		return log_error_errno(r, "Failed to list interfaces under %s: %s",
+				       m->config.bpffs_root, xl_engine__last_error(m->engine));
+	if (n > ELEMENTSOF(ifindexes))
+		log_warning("%zu interfaces have state; adopting the first %zu", n,
+			    ELEMENTSOF(ifindexes));
+	for (size_t i = 0; i < n && i < ELEMENTSOF(ifindexes); i++) {
+		struct xd_iface *rec;
+		char name[IF_NAMESIZE];
+
+		if (!if_indextoname((unsigned)ifindexes[i], name))
+			continue;	/* gone: recovery cleaned it */
+		r = xd_iface_get(m, ifindexes[i], name, &rec);
+		if (r < 0)
+			return log_error_errno(r, "Out of memory");
+		r = xl_iface__open(m->engine, rec->ifindex, &rec->xi);
+		if (r < 0) {
+			/* One broken interface must not keep the others unmanaged. */
+			log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s: %s", name,
+					xl_engine__last_error(m->engine));
+			xd_iface_gc(m, rec);
+			continue;
+		}
+		rec->revision = xl_iface__revision(rec->xi);
+		rec->snapshot = xd_iface_to_json(rec->xi, name, false);
+		log_iface(LOG_INFO, name, rec->revision, "Adopted %s at revision %llu", name,
+			  (unsigned long long)rec->revision);
+		xd_iface_gc(m, rec);
+	}
+	return 0;
+}
+
+static const char *mode_name(enum xl_mode mode)
+{
+	return mode == XL_MODE_SKB ? "skb" : "native";
+}
+
+static json_t *actions_to_json(__u32 mask)
+{
+	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < ELEMENTSOF(names); i++)
+		if (mask & XL_ACTION(i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+static void tag_of(__u32 prog_id, char *buf, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 sz = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+
+	snprintf(buf, len, "%s", "");
+	if (fd < 0)
+		return;
+	if (bpf_obj_get_info_by_fd(fd, &info, &sz) == 0)
+		for (size_t i = 0; i < sizeof(info.tag) && 2 * i + 2 < len; i++)
+			snprintf(buf + 2 * i, 3, "%02x", info.tag[i]);
+	close(fd);
+}
+
+static json_t *counters_to_json(struct xl_iface *xi, __u32 id)
+{
+	__u64 c[6];
+
+	if (xl_iface__counters(xi, id, c) < 0)
+		return json_null();
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "aborted", (json_int_t)c[0],
+			 "drop", (json_int_t)c[1], "pass", (json_int_t)c[2], "tx", (json_int_t)c[3],
+			 "redirect", (json_int_t)c[4], "other", (json_int_t)c[5]);
+}
+
+static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachment *a,
+				  bool counters)
+{
+	char tag[17];
+
+	tag_of(a->prog_id, tag, sizeof(tag));
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:i,s:o,s:b,s:s?,s:s?,s:o}",
+			 "id", (json_int_t)a->id, "programId", (json_int_t)a->prog_id,
+			 "name", a->name ? a->name : "", "tag", tag,
+			 "object", a->object ? a->object : "", "priority", a->priority,
+			 "actions", actions_to_json(a->chain_actions), "frags", a->frags,
+			 "owner", a->owner, "label", a->label,
+			 "counters", counters && xl_iface__counters_enabled(xi) ?
+				counters_to_json(xi, a->id) : json_null());
+}
+
+json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool counters)
+{
+	const struct xl_attachment *att;
+	json_t *list = json_array();
+	size_t n;
+
+	att = xl_iface__attachments(xi, &n);
+	for (size_t i = 0; list && i < n; i++)
+		if (json_array_append_new(list, attachment_to_json(xi, &att[i], counters)) < 0)
+			return json_decref(list), NULL;
+	return json_pack("{s:s,s:i,s:I,s:s,s:I,s:I,s:b,s:o}", "name", name,
+			 "ifindex", xl_iface__ifindex(xi),
+			 "revision", (json_int_t)xl_iface__revision(xi),
+			 "mode", mode_name(xl_iface__mode(xi)),
+			 "linkId", (json_int_t)xl_iface__link_id(xi),
+			 "entryProgramId", (json_int_t)xl_iface__entry_prog_id(xi),
+			 "counters", xl_iface__counters_enabled(xi), "attachments", list);
+}
+
+json_t *xd_iface_list_entry(struct xd_iface *rec)
+{
+	char name[IF_NAMESIZE];
+
+	/* Renames are the kernel's business; show today's name. */
+	if (if_indextoname((unsigned)rec->ifindex, name))
+		snprintf(rec->name, sizeof(rec->name), "%s", name);
+	if (!rec->busy && rec->xi)
+		return xd_iface_to_json(rec->xi, rec->name, true);
+	if (rec->snapshot) {
+		json_t *copy = json_deep_copy(rec->snapshot);
+
+		if (copy)
+			json_object_set_new(copy, "name", json_string(rec->name));
+		return copy;
+	}
+	return NULL;
+}

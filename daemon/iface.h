@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One record per managed interface: its engine object, its job queue and its last view. */
+#ifndef XD_IFACE_H
+#define XD_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <net/if.h>
+
+#include "xdplink/xdplink.h"
+
+struct manager;
+struct xd_job;
+
+struct xd_iface {
+	struct xd_iface *next;
+	int ifindex;
+	char name[IF_NAMESIZE];
+	/* Owned by the running job's thread while busy, by the main thread otherwise. */
+	struct xl_iface *xi;
+	bool busy;
+	struct xd_job *queue, **queue_tail;
+	/* Interface object (without counters) as of the last finished job,
+	 * for List while a job runs. */
+	json_t *snapshot;
+	uint64_t revision;
+};
+
+struct xd_iface *xd_iface_find(struct manager *m, int ifindex);
+int xd_iface_get(struct manager *m, int ifindex, const char *name, struct xd_iface **ret);
+/* Drop the record if nothing is attached and nothing is queued. */
+void xd_iface_gc(struct manager *m, struct xd_iface *rec);
+void xd_iface_free_all(struct manager *m);
+/* Adopt every interface of our netns that has pinned state. */
+int xd_iface_adopt_all(struct manager *m);
+
+/*
+ * The io.xdplink.Manager Interface object for xi. Counters are read when
+ * asked and the interface has them. Callable from the thread owning xi.
+ */
+json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool counters);
+/* The record as List shows it: fresh when idle, the snapshot while busy. */
+json_t *xd_iface_list_entry(struct xd_iface *rec);
+
+#endif

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Jobs: one at a time per interface, on worker threads, handed back through a pipe. */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iface.h"
+#include "job.h"
+#include "log.h"
+#include "manager.h"
+#include "vl-server.h"
+
+struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type)
+{
+	struct xd_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->batch = xl_batch__new();
+	if (!j->batch) {
+		free(j);
+		return NULL;
+	}
+	j->m = m;
+	j->type = type;
+	j->counters = -1;
+	return j;
+}
+
+struct xd_job *xd_job_free(struct xd_job *j)
+{
+	if (!j)
+		return NULL;
+	xl_batch__free(j->batch);
+	vl_link_unref(j->link);
+	for (size_t i = 0; i < j->n_objects; i++) {
+		free(j->objects[i]);
+		free(j->programs[i]);
+	}
+	free(j->verifier_log);
+	json_decref(j->snapshot);
+	free(j);
+	return NULL;
+}
+
+void xd_job_freep(struct xd_job **j)
+{
+	*j = xd_job_free(*j);
+}
+
+void xd_job_free_queue(struct xd_iface *rec)
+{
+	while (rec->queue) {
+		struct xd_job *j = rec->queue;
+
+		rec->queue = j->next;
+		xd_job_free(j);
+	}
+	rec->queue_tail = &rec->queue;
+}
+
+static bool id_in(uint32_t id, const struct xl_attachment *att, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (att[i].id == id)
+			return true;
+	return false;
+}
+
+/* Which ids this revision removed: the old set minus the new one. */
+static void diff_removed(struct xd_job *j, const uint32_t *old, size_t n_old)
+{
+	const struct xl_attachment *att;
+	size_t n;
+
+	att = xl_iface__attachments(j->rec->xi, &n);
+	for (size_t i = 0; i < n_old; i++)
+		if (!id_in(old[i], att, n))
+			j->removed[j->n_removed++] = old[i];
+}
+
+static void job_fail(struct xd_job *j, int r, enum xl_error_kind kind, const char *msg,
+		     const char *log)
+{
+	j->r = r;
+	j->kind = kind;
+	snprintf(j->error, sizeof(j->error), "%s", msg);
+	if (log)
+		j->verifier_log = strdup(log);
+}
+
+static void job_record_success(struct xd_job *j, const uint32_t *old, size_t n_old)
+{
+	struct xl_iface *xi = j->rec->xi;
+	const struct xl_attachment *att;
+	size_t n;
+
+	j->revision = xl_iface__revision(xi);
+	att = xl_iface__attachments(xi, &n);
+	for (int k = 0; ; k++) {
+		uint32_t id = xl_batch__attach_id(j->batch, k);
+
+		if (!id)
+			break;
+		j->added[j->n_added++] = id;
+		for (size_t i = 0; i < n && k == 0; i++)
+			if (att[i].id == id)
+				j->prog_id = att[i].prog_id;
+	}
+	diff_removed(j, old, n_old);
+	j->snapshot = xd_iface_to_json(xi, j->rec->name, false);
+}
+
+static int job_open(struct xd_job *j)
+{
+	struct xd_iface *rec = j->rec;
+	int r;
+
+	if (rec->xi)
+		return 0;
+	r = xl_iface__open(j->m->engine, rec->ifindex, &rec->xi);
+	if (r < 0)
+		job_fail(j, r, r == -ENODEV ? XL_ERROR_REQUEST : XL_ERROR_KERNEL,
+			 xl_engine__last_error(j->m->engine), NULL);
+	return r;
+}
+
+static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
+{
+	struct xl_apply_opts opts = { .sz = sizeof(opts) };
+	struct xl_iface *xi = j->rec->xi;
+	const struct xl_attachment *att;
+
+	j->old_revision = xl_iface__revision(xi);
+	j->was_attached = j->old_revision > 0;
+	j->live_mode = xl_iface__mode(xi);
+	att = xl_iface__attachments(xi, n_old);
+	for (size_t i = 0; i < *n_old; i++)
+		old[i] = att[i].id;
+
+	opts.expected_revision = j->expected_revision;
+	opts.mode = j->mode != XL_MODE_UNSPEC ? j->mode :
+		    j->was_attached ? j->live_mode : j->default_mode;
+	opts.counters = j->counters >= 0 ? j->counters :
+			j->was_attached ? xl_iface__counters_enabled(xi) : j->default_counters;
+	return xl_iface__apply(xi, j->batch, &opts);
+}
+
+/* Runs on the worker thread, which owns j->rec->xi until it hands j back. */
+static void job_run(struct xd_job *j)
+{
+	struct xd_iface *rec = j->rec;
+	uint32_t old[XL_MAX_PROGS];
+	size_t n_old;
+	int r;
+
+	if (job_open(j) < 0)
+		return;
+	r = job_apply(j, old, &n_old);
+	/* Someone else (xdpctl of another daemon, a test tool) changed the
+	 * interface since we opened it: look again, once, unless the caller
+	 * pinned the revision it expects. */
+	if (r == -ESTALE && xl_iface__error_kind(rec->xi) == XL_ERROR_REQUEST &&
+	    (!j->expected_revision || j->expected_revision == j->old_revision)) {
+		rec->xi = xl_iface__free(rec->xi);
+		if (job_open(j) < 0)
+			return;
+		r = job_apply(j, old, &n_old);
+	}
+	if (r < 0) {
+		job_fail(j, r, xl_iface__error_kind(rec->xi), xl_iface__last_error(rec->xi),
+			 xl_iface__verifier_log(rec->xi));
+		return;
+	}
+	job_record_success(j, old, n_old);
+}
+
+static void *job_thread(void *arg)
+{
+	struct xd_job *j = arg;
+	ssize_t n;
+
+	job_run(j);
+	/* A pointer is far below PIPE_BUF: the write is atomic. */
+	do
+		n = write(j->m->job_pipe[1], &j, sizeof(j));
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(j))
+		abort();	/* the main thread would wait on this interface forever */
+	return NULL;
+}
+
+static int job_start(struct xd_iface *rec)
+{
+	struct xd_job *j = rec->queue;
+	pthread_attr_t attr;
+	pthread_t t;
+	int r;
+
+	rec->queue = j->next;
+	if (!rec->queue)
+		rec->queue_tail = &rec->queue;
+	j->next = NULL;
+	rec->busy = true;
+	j->m->jobs_running++;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = -pthread_create(&t, &attr, job_thread, j);
+	pthread_attr_destroy(&attr);
+	if (r < 0) {
+		/* Answer it as a failure through the normal path. */
+		job_fail(j, r, XL_ERROR_KERNEL, "cannot start a worker thread", NULL);
+		rec->busy = false;
+		j->m->jobs_running--;
+		xd_job_reply(j);
+		xd_job_free(j);
+	}
+	return r;
+}
+
+int xd_job_submit(struct xd_iface *rec, struct xd_job *j)
+{
+	j->rec = rec;
+	*rec->queue_tail = j;
+	rec->queue_tail = &j->next;
+	if (!rec->busy)
+		return job_start(rec);
+	return 0;
+}
+
+static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _unused_,
+		       void *userdata)
+{
+	struct manager *m = userdata;
+	struct xd_job *j;
+
+	while (read(fd, &j, sizeof(j)) == sizeof(j)) {
+		struct xd_iface *rec = j->rec;
+
+		m->jobs_running--;
+		rec->busy = false;
+		if (j->r == 0) {
+			rec->revision = j->revision;
+			json_decref(rec->snapshot);
+			rec->snapshot = TAKE_PTR(j->snapshot);
+		}
+		xd_job_reply(j);
+		xd_job_free(j);
+		manager_update_status(m);
+		if (rec->queue && !m->exiting)
+			job_start(rec);
+		else
+			xd_iface_gc(m, rec);
+	}
+	if (m->exiting && m->jobs_running == 0)
+		sd_event_exit(m->event, 0);
+	return 0;
+}
+
+int xd_job_setup(struct manager *m)
+{
+	int r;
+
+	if (pipe2(m->job_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return log_error_errno(-errno, "Failed to create the job pipe: %m");
+	/* Workers may block in write() only if the pipe is full; keep their end blocking. */
+	if (fcntl(m->job_pipe[1], F_SETFL, 0) < 0)
+		return log_error_errno(-errno, "Failed to set up the job pipe: %m");
+	r = sd_event_add_io(m->event, &m->job_src, m->job_pipe[0], EPOLLIN, on_job_done, m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to watch the job pipe: %m");
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Jobs: changes to one interface's program set. Each interface runs one
+ * job at a time, in arrival order, on a worker thread, so that a slow
+ * program load on one interface never holds up another interface or the
+ * event loop. The worker hands the finished job back through a pipe and
+ * the main thread replies.
+ */
+#ifndef XD_JOB_H
+#define XD_JOB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "xdplink/xdplink.h"
+
+struct manager;
+struct xd_iface;
+struct vl_link;
+
+enum xd_job_type {
+	XD_JOB_ATTACH,
+	XD_JOB_DETACH,
+	XD_JOB_REPLACE,
+};
+
+struct xd_job {
+	struct xd_job *next;
+	enum xd_job_type type;
+	struct manager *m;
+	struct xd_iface *rec;
+	struct vl_link *link;		/* NULL for oneway calls */
+
+	/* Request, fixed in the main thread. */
+	struct xl_batch *batch;
+	enum xl_mode mode;		/* XL_MODE_UNSPEC: the link's, else default_mode */
+	enum xl_mode default_mode;
+	int counters;			/* -1: the interface's, else default_counters */
+	bool default_counters;
+	uint64_t expected_revision;
+	uint32_t detach_id;		/* for AttachmentNotFound */
+	/* Additions, for naming the one that failed (the call's strings die with it). */
+	char *objects[XL_MAX_PROGS + 1];
+	char *programs[XL_MAX_PROGS + 1];
+	size_t n_objects;
+
+	/* Result, written by the worker. */
+	int r;
+	enum xl_error_kind kind;
+	char error[512];
+	char *verifier_log;
+	enum xl_mode live_mode;		/* before the change, for ModeMismatch */
+	bool was_attached;
+	uint64_t old_revision, revision;
+	uint32_t added[XL_MAX_PROGS + 1];
+	size_t n_added;
+	uint32_t removed[XL_MAX_PROGS];
+	size_t n_removed;
+	uint32_t prog_id;		/* of the first addition */
+	json_t *snapshot;
+};
+
+struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type);
+struct xd_job *xd_job_free(struct xd_job *j);
+void xd_job_freep(struct xd_job **j);
+void xd_job_free_queue(struct xd_iface *rec);
+
+/* Queue j on rec (taking it over) and start it if rec is idle. */
+int xd_job_submit(struct xd_iface *rec, struct xd_job *j);
+/* The main thread's end of the pipe. */
+int xd_job_setup(struct manager *m);
+
+/* reply.c: answer a finished job (success or mapped error) and announce it. */
+void xd_job_reply(struct xd_job *j);
+
+#endif

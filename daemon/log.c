@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Logging: the journal with structured fields under systemd, stderr otherwise. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <bpf/libbpf.h>
+#include <systemd/sd-journal.h>
+#include <xdp/libxdp.h>
+
+#include "log.h"
+
+static int max_level = LOG_INFO;
+static bool to_journal;
+
+/* systemd sets JOURNAL_STREAM to stderr's device:inode when stderr is
+ * connected to the journal; then structured records are worth sending. */
+void log_setup(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return;
+	to_journal = st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_set_max_level(int level) { max_level = level; }
+int log_get_max_level(void) { return max_level; }
+
+static void log_journal(int level, int error, const char *ifname, uint64_t revision,
+			const char *msg)
+{
+	char prio[16], err[32], rev[40], iface[48], m[2100];
+	struct iovec iov[6];
+	int n = 0;
+
+#define ADD(buf, ...) do { \
+		snprintf(buf, sizeof(buf), __VA_ARGS__); \
+		iov[n++] = (struct iovec){ .iov_base = buf, .iov_len = strlen(buf) }; \
+	} while (0)
+	ADD(m, "MESSAGE=%s", msg);
+	ADD(prio, "PRIORITY=%d", level);
+	iov[n++] = (struct iovec){ .iov_base = (char *)"SYSLOG_IDENTIFIER=xdplinkd",
+				   .iov_len = strlen("SYSLOG_IDENTIFIER=xdplinkd") };
+	if (error)
+		ADD(err, "ERRNO=%d", error < 0 ? -error : error);
+	if (ifname)
+		ADD(iface, "INTERFACE=%s", ifname);
+	if (revision)
+		ADD(rev, "REVISION=%" PRIu64, revision);
+#undef ADD
+	sd_journal_sendv(iov, n);
+}
+
+int log_internal(int level, int error, const char *ifname, uint64_t revision,
+		 const char *fmt, ...)
+{
+	int saved = errno;
+	char msg[2048];
+	va_list ap;
+
+	if (level > max_level)
+		return error < 0 ? error : -abs(error);
+	errno = error < 0 ? -error : error;	/* for %m */
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (to_journal)
+		log_journal(level, error, ifname, revision, msg);
+	else
+		fprintf(stderr, "xdplinkd: %s\n", msg);
+	errno = saved;
+	return error < 0 ? error : -abs(error);
+}
+
+/* libbpf and libxdp talk a lot, and expectedly fail during feature
+ * probes; what matters reaches clients through the engine's errors. */
+static int library_print(const char *fmt, va_list ap)
+{
+	char msg[1024];
+	size_t n;
+
+	if (max_level < LOG_DEBUG)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	log_debug("%s", msg);
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level _unused_, const char *fmt, va_list ap)
+{
+	return library_print(fmt, ap);
+}
+
+static int libxdp_print(enum libxdp_print_level level _unused_, const char *fmt, va_list ap)
+{
+	return library_print(fmt, ap);
+}
+
+void log_setup_libraries(void)
+{
+	libbpf_set_print(libbpf_print);
+	libxdp_set_print(libxdp_print);
+}

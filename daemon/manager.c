@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The manager: configuration, engine, recovery, the varlink socket, signals and sd_notify. */
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+
+#include "iface.h"
+#include "job.h"
+#include "log.h"
+#include "manager.h"
+#include "monitor.h"
+#include "vl-server.h"
+
+#ifndef XD_VERSION
+#define XD_VERSION "0"
+#endif
+
+static int set_string(char **dst, const char *src)
+{
+	char *s;
+
+	if (!src)
+		return 0;
+	s = strdup(src);
+	if (!s)
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+/* Defaults, then the file, then the command line: the same on start and reload. */
+static int config_read(const struct xd_cli *cli, struct xd_config *ret, char *err, size_t errlen)
+{
+	struct xd_config c;
+	int r;
+
+	xd_config_init(&c);
+	if (!c.socket_path || !c.socket_group || !c.bpffs_root || !c.state_dir) {
+		xd_config_done(&c);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r = xd_config_load(&c, cli->config_path ? cli->config_path : XD_CONFIG_PATH,
+			   cli->config_path != NULL, err, errlen);
+	if (r == 0)
+		r = set_string(&c.socket_path, cli->socket_path);
+	if (r == 0)
+		r = set_string(&c.bpffs_root, cli->bpffs_root);
+	if (r == 0)
+		r = set_string(&c.state_dir, cli->state_dir);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		xd_config_done(&c);
+		return r;
+	}
+	if (cli->log_level >= 0)
+		c.log_level = cli->log_level;
+	*ret = c;
+	return 0;
+}
+
+int manager_new(struct manager **ret, const struct xd_cli *cli)
+{
+	_cleanup_(manager_freep) struct manager *m = calloc(1, sizeof(*m));
+	char err[1024];
+	int r;
+
+	if (!m)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	m->cli = *cli;
+	m->job_pipe[0] = m->job_pipe[1] = -EBADF;
+	r = config_read(cli, &m->config, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "Refusing to start: %s", err);
+	log_set_max_level(m->config.log_level);
+	r = sd_event_default(&m->event);
+	if (r < 0)
+		return log_error_errno(r, "Failed to get the event loop: %m");
+	*ret = TAKE_PTR(m);
+	return 0;
+}
+
+struct manager *manager_free(struct manager *m)
+{
+	if (!m)
+		return NULL;
+	xd_monitor_free_all(m);
+	m->server = vl_server_free(m->server);
+	xd_iface_free_all(m);
+	sd_event_source_unref(m->job_src);
+	safe_close(m->job_pipe[0]);
+	safe_close(m->job_pipe[1]);
+	xl_engine__free(m->engine);
+	sd_event_unref(m->event);
+	xd_config_done(&m->config);
+	free(m);
+	return NULL;
+}
+
+void manager_freep(struct manager **m)
+{
+	*m = manager_free(*m);
+}
+
+void manager_update_status(struct manager *m)
+{
+	unsigned n_ifaces = 0, n_progs = 0;
+
+	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
+		json_t *att = json_object_get(rec->snapshot, "attachments");
+
+		n_ifaces++;
+		n_progs += (unsigned)json_array_size(att);
+	}
+	sd_notifyf(false, "STATUS=Managing %u programs on %u interfaces%s", n_progs, n_ifaces,
+		   xl_engine__has_freplace(m->engine) ? "" : " (degraded: no freplace)");
+}
+
+int manager_reload(struct manager *m, char *err, size_t errlen)
+{
+	struct xd_config c;
+	int r;
+
+	r = config_read(&m->cli, &c, err, errlen);
+	if (r < 0)
+		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
+	if (strcmp(c.socket_path, m->config.socket_path) != 0 ||
+	    strcmp(c.bpffs_root, m->config.bpffs_root) != 0 ||
+	    strcmp(c.state_dir, m->config.state_dir) != 0 ||
+	    c.max_connections != m->config.max_connections ||
+	    c.max_connections_per_user != m->config.max_connections_per_user ||
+	    c.idle_timeout_usec != m->config.idle_timeout_usec ||
+	    c.max_message_size != m->config.max_message_size)
+		log_notice("Socket, paths and limits change only on restart; "
+			   "the new default mode, counters and log level apply now");
+	/* Keep what cannot change on the fly, take the rest. */
+	m->config.default_mode = c.default_mode;
+	m->config.counters = c.counters;
+	m->config.log_level = c.log_level;
+	log_set_max_level(c.log_level);
+	xd_config_done(&c);
+	log_info("Configuration reloaded");
+	return 0;
+}
+
+static int on_terminate(sd_event_source *s _unused_, const struct signalfd_siginfo *si,
+			void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (m->exiting)
+		return 0;
+	m->exiting = true;
+	log_info("Received SIG%s; exiting, every attached program stays running",
+		 sigabbrev_np((int)si->ssi_signo));
+	sd_notify(false, "STOPPING=1\nSTATUS=Stopping; attached programs stay running");
+	/* No new calls; running jobs finish first, so no swap is cut short. */
+	xd_monitor_free_all(m);
+	m->server = vl_server_free(m->server);
+	if (m->jobs_running == 0)
+		sd_event_exit(m->event, 0);
+	return 0;
+}
+
+static int on_reload(sd_event_source *s _unused_, const struct signalfd_siginfo *si _unused_,
+		     void *userdata)
+{
+	struct manager *m = userdata;
+	char err[1024];
+
+	sd_notify(false, "RELOADING=1");
+	(void)manager_reload(m, err, sizeof(err));
+	sd_notify(false, "READY=1");
+	return 0;
+}
+
+static int setup_signals(struct manager *m)
+{
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	/* Before any worker thread exists, so that they all inherit the mask. */
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return log_error_errno(-errno, "Failed to block signals: %m");
+	r = sd_event_add_signal(m->event, NULL, SIGTERM, on_terminate, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGINT, on_terminate, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGHUP, on_reload, m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to watch signals: %m");
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int setup_engine(struct manager *m)
+{
+	struct xl_engine_opts opts = { .sz = sizeof(opts), .bpffs_root = m->config.bpffs_root,
+				       .state_dir = m->config.state_dir };
+	struct xl_recover_stats st = {};
+	char err[512] = "";
+	int r;
+
+	opts.err_buf = err;
+	opts.err_buf_sz = sizeof(err);
+	r = xl_engine__new(&opts, &m->engine);
+	if (r < 0)
+		return log_error_errno(r, "Cannot start the engine: %s", err);
+	if (snprintf(err, sizeof(err), "%s/maps", m->config.bpffs_root) < (int)sizeof(err) &&
+	    mkdir(err, 0700) < 0 && errno != EEXIST)
+		return log_error_errno(-errno, "Failed to create %s: %m", err);
+	if (!xl_engine__has_freplace(m->engine))
+		log_warning("Degraded mode, one program per interface: %s",
+			    xl_engine__degraded_reason(m->engine));
+	/* Before anyone is answered: clients must see the recovered state. */
+	r = xl_engine__recover(m->engine, &st);
+	if (r < 0)
+		log_error_errno(r, "Recovery was incomplete: %s", xl_engine__last_error(m->engine));
+	log_info("Recovered %u interfaces (%u orphan revisions, %u orphan programs, %u gone "
+		 "interfaces cleaned) with %u link updates", st.interfaces, st.orphan_revisions,
+		 st.orphan_programs, st.defunct, st.link_updates);
+	return xd_iface_adopt_all(m);
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = strchr(buf + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int listen_path(struct manager *m)
+{
+	const char *path = m->config.socket_path, *group = m->config.socket_group;
+	struct group *g;
+	int r;
+
+	r = mkdir_parents(path);
+	if (r < 0)
+		return log_error_errno(r, "Failed to create the directory of %s: %m", path);
+	r = vl_server_listen_address(m->server, path, m->config.socket_mode);
+	if (r < 0)
+		return log_error_errno(r, "Failed to listen on %s: %m", path);
+	if (!group || !*group)
+		return 0;
+	errno = 0;
+	g = getgrnam(group);
+	if (!g) {
+		/* Fail closed: the socket stays root's. */
+		log_warning("Group '%s' does not exist; %s stays root-only (create it, e.g. with "
+			    "systemd-sysusers)", group, path);
+		return 0;
+	}
+	if (chown(path, 0, g->gr_gid) < 0)
+		return log_error_errno(-errno, "Failed to give %s to group %s: %m", path, group);
+	return 0;
+}
+
+static int setup_server(struct manager *m)
+{
+	struct vl_server_opts opts = {
+		.sz = sizeof(opts), .vendor = "xdplinkd", .product = "xdplinkd",
+		.version = XD_VERSION, .url = "https://github.com/xdplinkd/xdplinkd",
+		.max_connections = m->config.max_connections,
+		.max_connections_per_uid = m->config.max_connections_per_user,
+		.idle_timeout_usec = m->config.idle_timeout_usec,
+		.message_max = m->config.max_message_size,
+	};
+	int n, r;
+
+	r = vl_server_new(&m->server, &opts);
+	if (r < 0)
+		return log_error_errno(r, "Failed to create the varlink server: %m");
+	r = manager_varlink_setup(m);
+	if (r < 0)
+		return r;
+	n = sd_listen_fds(true);
+	if (n < 0)
+		return log_error_errno(n, "Failed to read passed sockets: %m");
+	for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; fd++) {
+		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0)
+			return log_error_errno(-EINVAL, "Passed fd %d is not a listening "
+					       "AF_UNIX stream socket", fd);
+		r = vl_server_listen_fd(m->server, fd);
+		if (r < 0)
+			return log_error_errno(r, "Failed to serve passed fd %d: %m", fd);
+	}
+	if (n == 0) {
+		r = listen_path(m);
+		if (r < 0)
+			return r;
+	}
+	r = vl_server_attach_event(m->server, m->event, 0);
+	if (r < 0)
+		return log_error_errno(r, "Failed to attach the varlink server: %m");
+	log_info("Listening on %s", n ? "the socket passed by systemd" : m->config.socket_path);
+	return 0;
+}
+
+int manager_start(struct manager *m)
+{
+	int r;
+
+	r = setup_signals(m);
+	if (r < 0)
+		return r;
+	r = sd_event_set_watchdog(m->event, true);
+	if (r < 0)
+		return log_error_errno(r, "Failed to set up the watchdog: %m");
+	r = setup_engine(m);
+	if (r < 0)
+		return r;
+	r = xd_job_setup(m);
+	if (r < 0)
+		return r;
+	r = setup_server(m);
+	if (r < 0)
+		return r;
+	sd_notify(false, "READY=1");
+	manager_update_status(m);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The manager: the event loop, the engine, the varlink server and the interfaces it owns. */
+#ifndef XD_MANAGER_H
+#define XD_MANAGER_H
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "xdplink/xdplink.h"
+#include "config.h"
+
+struct vl_server;
+struct xd_iface;
+struct xd_monitor;
+
+/* What the command line set; it wins over the config file, also on reload. */
+struct xd_cli {
+	const char *config_path;	/* NULL: XD_CONFIG_PATH, which may be missing */
+	const char *socket_path;
+	const char *bpffs_root;
+	const char *state_dir;
+	int log_level;			/* -1: from the config */
+};
+
+struct manager {
+	sd_event *event;
+	struct xd_cli cli;
+	struct xd_config config;
+	struct xl_engine *engine;
+	struct vl_server *server;
+	struct xd_iface *ifaces;	/* every interface with programs, or with work queued */
+	struct xd_monitor *monitors;
+	int job_pipe[2];		/* workers hand finished jobs back through it */
+	sd_event_source *job_src;
+	unsigned jobs_running;
+	bool exiting;
+};
+
+int manager_new(struct manager **ret, const struct xd_cli *cli);
+struct manager *manager_free(struct manager *m);
+void manager_freep(struct manager **m);
+/* Recover, listen, notify READY; then sd_event_loop(m->event). */
+int manager_start(struct manager *m);
+int manager_reload(struct manager *m, char *err, size_t errlen);
+void manager_update_status(struct manager *m);
+
+/* varlink-manager.c */
+int manager_varlink_setup(struct manager *m);
+
+#endif

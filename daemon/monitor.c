@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Monitor subscribers: open "more" calls that receive one reply per event. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "manager.h"
+#include "monitor.h"
+#include "vl-server.h"
+
+struct xd_monitor {
+	struct xd_monitor *next;
+	struct manager *m;
+	struct vl_link *link;
+	int ifindex;
+};
+
+static void monitor_unlink(struct xd_monitor *mon)
+{
+	for (struct xd_monitor **p = &mon->m->monitors; *p; p = &(*p)->next)
+		if (*p == mon) {
+			*p = mon->next;
+			break;
+		}
+	vl_link_set_disconnect_callback(mon->link, NULL, NULL);
+	vl_link_unref(mon->link);
+	free(mon);
+}
+
+static void on_disconnect(struct vl_link *l _unused_, void *userdata)
+{
+	monitor_unlink(userdata);
+}
+
+int xd_monitor_add(struct manager *m, struct vl_link *l, int ifindex)
+{
+	struct xd_monitor *mon = calloc(1, sizeof(*mon));
+
+	if (!mon)
+		return -ENOMEM;
+	mon->m = m;
+	mon->link = vl_link_ref(l);
+	mon->ifindex = ifindex;
+	mon->next = m->monitors;
+	m->monitors = mon;
+	vl_link_set_disconnect_callback(l, on_disconnect, mon);
+	return 0;
+}
+
+void xd_monitor_emit(struct manager *m, int ifindex, json_t *event)
+{
+	struct xd_monitor *mon = m->monitors, *next;
+
+	for (; mon; mon = next) {
+		next = mon->next;
+		if (mon->ifindex && mon->ifindex != ifindex)
+			continue;
+		/* A subscriber that stopped reading is dropped by the server;
+		 * its disconnect callback unlinks it. */
+		(void)vl_link_reply_more(mon->link, json_pack("{s:O}", "event", event));
+	}
+	json_decref(event);
+}
+
+void xd_monitor_free_all(struct manager *m)
+{
+	while (m->monitors)
+		monitor_unlink(m->monitors);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Answering finished jobs: success replies, Monitor events, and the one
+ * switch that turns an engine failure into a documented
+ * io.xdplink.Manager error.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "iface.h"
+#include "job.h"
+#include "log.h"
+#include "manager.h"
+#include "monitor.h"
+#include "reply.h"
+#include "vl-server.h"
+
+static const char *mode_name(enum xl_mode mode)
+{
+	return mode == XL_MODE_SKB ? "skb" : "native";
+}
+
+/* The addition the engine's message is about: it names the object. */
+static size_t failed_addition(const struct xd_job *j)
+{
+	for (size_t i = 0; i < j->n_objects; i++)
+		if (j->objects[i] && strstr(j->error, j->objects[i]))
+			return i;
+	return 0;
+}
+
+static int reply_request_error(struct vl_link *l, const struct xd_job *j, const char *ifname)
+{
+	switch (j->r) {
+	case -ESTALE:
+		return vl_link_error(l, XD_ERROR_REVISION_MISMATCH,
+				     json_pack("{s:s,s:I,s:I}", "interface", ifname,
+					       "expected", (json_int_t)j->expected_revision,
+					       "current", (json_int_t)j->old_revision));
+	case -E2BIG:
+		return vl_link_error(l, XD_ERROR_TOO_MANY_PROGRAMS,
+				     json_pack("{s:s,s:i}", "interface", ifname,
+					       "limit", XL_MAX_PROGS));
+	case -ENOENT:
+		return vl_link_error(l, XD_ERROR_ATTACHMENT_NOT_FOUND,
+				     json_pack("{s:s,s:I}", "interface", ifname,
+					       "id", (json_int_t)j->detach_id));
+	case -ENODEV:
+		return xd_reply_interface_not_found(l, ifname);
+	case -ERANGE:
+		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				     json_pack("{s:s}", "parameter", "priority"));
+	case -EINVAL:
+		if (j->was_attached && j->mode != XL_MODE_UNSPEC && j->mode != j->live_mode)
+			return vl_link_error(l, XD_ERROR_MODE_MISMATCH,
+					     json_pack("{s:s,s:s,s:s}", "interface", ifname,
+						       "current", mode_name(j->live_mode),
+						       "requested", mode_name(j->mode)));
+		break;
+	case -EOPNOTSUPP:
+		return xd_reply_not_supported(l, j->error);
+	}
+	return xd_reply_system_error(l, j->r, j->error);
+}
+
+static int reply_error(struct vl_link *l, const struct xd_job *j)
+{
+	const char *ifname = j->rec->name;
+	size_t i = failed_addition(j);
+	const char *object = j->n_objects ? j->objects[i] : "";
+	const char *program = j->n_objects && j->programs[i] ? j->programs[i] : "";
+	const char *holder;
+
+	switch (j->kind) {
+	case XL_ERROR_REQUEST:
+		return reply_request_error(l, j, ifname);
+	case XL_ERROR_OBJECT_READ:
+		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
+				     json_pack("{s:s,s:s}", "object", object,
+					       "errnoName", errno_name(j->r)));
+	case XL_ERROR_OBJECT:
+		if (j->r == -ENOENT)
+			return vl_link_error(l, XD_ERROR_PROGRAM_NOT_FOUND,
+					     json_pack("{s:s,s:s,s:s}", "object", object,
+						       "program", program, "message", j->error));
+		return vl_link_error(l, XD_ERROR_INVALID_OBJECT,
+				     json_pack("{s:s,s:s}", "object", object, "message", j->error));
+	case XL_ERROR_LOAD:
+		return vl_link_error(l, XD_ERROR_PROGRAM_LOAD_FAILED,
+				     json_pack("{s:s,s:s,s:s,s:s,s:s?}", "object", object,
+					       "program", program, "errnoName", errno_name(j->r),
+					       "message", j->error, "verifierLog", j->verifier_log));
+	case XL_ERROR_BUSY:
+		holder = strstr(j->error, "held by ");
+		return vl_link_error(l, XD_ERROR_INTERFACE_BUSY,
+				     json_pack("{s:s,s:s}", "interface", ifname,
+					       "holder", holder ? holder + 8 : j->error));
+	default:
+		if (j->r == -ENODEV || j->r == -ENXIO)
+			return xd_reply_interface_not_found(l, ifname);
+		return xd_reply_system_error(l, j->r, j->error);
+	}
+}
+
+static json_t *ids_to_json(const uint32_t *ids, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
+static const char *const event_names[] = {
+	[XD_JOB_ATTACH] = "attach",
+	[XD_JOB_DETACH] = "detach",
+	[XD_JOB_REPLACE] = "replace",
+};
+
+static void announce(const struct xd_job *j)
+{
+	const struct xd_iface *rec = j->rec;
+
+	log_iface(LOG_INFO, rec->name, j->revision,
+		  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
+		  (unsigned long long)j->revision, event_names[j->type], j->n_added, j->n_removed);
+	xd_monitor_emit(j->m, rec->ifindex,
+			json_pack("{s:s,s:s,s:i,s:I,s:I,s:o,s:o}", "type", event_names[j->type],
+				  "interface", rec->name, "ifindex", rec->ifindex,
+				  "revision", (json_int_t)j->revision,
+				  "previousRevision", (json_int_t)j->old_revision,
+				  "added", ids_to_json(j->added, j->n_added),
+				  "removed", ids_to_json(j->removed, j->n_removed)));
+}
+
+static int reply_success(struct vl_link *l, const struct xd_job *j)
+{
+	switch (j->type) {
+	case XD_JOB_ATTACH:
+		return vl_link_reply(l, json_pack("{s:I,s:I,s:I}", "id", (json_int_t)j->added[0],
+						  "revision", (json_int_t)j->revision,
+						  "programId", (json_int_t)j->prog_id));
+	case XD_JOB_DETACH:
+		return vl_link_reply(l, json_pack("{s:I}", "revision", (json_int_t)j->revision));
+	case XD_JOB_REPLACE:
+		return vl_link_reply(l, json_pack("{s:I,s:o}", "revision", (json_int_t)j->revision,
+						  "ids", ids_to_json(j->added, j->n_added)));
+	}
+	return -EINVAL;
+}
+
+void xd_job_reply(struct xd_job *j)
+{
+	if (j->r == 0)
+		announce(j);
+	else
+		log_iface_errno(LOG_NOTICE, j->r, j->rec->name, "%s: %s refused: %s", j->rec->name,
+				event_names[j->type], j->error);
+	if (!j->link)
+		return;		/* oneway */
+	if (j->r == 0)
+		(void)reply_success(j->link, j);
+	else
+		(void)reply_error(j->link, j);
+}
+
+int xd_reply_interface_not_found(struct vl_link *l, const char *ifname)
+{
+	return vl_link_error(l, XD_ERROR_INTERFACE_NOT_FOUND,
+			     json_pack("{s:s}", "interface", ifname));
+}
+
+int xd_reply_not_supported(struct vl_link *l, const char *reason)
+{
+	return vl_link_error(l, XD_ERROR_NOT_SUPPORTED, json_pack("{s:s}", "reason", reason));
+}
+
+int xd_reply_system_error(struct vl_link *l, int r, const char *message)
+{
+	return vl_link_error(l, XD_ERROR_SYSTEM_ERROR,
+			     json_pack("{s:s,s:s}", "errnoName", errno_name(r),
+				       "message", message ? message : strerror(-r)));
+}

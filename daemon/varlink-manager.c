@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * io.xdplink.Manager: one parameter table and one handler per method.
+ * Handlers check everything they can without the kernel, then hand the
+ * change to the interface's job queue (job.c), which replies when the
+ * new revision is live or refused (reply.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iface.h"
+#include "job.h"
+#include "log.h"
+#include "manager.h"
+#include "monitor.h"
+#include "reply.h"
+#include "vl-server.h"
+#include "xdplinkd-idl.h"
+
+#ifndef XD_VERSION
+#define XD_VERSION "0"
+#endif
+
+/* ---- parameter parsers ---- */
+
+static int parse_ifname(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+
+	/* The kernel's own rules for device names (dev_valid_name()). */
+	if (n == 0 || n >= IF_NAMESIZE || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+	    strpbrk(s, "/: \t\n\r\v\f"))
+		return -EINVAL;
+	*(const char **)dest = s;
+	return 0;
+}
+
+static int parse_object(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v)) {
+		*(const char **)dest = NULL;
+		return 0;
+	}
+	/* Our cwd is not the caller's: only absolute paths mean the same to both. */
+	if (!s || s[0] != '/' || strlen(s) >= 4096)
+		return -EINVAL;
+	*(const char **)dest = s;
+	return 0;
+}
+
+static int parse_prog_name(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v)) {
+		*(const char **)dest = NULL;
+		return 0;
+	}
+	if (!s || !*s || strlen(s) > 255)
+		return -EINVAL;
+	*(const char **)dest = s;
+	return 0;
+}
+
+static int parse_label(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v)) {
+		*(const char **)dest = NULL;
+		return 0;
+	}
+	if (!s || strlen(s) > 255)
+		return -EINVAL;
+	*(const char **)dest = s;
+	return 0;
+}
+
+static int parse_priority(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	json_int_t i = json_integer_value(v);
+
+	if (json_is_null(v)) {
+		*(int *)dest = XL_PRIORITY_FROM_OBJECT;
+		return 0;
+	}
+	if (!json_is_integer(v) || i < 0 || i > XL_PRIORITY_MAX)
+		return -EINVAL;
+	*(int *)dest = (int)i;
+	return 0;
+}
+
+static int parse_actions(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	__u32 mask = 0, one;
+	size_t i;
+	json_t *e;
+
+	if (json_is_null(v)) {
+		*(__u32 *)dest = 0;
+		return 0;
+	}
+	if (json_array_size(v) > 5)
+		return -EINVAL;
+	json_array_foreach(v, i, e) {
+		const char *s = json_string_value(e);
+
+		if (!s || strcmp(s, "none") == 0 || strchr(s, ',') || xl_actions_parse(s, &one) < 0)
+			return -EINVAL;
+		mask |= one;
+	}
+	*(__u32 *)dest = mask ? mask : XL_ACTIONS_NONE;
+	return 0;
+}
+
+static int parse_mode(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v))
+		*(enum xl_mode *)dest = XL_MODE_UNSPEC;
+	else if (s && strcmp(s, "native") == 0)
+		*(enum xl_mode *)dest = XL_MODE_NATIVE;
+	else if (s && strcmp(s, "skb") == 0)
+		*(enum xl_mode *)dest = XL_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_tristate(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	if (json_is_null(v))
+		*(int *)dest = -1;
+	else if (json_is_boolean(v))
+		*(int *)dest = json_is_true(v);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+VL_DEFINE_UINT64_PARSER(parse_revision, 1, INT64_MAX)
+VL_DEFINE_UINT32_PARSER(parse_attach_id, 1, UINT32_MAX)
+
+/* ---- shared steps ---- */
+
+/* Like vl_link_dispatch(): nonzero when the call has been answered. */
+static int resolve_ifname(struct vl_link *l, const char *name, int *ret)
+{
+	unsigned idx = if_nametoindex(name);
+	int r;
+
+	if (idx == 0) {
+		r = xd_reply_interface_not_found(l, name);
+		return r < 0 ? r : 1;
+	}
+	*ret = (int)idx;
+	return 0;
+}
+
+/* A job for a call: replies go to l unless the caller asked for none. */
+static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned flags,
+			      enum xd_job_type type)
+{
+	struct xd_job *j = xd_job_new(m, type);
+
+	if (!j)
+		return NULL;
+	if (!(flags & VL_CALL_ONEWAY))
+		j->link = vl_link_ref(l);
+	j->default_mode = m->config.default_mode;
+	/* Counters need the dispatcher; without freplace they cannot be the default. */
+	j->default_counters = m->config.counters && xl_engine__has_freplace(m->engine);
+	return j;
+}
+
+/* The job answers from now on, also when it cannot start. */
+static int submit(struct manager *m, const char *ifname, int ifindex, struct xd_job *j)
+{
+	struct xd_iface *rec;
+	int r;
+
+	r = xd_iface_get(m, ifindex, ifname, &rec);
+	if (r < 0) {
+		xd_job_free(j);
+		return r;
+	}
+	(void)xd_job_submit(rec, j);
+	return 0;
+}
+
+static void owner_of(struct vl_link *l, char *buf, size_t len)
+{
+	struct ucred peer;
+
+	if (vl_link_get_peer(l, &peer) == 0)
+		snprintf(buf, len, "uid:%u", (unsigned)peer.uid);
+	else
+		snprintf(buf, len, "unknown");
+}
+
+struct program_params {
+	const char *object;
+	int object_fd;
+	const char *program;
+	int priority;
+	__u32 actions;
+	const char *label;
+};
+
+#define PROGRAM_FIELDS(T)                                                                \
+	{ "object", VL_STRING, parse_object, offsetof(T, prog.object), VL_NULLABLE },        \
+	{ "objectFd", VL_INTEGER, vl_parse_fd_index, offsetof(T, prog.object_fd), VL_NULLABLE }, \
+	{ "program", VL_STRING, parse_prog_name, offsetof(T, prog.program), VL_NULLABLE },   \
+	{ "priority", VL_INTEGER, parse_priority, offsetof(T, prog.priority), VL_NULLABLE }, \
+	{ "actions", VL_ARRAY, parse_actions, offsetof(T, prog.actions), VL_NULLABLE },      \
+	{ "label", VL_STRING, parse_label, offsetof(T, prog.label), VL_NULLABLE }
+
+#define PROGRAM_INIT { .object_fd = -EBADF, .priority = XL_PRIORITY_FROM_OBJECT }
+
+/* Add one program to a job; refusals are answered here. */
+static int add_program(struct vl_link *l, struct xd_job *j, const struct program_params *p,
+		       const char *owner, const char *where)
+{
+	struct xl_prog_spec spec = {
+		.sz = sizeof(spec), .object = p->object, .prog_name = p->program,
+		.priority = p->priority, .chain_actions = p->actions, .label = p->label,
+		.owner = owner,
+	};
+	char param[64], maps[PATH_MAX];
+	int r;
+
+	/* Maps pinned by name live under our root, not in bpffs's top level. */
+	if (snprintf(maps, sizeof(maps), "%s/maps", j->m->config.bpffs_root) >= (int)sizeof(maps))
+		return -ENAMETOOLONG;
+	spec.pin_root_path = maps;
+
+	if (p->object_fd >= 0)
+		return xd_reply_not_supported(l, "objectFd: passing the object as a file "
+					      "descriptor is not supported yet; send its path");
+	if (!p->object) {
+		snprintf(param, sizeof(param), "%sobject", where);
+		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				     json_pack("{s:s}", "parameter", param));
+	}
+	/* Say "no such file" plainly, before libbpf has a go at it. */
+	if (access(p->object, R_OK) < 0)
+		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
+				     json_pack("{s:s,s:s}", "object", p->object,
+					       "errnoName", errno_name(errno)));
+	r = xl_batch__add(j->batch, &spec);
+	if (r < 0)
+		return r;
+	j->objects[j->n_objects] = strdup(p->object);
+	j->programs[j->n_objects] = p->program ? strdup(p->program) : NULL;
+	if (!j->objects[j->n_objects++] || (p->program && !j->programs[j->n_objects - 1]))
+		return -ENOMEM;
+	return 1;
+}
+
+/* ---- methods ---- */
+
+struct attach_params {
+	const char *interface;
+	struct program_params prog;
+	enum xl_mode mode;
+	uint64_t expected_revision;
+};
+
+static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
+{
+	static const struct vl_field table[] = {
+		{ "interface", VL_STRING, parse_ifname, offsetof(struct attach_params, interface), VL_MANDATORY },
+		PROGRAM_FIELDS(struct attach_params),
+		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
+		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct attach_params, expected_revision), 0 },
+		{}
+	};
+	struct attach_params p = { .prog = PROGRAM_INIT };
+	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	struct manager *m = userdata;
+	char owner[32];
+	int ifindex, r;
+
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r != 0)
+		return r;
+	r = resolve_ifname(l, p.interface, &ifindex);
+	if (r != 0)
+		return r;
+	j = job_for(m, l, flags, XD_JOB_ATTACH);
+	if (!j)
+		return -ENOMEM;
+	owner_of(l, owner, sizeof(owner));
+	r = add_program(l, j, &p.prog, owner, "");
+	if (r <= 0)
+		return r;
+	j->mode = p.mode;
+	j->expected_revision = p.expected_revision;
+	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+}
+
+struct detach_params {
+	const char *interface;
+	uint32_t id;
+	bool all;
+	uint64_t expected_revision;
+};
+
+static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
+{
+	static const struct vl_field table[] = {
+		{ "interface", VL_STRING, parse_ifname, offsetof(struct detach_params, interface), VL_MANDATORY },
+		{ "id", VL_INTEGER, parse_attach_id, offsetof(struct detach_params, id), 0 },
+		{ "all", VL_BOOLEAN, vl_parse_bool, offsetof(struct detach_params, all), 0 },
+		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct detach_params, expected_revision), 0 },
+		{}
+	};
+	struct detach_params p = {};
+	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	struct manager *m = userdata;
+	int ifindex, r;
+
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r != 0)
+		return r;
+	/* Exactly one of them: "all" must never be a typo's default. */
+	if ((p.id != 0) == p.all)
+		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				     json_pack("{s:s}", "parameter", p.all ? "all" : "id"));
+	r = resolve_ifname(l, p.interface, &ifindex);
+	if (r != 0)
+		return r;
+	j = job_for(m, l, flags, XD_JOB_DETACH);
+	if (!j)
+		return -ENOMEM;
+	r = p.all ? xl_batch__remove_all(j->batch) : xl_batch__remove(j->batch, p.id);
+	if (r < 0)
+		return r;
+	j->detach_id = p.id;
+	j->expected_revision = p.expected_revision;
+	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+}
+
+struct program_entry {
+	struct program_params prog;
+};
+
+/* Check every program of a Replace before anything is loaded. */
+static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *programs)
+{
+	static const struct vl_field table[] = {
+		PROGRAM_FIELDS(struct program_entry),
+		{}
+	};
+	char owner[32], where[32];
+	size_t i;
+	json_t *e;
+	int r;
+
+	owner_of(l, owner, sizeof(owner));
+	json_array_foreach(programs, i, e) {
+		struct program_entry p = { .prog = PROGRAM_INIT };
+		struct vl_error err = {};
+
+		snprintf(where, sizeof(where), "programs[%zu].", i);
+		if (!json_is_object(e))
+			return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+					     json_pack("{s:s}", "parameter", "programs"));
+		r = vl_dispatch(e, table, &p, &err);
+		if (r < 0 && err.name) {
+			const char *key = json_string_value(json_object_get(err.parameters, "parameter"));
+			char param[96];
+
+			snprintf(param, sizeof(param), "%s%s", where, key ? key : "");
+			vl_error_done(&err);
+			return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+					     json_pack("{s:s}", "parameter", param));
+		}
+		if (r < 0)
+			return r;
+		r = add_program(l, j, &p.prog, owner, where);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
+struct replace_params {
+	const char *interface;
+	json_t *programs;
+	enum xl_mode mode;
+	int counters;
+	uint64_t expected_revision;
+};
+
+static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
+{
+	static const struct vl_field table[] = {
+		{ "interface", VL_STRING, parse_ifname, offsetof(struct replace_params, interface), VL_MANDATORY },
+		{ "programs", VL_ARRAY, vl_parse_json, offsetof(struct replace_params, programs), VL_MANDATORY },
+		{ "mode", VL_STRING, parse_mode, offsetof(struct replace_params, mode), VL_NULLABLE },
+		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct replace_params, counters), VL_NULLABLE },
+		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct replace_params, expected_revision), 0 },
+		{}
+	};
+	struct replace_params p = { .counters = -1 };
+	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	struct manager *m = userdata;
+	int ifindex, r;
+
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r != 0)
+		return r;
+	r = resolve_ifname(l, p.interface, &ifindex);
+	if (r != 0)
+		return r;
+	if (json_array_size(p.programs) > XL_MAX_PROGS)
+		return vl_link_error(l, XD_ERROR_TOO_MANY_PROGRAMS,
+				     json_pack("{s:s,s:i}", "interface", p.interface,
+					       "limit", XL_MAX_PROGS));
+	j = job_for(m, l, flags, XD_JOB_REPLACE);
+	if (!j)
+		return -ENOMEM;
+	r = xl_batch__remove_all(j->batch);
+	if (r < 0)
+		return r;
+	r = replace_programs(l, j, p.programs);
+	if (r <= 0)
+		return r;
+	j->mode = p.mode;
+	j->counters = p.counters;
+	j->expected_revision = p.expected_revision;
+	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+}
+
+struct list_params {
+	const char *interface;
+};
+
+/* An interface with nothing attached is listed when asked for by name. */
+static json_t *empty_entry(const char *name, int ifindex)
+{
+	return json_pack("{s:s,s:i,s:i,s:s,s:i,s:i,s:b,s:[]}", "name", name, "ifindex", ifindex,
+			 "revision", 0, "mode", "native", "linkId", 0, "entryProgramId", 0,
+			 "counters", false, "attachments");
+}
+
+static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
+		       void *userdata)
+{
+	static const struct vl_field table[] = {
+		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
+		{}
+	};
+	struct list_params p = {};
+	struct manager *m = userdata;
+	json_t *list = json_array();
+	int ifindex = 0, r;
+
+	if (!list)
+		return -ENOMEM;
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0 && p.interface)
+		r = resolve_ifname(l, p.interface, &ifindex);
+	if (r != 0) {
+		json_decref(list);
+		return r;
+	}
+	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
+		json_t *e;
+
+		if (ifindex && rec->ifindex != ifindex)
+			continue;
+		e = xd_iface_list_entry(rec);
+		if (e)
+			json_array_append_new(list, e);
+	}
+	if (ifindex && json_array_size(list) == 0)
+		json_array_append_new(list, empty_entry(p.interface, ifindex));
+	return vl_link_reply(l, json_pack("{s:o}", "interfaces", list));
+}
+
+static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
+			  void *userdata)
+{
+	static const struct vl_field table[] = {
+		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
+		{}
+	};
+	struct list_params p = {};
+	struct manager *m = userdata;
+	int ifindex = 0, r;
+
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0 && p.interface)
+		r = resolve_ifname(l, p.interface, &ifindex);
+	if (r != 0)
+		return r;
+	r = xd_monitor_add(m, l, ifindex);
+	if (r < 0)
+		return r;
+	/* The first reply carries no event: the subscription is in place, so
+	 * whatever the caller does next will be seen. */
+	return vl_link_reply_more(l, json_object());
+}
+
+static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
+			 void *userdata)
+{
+	static const struct vl_field table[] = { {} };
+	struct manager *m = userdata;
+	char err[1024];
+	int r;
+
+	r = vl_link_dispatch(l, parameters, table, m);
+	if (r != 0)
+		return r;
+	r = manager_reload(m, err, sizeof(err));
+	if (r < 0)
+		return vl_link_error(l, XD_ERROR_CONFIG_INVALID, json_pack("{s:s}", "message", err));
+	return vl_link_reply(l, NULL);
+}
+
+static int method_describe(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
+			   void *userdata)
+{
+	static const struct vl_field table[] = { {} };
+	struct manager *m = userdata;
+	int r;
+
+	r = vl_link_dispatch(l, parameters, table, m);
+	if (r != 0)
+		return r;
+	return vl_link_reply(l, json_pack("{s:s,s:b,s:s?,s:i,s:s,s:s}", "version", XD_VERSION,
+					  "freplace", xl_engine__has_freplace(m->engine),
+					  "degradedReason", xl_engine__degraded_reason(m->engine),
+					  "maxPrograms", XL_MAX_PROGS,
+					  "bpffsRoot", m->config.bpffs_root,
+					  "stateDir", m->config.state_dir));
+}
+
+static const struct vl_method manager_methods[] = {
+	{ XD_INTERFACE ".Attach", method_attach, 0 },
+	{ XD_INTERFACE ".Detach", method_detach, 0 },
+	{ XD_INTERFACE ".Replace", method_replace, 0 },
+	{ XD_INTERFACE ".List", method_list, 0 },
+	{ XD_INTERFACE ".Monitor", method_monitor, VL_METHOD_REQUIRES_MORE },
+	{ XD_INTERFACE ".Reload", method_reload, 0 },
+	{ XD_INTERFACE ".Describe", method_describe, 0 },
+	{}
+};
+
+int manager_varlink_setup(struct manager *m)
+{
+	int r;
+
+	r = vl_server_add_methods(m->server, XD_INTERFACE, xd_manager_idl, manager_methods, m);
+	if (r < 0)
+		return log_error_errno(r, "Failed to serve %s: %m", XD_INTERFACE);
+	return 0;
+}
