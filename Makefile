@@ -87,11 +87,11 @@ check-unit: $(UNIT_TESTS)
 
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 check-host: all
-	tests/run-suite host tests/integration/host.bats
+	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
-	tests/run-suite kernel tests/integration/kernel.bats
+	tests/run-suite kernel tests/integration/kernel.bats tests/integration/daemon-kernel.bats
 
 check-vm: all
 	tests/vm/run -- make --no-print-directory check-kernel

@@ -1,6 +1,6 @@
 # daemon/daemon.mk, included by the top-level Makefile: xdplinkd.
 SBINDIR ?= $(PREFIX)/sbin
-XD_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+XD_VERSION ?= 0.1.0
 
 DAEMON_SRCS := $(filter-out daemon/config.c,$(wildcard daemon/*.c))
 DAEMON_OBJS := $(DAEMON_SRCS:daemon/%.c=$(B)/daemon/%.o) $(B)/daemon/config.o

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# End to end with freplace: the real xdplinkd and xdpctl with several
+# programs per interface. Runs in tests/vm/run when the host kernel forbids
+# EXT programs.
+
+load daemon-helpers
+
+setup() {
+	daemon_setup
+	"$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe |
+		grep -q 'freplace yes' || skip "this kernel refuses freplace; run through tests/vm/run"
+	rm -rf "$ROOT-probe"
+	daemon_start
+}
+
+teardown() {
+	daemon_teardown
+}
+
+# set_file NAME PROG[:PRIO]...: a JSON program set.
+set_file() {
+	local f=$BATS_TEST_TMPDIR/$1.json sep=''; shift
+	{
+		echo '{ "programs": ['
+		for p in "$@"; do
+			printf '%s{ "object": "%s", "program": "%s", "priority": %d }\n' \
+				"$sep" "$OBJ" "${p%%:*}" "${p#*:}"
+			sep=,
+		done
+		echo '] }'
+	} > "$f"
+	echo "$f"
+}
+
+@test "two programs attached with xdpctl run in priority order on real traffic" {
+	ctl attach vb "$OBJ" --prog xl_pass_1 --priority 20
+	ctl attach vb "$OBJ" --prog xl_pass_2 --priority 10
+	[ "$(vb_names)" = xl_pass_2,xl_pass_1 ]
+	[ "$(vb_revision)" -eq 2 ]
+	send_udp 10
+	[ "$(packets 1)" -eq 10 ] && [ "$(packets 2)" -eq 10 ]
+	[ "$(stamp 2)" -lt "$(stamp 1)" ]
+	# One XDP link running our dispatcher; one freplace link per program.
+	[ "$(xdp_links_on_vb)" -eq 1 ]
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
+}
+
+@test "status shows revision, owner and per-program counters" {
+	f=$(set_file s xl_pass_1:10 xl_drop:20)
+	ctl replace vb --from "$f" --counters
+	send_udp 6
+	run ctl status vb
+	[ "$status" -eq 0 ]
+	[[ "$output" == *xl_pass_1* && "$output" == *xl_drop* ]]
+	[[ "$output" == *"uid:0"* ]]
+	[ "$(vb_json | jq '.interfaces[0].attachments[] | select(.name == "xl_drop") | .counters.drop')" -eq 6 ]
+	[ "$(vb_json | jq '.interfaces[0].attachments[] | select(.name == "xl_pass_1") | .counters.pass')" -eq 0 ]
+}
+
+@test "replace is one atomic swap: same link, one revision, and a monitor event" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	ctl attach vb "$OBJ" --prog xl_pass_2
+	link=$(vb_link)
+	"$XDPCTL" --socket "$SOCK" --json monitor vb > "$BATS_TEST_TMPDIR/events" 3>&- &
+	mon=$!
+	sleep 0.5
+	f=$(set_file s xl_pass_3:1 xl_pass_4:2 xl_pass_5:3)
+	run ctl replace vb --from "$f"
+	[ "$status" -eq 0 ]
+	[ "$(vb_revision)" -eq 3 ]
+	[ "$(vb_link)" = "$link" ]
+	[ "$(vb_names)" = xl_pass_3,xl_pass_4,xl_pass_5 ]
+	sleep 0.5
+	kill -INT "$mon"; wait "$mon" || true
+	ev=$(grep '"replace"' "$BATS_TEST_TMPDIR/events" | head -1)
+	[ -n "$ev" ]
+	[ "$(jq '.event.revision // .revision' <<<"$ev")" -eq 3 ]
+	send_udp 4
+	[ "$(packets 1)" -eq 0 ] && [ "$(packets 3)" -eq 4 ] && [ "$(packets 5)" -eq 4 ]
+}
+
+@test "the 64th program is refused as TooManyPrograms and nothing changes" {
+	args=()
+	for i in $(seq 0 62); do args+=("xl_pass_$i:$i"); done
+	f=$(set_file full "${args[@]}")
+	ctl replace vb --from "$f"
+	[ "$(vb_json | jq '.interfaces[0].attachments | length')" -eq 63 ]
+	run ctl attach vb "$OBJ" --prog xl_drop
+	[ "$status" -eq 1 ]
+	[[ "$output" == *TooManyPrograms* ]]
+	[ "$(vb_revision)" -eq 1 ]
+}
+
+@test "a stale expected revision is refused as RevisionMismatch" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	ctl attach vb "$OBJ" --prog xl_pass_2
+	run ctl attach vb "$OBJ" --prog xl_pass_3 --expect-revision 1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *RevisionMismatch* || "$output" == *"revision"* ]]
+	[ "$(vb_revision)" -eq 2 ]
+	run ctl attach vb "$OBJ" --prog xl_pass_3 --expect-revision 2
+	[ "$status" -eq 0 ]
+}
+
+@test "SIGKILL during a stream of swaps under traffic: no packet is lost, state recovers" {
+	f1=$(set_file a xl_pass_1:1 xl_pass_2:2)
+	f2=$(set_file b xl_pass_1:1 xl_pass_3:2)
+	ctl replace vb --from "$f1"
+	# xl_pass_1 is in both sets: it must count every packet sent, throughout.
+	ip netns exec "$NSA" bash -c \
+		'for ((i = 0; i < 400; i++)); do echo -n x > /dev/udp/10.199.0.2/9; sleep 0.005; done' \
+		2>/dev/null 3>&- &
+	sender=$!
+	( for i in $(seq 1 30); do ctl replace vb --from "$([ $((i % 2)) = 0 ] && echo "$f1" || echo "$f2")"; done ) \
+		>/dev/null 2>&1 3>&- &
+	stream=$!
+	sleep 2
+	daemon_kill KILL
+	wait "$stream" || true
+	wait "$sender"
+	sleep 0.3
+	[ "$(packets 1)" -eq 400 ]
+	daemon_start
+	grep -q 'with 0 link updates' "$DLOG"
+	names=$(vb_names)
+	[[ "$names" = xl_pass_1,xl_pass_2 || "$names" = xl_pass_1,xl_pass_3 ]]
+	[ "$(find "$ROOT" -mindepth 2 -maxdepth 2 -name 'rev-*' | wc -l)" -eq 1 ]
+	[ "$(vb_json | jq '.interfaces[0].entryProgramId')" = "$(xdp_prog_on_vb)" ]
+	progs=$(n_progs); links=$(n_links)
+	ctl detach vb --all
+	[ "$(xdp_prog_on_vb)" = 0 ]
+	[ "$(n_links)" -lt "$links" ] && [ "$(n_progs)" -lt "$progs" ]
+}
+
+@test "swaps on two interfaces proceed independently" {
+	ip -n "$NSB" link add vc type veth peer name vd
+	ip -n "$NSB" link set vc up; ip -n "$NSB" link set vd up
+	ctl attach vb "$OBJ" --prog xl_pass_1 & a=$!
+	ctl attach vc "$OBJ" --prog xl_pass_2 & b=$!
+	ctl attach vb "$OBJ" --prog xl_pass_3 & c=$!
+	wait $a && wait $b && wait $c
+	[ "$(vb_json | jq '.interfaces[0].attachments | length')" -eq 2 ]
+	[ "$(ctl --json status vc | jq '.interfaces[0].attachments | length')" -eq 1 ]
+	[ "$(ctl --json status | jq '.interfaces | length')" -eq 2 ]
+}

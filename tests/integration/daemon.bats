@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# End to end on the host kernel: the real xdplinkd and xdpctl on a veth pair
+# in namespaces we create. Under lockdown the daemon runs in degraded mode
+# (one program per interface); everything here holds in both modes.
+
+load daemon-helpers
+
+setup() {
+	daemon_setup
+	daemon_start
+	if ctl --json version | jq -e '.daemon.freplace' >/dev/null 2>&1; then
+		FREPLACE=1
+	else
+		FREPLACE=0
+	fi
+}
+
+teardown() {
+	daemon_teardown
+}
+
+@test "the daemon starts with the shipped config, recovers, and says what it can do" {
+	grep -q 'Recovered 0 interfaces' "$DLOG"
+	run ctl version
+	[ "$status" -eq 0 ]
+	[[ "$output" == *xdplinkd* ]]
+	if [ "$FREPLACE" = 0 ]; then
+		grep -q 'Degraded mode' "$DLOG"
+	fi
+}
+
+@test "attach, status and detach drive the kernel: link, program, pins and packets" {
+	run ctl attach vb "$OBJ" --prog xl_pass_1
+	[ "$status" -eq 0 ]
+	[ "$(vb_revision)" -eq 1 ]
+	[ "$(vb_names)" = xl_pass_1 ]
+	[ "$(xdp_links_on_vb)" -eq 1 ]
+	# What the daemon reports is what the kernel runs.
+	[ "$(vb_json | jq '.interfaces[0].entryProgramId')" = "$(xdp_prog_on_vb)" ]
+	send_udp 20
+	[ "$(packets 1)" -eq 20 ]
+	run ctl status vb
+	[ "$status" -eq 0 ]
+	[[ "$output" == *vb* && "$output" == *xl_pass_1* ]]
+	id=$(vb_json | jq '.interfaces[0].attachments[0].id')
+	run ctl detach vb "$id"
+	[ "$status" -eq 0 ]
+	[ "$(xdp_prog_on_vb)" = 0 ]
+	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*' 2>/dev/null)" ]
+	[ -z "$(ls "$STATE"/*/ 2>/dev/null)" ]
+}
+
+@test "replace swaps the whole set with one link update on the same link" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	link=$(vb_link)
+	cat > "$BATS_TEST_TMPDIR/set.json" <<-JSON
+	{ "programs": [ { "object": "$OBJ", "program": "xl_pass_2" } ] }
+	JSON
+	run ctl replace vb --from "$BATS_TEST_TMPDIR/set.json"
+	[ "$status" -eq 0 ]
+	[ "$(vb_revision)" -eq 2 ]
+	[ "$(vb_names)" = xl_pass_2 ]
+	[ "$(vb_link)" = "$link" ]
+	send_udp 7
+	[ "$(packets 2)" -eq 7 ]
+	[ "$(packets 1)" -eq 0 ]
+}
+
+@test "degraded mode: a second program is refused with the reason, and nothing changes" {
+	[ "$FREPLACE" = 0 ] || skip "this kernel allows freplace"
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	before=$(pins)
+	run ctl attach vb "$OBJ" --prog xl_pass_2
+	[ "$status" -eq 1 ]
+	[[ "$output" == *NotSupported* || "$output" == *"needs the dispatcher"* ]]
+	[[ "$output" == *lockdown* ]]
+	[ "$(vb_revision)" -eq 1 ]
+	[ "$(pins)" = "$before" ]
+}
+
+@test "errors are specific: unknown interface, missing object, non-BPF file, unknown program" {
+	run ctl attach nosuch0 "$OBJ"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *InterfaceNotFound* ]]
+	run ctl attach vb /nonexistent/x.o
+	[ "$status" -ne 0 ]
+	[[ "$output" == *ObjectNotFound* || "$output" == *"No such file"* ]]
+	run ctl attach vb /etc/passwd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *InvalidObject* ]]
+	run ctl attach vb "$OBJ" --prog no_such_prog
+	[ "$status" -eq 1 ]
+	[[ "$output" == *ProgramNotFound* ]]
+	[ "$(xdp_prog_on_vb)" = 0 ]
+}
+
+@test "a verifier reject returns the verifier log and keeps the live revision" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	cat > "$BATS_TEST_TMPDIR/bad.json" <<-JSON
+	[ { "object": "$OBJ", "program": "xl_bad" } ]
+	JSON
+	run ctl replace vb --from "$BATS_TEST_TMPDIR/bad.json"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *ProgramLoadFailed* ]]
+	[[ "$output" == *"R1"* || "$output" == *"invalid"* ]]   # the verifier's own words
+	[ "$(vb_revision)" -eq 1 ]
+	[ "$(vb_names)" = xl_pass_1 ]
+}
+
+@test "an interface held over netlink is refused, naming the holder" {
+	ip -n "$NSB" link set dev vb xdpdrv obj "$OBJ" sec xdp 2>/dev/null ||
+		skip "iproute2 cannot load the test object"
+	run ctl attach vb "$OBJ" --prog xl_pass_1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *InterfaceBusy* ]]
+	[[ "$output" == *"attached over netlink"* ]]
+	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]
+}
+
+@test "SIGTERM leaves the programs running; a restart recovers them unchanged" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	link=$(vb_link)
+	daemon_kill TERM
+	[ "$DAEMON_STATUS" -eq 0 ]
+	grep -q 'every attached program stays running' "$DLOG"
+	[ "$(xdp_links_on_vb)" -eq 1 ]
+	send_udp 9
+	[ "$(packets 1)" -eq 9 ]
+	daemon_start
+	grep -q 'Recovered 1 interfaces' "$DLOG"
+	grep -q 'with 0 link updates' "$DLOG"
+	[ "$(vb_revision)" -eq 1 ]
+	[ "$(vb_link)" = "$link" ]
+	[ "$(vb_names)" = xl_pass_1 ]
+}
+
+@test "SIGKILL in the middle of a stream of swaps: traffic never stops and the state recovers" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	for i in 1 2; do
+		printf '[{"object": "%s", "program": "xl_pass_%d"}]\n' "$OBJ" "$i" \
+			> "$BATS_TEST_TMPDIR/set$i.json"
+	done
+	( for i in $(seq 1 40); do
+		ctl replace vb --from "$BATS_TEST_TMPDIR/set$(( i % 2 + 1 )).json" || true
+	  done ) >/dev/null 2>&1 3>&- &
+	stream=$!
+	sleep 1.5
+	daemon_kill KILL
+	wait "$stream" || true
+	# The link still runs a whole revision: one of the two sets.
+	[ "$(xdp_links_on_vb)" -eq 1 ]
+	before=$(( $(packets 1) + $(packets 2) ))
+	send_udp 10
+	[ $(( $(packets 1) + $(packets 2) )) -eq $(( before + 10 )) ]
+	daemon_start
+	grep -q 'with 0 link updates' "$DLOG"
+	names=$(vb_names)
+	[[ "$names" = xl_pass_1 || "$names" = xl_pass_2 ]]
+	[ "$(vb_json | jq '.interfaces[0].entryProgramId')" = "$(xdp_prog_on_vb)" ]
+	# No orphan: exactly one revision directory and one state file.
+	[ "$(find "$ROOT" -mindepth 2 -maxdepth 2 -name 'rev-*' | wc -l)" -eq 1 ]
+	[ "$(find "$STATE" -name 'rev-*.json' | wc -l)" -eq 1 ]
+	run ctl detach vb --all
+	[ "$status" -eq 0 ]
+	[ "$(xdp_prog_on_vb)" = 0 ]
+}
+
+@test "monitor streams attach and detach events" {
+	"$XDPCTL" --socket "$SOCK" --json monitor > "$BATS_TEST_TMPDIR/events" 2>&1 3>&- &
+	mon=$!
+	sleep 0.5
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	ctl detach vb --all
+	sleep 0.5
+	kill -INT "$mon"; wait "$mon" || true
+	grep -q '"attach"' "$BATS_TEST_TMPDIR/events"
+	grep -q '"detach"' "$BATS_TEST_TMPDIR/events"
+	[ "$(grep -c '"interface": *"vb"' "$BATS_TEST_TMPDIR/events")" -ge 2 ]
+}
+
+@test "a config error names file and line, and the daemon refuses to start" {
+	printf '[Engine]\nDefaultMode = turbo\n' > "$BATS_TEST_TMPDIR/bad.conf"
+	run nsenter --net="/run/netns/$NSB" "$XDPLINKD" --config "$BATS_TEST_TMPDIR/bad.conf" \
+		--socket "$BATS_TEST_TMPDIR/other.sock" --bpffs-root "$ROOT" --state-dir "$STATE"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"bad.conf:2:"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/other.sock" ]
+}
+
+@test "reload refuses a broken file with file:line and keeps serving" {
+	cp "$REPO/config/xdplinkd.conf" "$BATS_TEST_TMPDIR/live.conf"
+	daemon_kill TERM
+	CONF=$BATS_TEST_TMPDIR/live.conf daemon_start
+	printf '\n[Engine]\nNoSuchKey = 1\n' >> "$BATS_TEST_TMPDIR/live.conf"
+	run ctl reload
+	[ "$status" -eq 1 ]
+	[[ "$output" == *ConfigInvalid* || "$output" == *"live.conf:"* ]]
+	run ctl version
+	[ "$status" -eq 0 ]
+	cp "$REPO/config/xdplinkd.conf" "$BATS_TEST_TMPDIR/live.conf"
+	run ctl reload
+	[ "$status" -eq 0 ]
+}
+
+@test "socket activation: systemd-socket-activate passes the listening socket" {
+	daemon_kill TERM
+	sock=$BATS_TEST_TMPDIR/activated.sock
+	nsenter --net="/run/netns/$NSB" systemd-socket-activate -l "$sock" \
+		"$XDPLINKD" --config "$CONF" --socket "$BATS_TEST_TMPDIR/unused.sock" \
+		--bpffs-root "$ROOT" --state-dir "$STATE" >>"$DLOG" 2>&1 3>&- &
+	DAEMON_PID=$!
+	for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	run "$XDPCTL" --socket "$sock" attach vb "$OBJ" --prog xl_pass_1
+	[ "$status" -eq 0 ]
+	grep -q 'the socket passed by systemd' "$DLOG"
+	[ ! -e "$BATS_TEST_TMPDIR/unused.sock" ]
+	[ "$(xdp_links_on_vb)" -eq 1 ]
+}
