@@ -16,3 +16,8 @@ $(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-c
 
 $(B)/lib/varlink:
 	mkdir -p $@
+
+# A raw-bytes client for the bad-input tests.
+all: $(B)/tests/vl-raw
+$(B)/tests/vl-raw: tests/tools/vl-raw.c | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
