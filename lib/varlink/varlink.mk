@@ -21,3 +21,14 @@ $(B)/lib/varlink:
 all: $(B)/tests/vl-raw
 $(B)/tests/vl-raw: tests/tools/vl-raw.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Conformance with varlink/go's certification peer (tests/conformance/run).
+CONFORMANCE := $(B)/tests/cert-server $(B)/tests/cert-client
+$(B)/tests/cert-server: tests/conformance/cert-server.c $(B)/libxlvarlink.a | $(B)/tests
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lm
+$(B)/tests/cert-client: tests/conformance/cert-client.c $(B)/libxlvarlink.a | $(B)/tests
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson
+
+check-conformance: $(CONFORMANCE)
+	XL_BUILD=$(B) tests/run-suite conformance tests/conformance/run
+.PHONY: check-conformance
