@@ -1,1 +1,25 @@
-# systemd/systemd.mk, included by the top-level Makefile.
+# systemd/systemd.mk, included by the top-level Makefile: units, tmpfiles,
+# sysusers, the default configuration, the IDL and the man pages.
+SYSCONFDIR ?= /etc
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+VARLINKDIR ?= $(PREFIX)/share/varlink
+
+install: install-systemd
+# The unit names the daemon where this install puts it.
+install-systemd:
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/xdplinkd $(DESTDIR)$(VARLINKDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' systemd/xdplinkd.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/xdplinkd.service
+	install -m 0644 systemd/xdplinkd.socket $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 systemd/xdplinkd.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/xdplinkd.conf
+	install -m 0644 systemd/xdplinkd.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/xdplinkd.conf
+	install -m 0644 config/xdplinkd.conf $(DESTDIR)$(SYSCONFDIR)/xdplinkd/xdplinkd.conf
+	install -m 0644 daemon/io.xdplink.Manager.varlink $(DESTDIR)$(VARLINKDIR)/
+	for p in docs/man/*.[58]; do \
+		install -m 0644 "$$p" "$(DESTDIR)$(MANDIR)/man$${p##*.}/"; done
+.PHONY: install-systemd
