@@ -40,3 +40,7 @@ install-client: all
 		lib/libxdplink-client.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libxdplink-client.pc
 	install -m 0755 $(B)/xdpctl $(DESTDIR)$(BINDIR)/xdpctl
 .PHONY: install-client
+
+$(B)/tests/test-progset: tests/unit/test-progset.c $(B)/client/progset.o $(B)/libxdplink-client.a $(B)/libxdplink.a | $(B)/tests
+	$(CC) $(CFLAGS) $(CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/client/progset.o \
+		$(B)/libxdplink-client.a $(B)/libxdplink.a $(LDLIBS) -linih -lcmocka

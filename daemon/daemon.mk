@@ -30,3 +30,6 @@ install-daemon: $(B)/xdplinkd
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(B)/xdplinkd $(DESTDIR)$(SBINDIR)/xdplinkd
 .PHONY: install-daemon
+
+$(B)/tests/test-config: tests/unit/test-config.c $(B)/daemon/config.o | $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/config.o -linih -lcmocka
