@@ -36,7 +36,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale
 
 .SECONDARY:
-.PHONY: install-lib all check check-unit check-host check-vm check-kernel install clean bench demo
+.PHONY: bench-e2e install-lib all check check-unit check-host check-vm check-kernel install clean bench demo
 all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
@@ -61,7 +61,7 @@ $(B)/libxdplink.so: $(LIB_OBJS) lib/libxdplink.map
 $(B)/xl-engine: tests/tools/xl-engine.c $(B)/libxdplink.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
 
-BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_SRCS := $(filter-out tests/bench/list-bench.c,$(wildcard tests/bench/*.c))
 $(B)/tests/xl-bench: $(BENCH_SRCS) tests/bench/bench.h $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) $(B)/libxdplink.a $(LDLIBS)
 
@@ -100,8 +100,13 @@ check-vm: all
 check: all
 	tests/run-all
 
-bench: all $(B)/tests/xl-bench
+bench: all $(B)/tests/xl-bench $(B)/tests/list-bench
 	tests/bench/run
+	tests/bench/e2e
+
+# End to end only: xdpctl and xdplinkd against xdp-loader (tests/bench/e2e).
+bench-e2e: all $(B)/tests/list-bench
+	tests/bench/e2e
 
 demo: all
 	tests/demo/run

@@ -44,3 +44,6 @@ install-client: all
 $(B)/tests/test-progset: tests/unit/test-progset.c $(B)/client/progset.o $(B)/libxdplink-client.a $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/client/progset.o \
 		$(B)/libxdplink-client.a $(B)/libxdplink.a $(LDLIBS) -linih -lcmocka
+
+$(B)/tests/list-bench: tests/bench/list-bench.c $(B)/libxdplink-client.a | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink-client.a -ljansson

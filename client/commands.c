@@ -75,6 +75,7 @@ struct attach_cfg {
 	const char *label;
 	uint64_t expect;
 	bool pass_fd;
+	bool counters, no_counters;
 };
 
 static void attach_init(void *p)
@@ -88,7 +89,7 @@ static int run_attach(const struct global *g, void *p, char **args, unsigned n _
 {
 	struct attach_cfg *a = p;
 	struct xl_client_change_opts opts = { .sz = sizeof(opts), .mode = a->mode,
-					      .counters = -1, .expected_revision = a->expect };
+		.counters = a->counters ? 1 : a->no_counters ? 0 : -1, .expected_revision = a->expect };
 	struct xl_client_program prog = { .sz = sizeof(prog), .object_fd = -1,
 		.prog_name = a->prog, .priority = a->priority, .actions = a->actions,
 		.label = a->label };
@@ -140,6 +141,8 @@ static const struct opt attach_opts[] = {
 	{ "mode", OPT_MODE, offsetof(struct attach_cfg, mode), "native|skb", "XDP mode for the interface's first program" },
 	{ "label", OPT_STRING, offsetof(struct attach_cfg, label), "TEXT", "free text shown by status" },
 	{ "expect-revision", OPT_U64, offsetof(struct attach_cfg, expect), "N", "refuse unless the interface is at revision N" },
+	{ "counters", OPT_FLAG, offsetof(struct attach_cfg, counters), NULL, "count each program's verdicts from now on" },
+	{ "no-counters", OPT_FLAG, offsetof(struct attach_cfg, no_counters), NULL, "stop counting" },
 	{ "pass-fd", OPT_FLAG, offsetof(struct attach_cfg, pass_fd), NULL, "send the object as a file descriptor instead of a path" },
 	{}
 };

@@ -270,6 +270,7 @@ struct attach_params {
 	const char *interface;
 	struct program_params prog;
 	enum xl_mode mode;
+	int counters;
 	uint64_t expected_revision;
 };
 
@@ -279,10 +280,11 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct attach_params, interface), VL_MANDATORY },
 		PROGRAM_FIELDS(struct attach_params),
 		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
+		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct attach_params, counters), VL_NULLABLE },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct attach_params, expected_revision), 0 },
 		{}
 	};
-	struct attach_params p = { .prog = PROGRAM_INIT };
+	struct attach_params p = { .prog = PROGRAM_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
 	struct manager *m = userdata;
 	char owner[32];
@@ -302,6 +304,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	if (r <= 0)
 		return r;
 	j->mode = p.mode;
+	j->counters = p.counters;
 	j->expected_revision = p.expected_revision;
 	return submit(m, p.interface, ifindex, TAKE_PTR(j));
 }

@@ -141,14 +141,14 @@ static json_t *program_json(const struct xl_client_program *p, int *fds, size_t 
 	return o;
 }
 
-static void change_opts(json_t *params, const struct xl_client_change_opts *o, bool replace)
+static void change_opts(json_t *params, const struct xl_client_change_opts *o, bool counters)
 {
 	if (!o)
 		return;
 	if (o->mode != XL_MODE_UNSPEC)
 		json_object_set_new(params, "mode",
 				    json_string(o->mode == XL_MODE_SKB ? "skb" : "native"));
-	if (replace && o->counters >= 0)
+	if (counters && o->counters >= 0)
 		json_object_set_new(params, "counters", json_boolean(o->counters));
 	if (o->expected_revision)
 		json_object_set_new(params, "expectedRevision",
@@ -177,7 +177,7 @@ int xl_client__attach(struct xl_client *c, const char *ifname,
 	if (!params)
 		return -EINVAL;
 	json_object_set_new(params, "interface", json_string(ifname));
-	change_opts(params, opts, false);
+	change_opts(params, opts, true);
 	r = xl_client__call(c, IFACE ".Attach", params, fds, n_fds, &reply);
 	if (r == 0 && ret) {
 		*ret = (struct xl_client_result){

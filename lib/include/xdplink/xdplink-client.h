@@ -54,7 +54,7 @@ struct xl_client_program {
 struct xl_client_change_opts {
 	size_t sz;
 	enum xl_mode mode;	/* XL_MODE_UNSPEC: the link's, or the daemon's default */
-	int counters;		/* replace only: -1 unchanged/default, 0 off, 1 on */
+	int counters;		/* attach, replace: -1 unchanged/default, 0 off, 1 on */
 	__u64 expected_revision;	/* 0: don't check */
 	size_t :0;
 };
