@@ -216,3 +216,25 @@ teardown() {
 	[ ! -e "$BATS_TEST_TMPDIR/unused.sock" ]
 	[ "$(xdp_links_on_vb)" -eq 1 ]
 }
+
+@test "the daemon is valgrind-clean through attach, replace, refusals, monitor and SIGTERM" {
+	[ -z "${XL_SANITIZE:-}" ] || skip "built with sanitizers"
+	daemon_kill TERM
+	XL_VALGRIND=1 daemon_start
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	printf '[{"object": "%s", "program": "xl_pass_2"}]\n' "$OBJ" > "$BATS_TEST_TMPDIR/s.json"
+	ctl replace vb --from "$BATS_TEST_TMPDIR/s.json"
+	run ctl attach vb /etc/passwd
+	run ctl attach vb "$OBJ" --prog nope
+	run ctl detach vb 999
+	"$XDPCTL" --socket "$SOCK" monitor > /dev/null 3>&- &
+	mon=$!
+	sleep 1
+	ctl status vb
+	ctl detach vb --all
+	kill -INT "$mon"; wait "$mon" || true
+	daemon_kill TERM
+	cat "$BATS_TEST_TMPDIR"/valgrind.* >&2 || true
+	[ "$DAEMON_STATUS" -eq 0 ]
+	! grep -qE 'definitely lost: [1-9]|Invalid (read|write)|uninitialised' "$BATS_TEST_TMPDIR"/valgrind.*
+}
