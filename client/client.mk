@@ -2,7 +2,8 @@
 XLC_SRCS := $(wildcard lib/client/*.c)
 XLC_OBJS := $(XLC_SRCS:lib/client/%.c=$(B)/lib/client/%.o)
 # The varlink client and what it needs, linked into the library itself.
-XLC_VL_OBJS := $(addprefix $(B)/lib/varlink/,vl-client.o vl-frame.o vl-message.o)
+XLC_VL_OBJS := $(addprefix $(B)/lib/varlink/,vl-client.o vl-frame.o vl-message.o) \
+	$(B)/lib/xl-actions.o
 XDPCTL_SRCS := $(wildcard client/*.c)
 XDPCTL_OBJS := $(XDPCTL_SRCS:client/%.c=$(B)/client/%.o)
 CLIENT_CFLAGS := -Ilib/varlink -Iclient -DXD_VERSION='"$(XD_VERSION)"'
@@ -21,10 +22,9 @@ $(B)/libxdplink-client.so: $(XLC_OBJS) $(XLC_VL_OBJS) lib/libxdplink-client.map
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libxdplink-client.so.0 \
 		-Wl,--version-script,lib/libxdplink-client.map -o $@ $(XLC_OBJS) $(XLC_VL_OBJS) -ljansson
 
-# xl_actions_parse comes from libxdplink.
-$(B)/xdpctl: $(XDPCTL_OBJS) $(B)/libxdplink-client.a $(B)/libxdplink.a
-	$(CC) $(LDFLAGS) -o $@ $(XDPCTL_OBJS) $(B)/libxdplink-client.a $(B)/libxdplink.a \
-		$(LDLIBS) -linih
+# Only jansson and inih: a CLI that starts fast does not link libbpf.
+$(B)/xdpctl: $(XDPCTL_OBJS) $(B)/libxdplink-client.a
+	$(CC) $(LDFLAGS) -o $@ $(XDPCTL_OBJS) $(B)/libxdplink-client.a -ljansson -linih
 
 $(B)/lib/client $(B)/client:
 	mkdir -p $@
@@ -41,9 +41,9 @@ install-client: all
 	install -m 0755 $(B)/xdpctl $(DESTDIR)$(BINDIR)/xdpctl
 .PHONY: install-client
 
-$(B)/tests/test-progset: tests/unit/test-progset.c $(B)/client/progset.o $(B)/libxdplink-client.a $(B)/libxdplink.a | $(B)/tests
+$(B)/tests/test-progset: tests/unit/test-progset.c $(B)/client/progset.o $(B)/libxdplink-client.a | $(B)/tests
 	$(CC) $(CFLAGS) $(CLIENT_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/client/progset.o \
-		$(B)/libxdplink-client.a $(B)/libxdplink.a $(LDLIBS) -linih -lcmocka
+		$(B)/libxdplink-client.a -ljansson -linih -lcmocka
 
 $(B)/tests/list-bench: tests/bench/list-bench.c $(B)/libxdplink-client.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink-client.a -ljansson

@@ -154,11 +154,14 @@ static json_t *counters_to_json(struct xl_iface *xi, __u32 id)
 }
 
 static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachment *a,
-				  bool counters)
+				  bool live)
 {
-	char tag[17];
+	char tag[17] = "";
+	bool counters = live;
 
-	tag_of(a->prog_id, tag, sizeof(tag));
+	/* Two syscalls per program: not on the path of a swap's reply. */
+	if (live)
+		tag_of(a->prog_id, tag, sizeof(tag));
 	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:i,s:o,s:b,s:s?,s:s?,s:o}",
 			 "id", (json_int_t)a->id, "programId", (json_int_t)a->prog_id,
 			 "name", a->name ? a->name : "", "tag", tag,
@@ -169,7 +172,7 @@ static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachmen
 				counters_to_json(xi, a->id) : json_null());
 }
 
-json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool counters)
+json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool live)
 {
 	const struct xl_attachment *att;
 	json_t *list = json_array();
@@ -177,7 +180,7 @@ json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool counters)
 
 	att = xl_iface__attachments(xi, &n);
 	for (size_t i = 0; list && i < n; i++)
-		if (json_array_append_new(list, attachment_to_json(xi, &att[i], counters)) < 0)
+		if (json_array_append_new(list, attachment_to_json(xi, &att[i], live)) < 0)
 			return json_decref(list), NULL;
 	return json_pack("{s:s,s:i,s:I,s:s,s:I,s:I,s:b,s:o}", "name", name,
 			 "ifindex", xl_iface__ifindex(xi),
@@ -198,10 +201,19 @@ json_t *xd_iface_list_entry(struct xd_iface *rec)
 	if (!rec->busy && rec->xi)
 		return xd_iface_to_json(rec->xi, rec->name, true);
 	if (rec->snapshot) {
-		json_t *copy = json_deep_copy(rec->snapshot);
+		json_t *copy = json_deep_copy(rec->snapshot), *a;
+		size_t i;
 
-		if (copy)
-			json_object_set_new(copy, "name", json_string(rec->name));
+		if (!copy)
+			return NULL;
+		json_object_set_new(copy, "name", json_string(rec->name));
+		json_array_foreach(json_object_get(copy, "attachments"), i, a) {
+			char tag[17];
+
+			tag_of((__u32)json_integer_value(json_object_get(a, "programId")), tag,
+			       sizeof(tag));
+			json_object_set_new(a, "tag", json_string(tag));
+		}
 		return copy;
 	}
 	return NULL;

@@ -36,10 +36,12 @@ void xd_iface_free_all(struct manager *m);
 int xd_iface_adopt_all(struct manager *m);
 
 /*
- * The io.xdplink.Manager Interface object for xi. Counters are read when
- * asked and the interface has them. Callable from the thread owning xi.
+ * The io.xdplink.Manager Interface object for xi. live: with program tags
+ * and, when the interface has them, counters; otherwise a snapshot
+ * cheap enough to take before a swap's reply. Callable from the thread
+ * owning xi.
  */
-json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool counters);
+json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool live);
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 
