@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <net/if.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iface.h"
@@ -149,6 +151,26 @@ static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
 	return xl_iface__apply(xi, j->batch, &opts);
 }
 
+/* Opening a vanished device's record is what cleans it: recovery finds
+ * its link defunct and removes every pin and state file. */
+static void job_forget(struct xd_job *j)
+{
+	struct xd_iface *rec = j->rec;
+	const struct xl_attachment *att;
+	size_t n;
+
+	if (rec->xi) {
+		att = xl_iface__attachments(rec->xi, &n);
+		for (size_t i = 0; i < n; i++)
+			j->removed[j->n_removed++] = att[i].id;
+	}
+	rec->xi = xl_iface__free(rec->xi);
+	if (job_open(j) < 0)
+		return;
+	j->revision = xl_iface__revision(rec->xi);
+	rec->xi = xl_iface__free(rec->xi);
+}
+
 /* Runs on the worker thread, which owns j->rec->xi until it hands j back. */
 static void job_run(struct xd_job *j)
 {
@@ -157,6 +179,8 @@ static void job_run(struct xd_job *j)
 	size_t n_old;
 	int r;
 
+	if (j->type == XD_JOB_FORGET)
+		return job_forget(j);
 	if (job_open(j) < 0)
 		return;
 	r = job_apply(j, old, &n_old);
@@ -247,6 +271,8 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 			json_decref(rec->snapshot);
 			rec->snapshot = TAKE_PTR(j->snapshot);
 		}
+		if (j->type == XD_JOB_FORGET)
+			rec->revision = 0;	/* gone either way; a restart's recovery retries */
 		xd_job_reply(j);
 		xd_job_free(j);
 		manager_update_status(m);
@@ -258,6 +284,29 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 	if (m->exiting && m->jobs_running == 0)
 		sd_event_exit(m->event, 0);
 	return 0;
+}
+
+/* A device that vanished takes its programs with it; clean up after it.
+ * (Watching rtnetlink instead of polling is the next step.) */
+static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	char name[IF_NAMESIZE];
+
+	for (struct xd_iface *rec = m->ifaces, *next; rec && !m->exiting; rec = next) {
+		struct xd_job *j;
+
+		next = rec->next;
+		if (rec->busy || rec->queue || rec->revision == 0 ||
+		    if_indextoname((unsigned)rec->ifindex, name))
+			continue;
+		j = xd_job_new(m, XD_JOB_FORGET);
+		if (j) {
+			j->old_revision = rec->revision;
+			(void)xd_job_submit(rec, j);
+		}
+	}
+	return sd_event_source_set_time(s, usec + XD_GONE_CHECK_USEC);
 }
 
 int xd_job_setup(struct manager *m)
@@ -272,5 +321,11 @@ int xd_job_setup(struct manager *m)
 	r = sd_event_add_io(m->event, &m->job_src, m->job_pipe[0], EPOLLIN, on_job_done, m);
 	if (r < 0)
 		return log_error_errno(r, "Failed to watch the job pipe: %m");
+	r = sd_event_add_time_relative(m->event, &m->gone_src, CLOCK_MONOTONIC,
+				       XD_GONE_CHECK_USEC, 0, on_gone_check, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(m->gone_src, SD_EVENT_ON);
+	if (r < 0)
+		return log_error_errno(r, "Failed to set up the device watch: %m");
 	return 0;
 }

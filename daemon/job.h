@@ -15,6 +15,8 @@
 
 #include "xdplink/xdplink.h"
 
+#define XD_GONE_CHECK_USEC (1000ULL * 1000ULL)
+
 struct manager;
 struct xd_iface;
 struct vl_link;
@@ -23,6 +25,7 @@ enum xd_job_type {
 	XD_JOB_ATTACH,
 	XD_JOB_DETACH,
 	XD_JOB_REPLACE,
+	XD_JOB_FORGET,		/* the device is gone: clean its pins and state */
 };
 
 struct xd_job {
@@ -68,7 +71,7 @@ void xd_job_free_queue(struct xd_iface *rec);
 
 /* Queue j on rec (taking it over) and start it if rec is idle. */
 int xd_job_submit(struct xd_iface *rec, struct xd_job *j);
-/* The main thread's end of the pipe. */
+/* The main thread's end of the pipe, and the watch for vanished devices. */
 int xd_job_setup(struct manager *m);
 
 /* reply.c: answer a finished job (success or mapped error) and announce it. */

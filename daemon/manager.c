@@ -94,6 +94,7 @@ struct manager *manager_free(struct manager *m)
 	m->server = vl_server_free(m->server);
 	xd_iface_free_all(m);
 	sd_event_source_unref(m->job_src);
+	sd_event_source_unref(m->gone_src);
 	safe_close(m->job_pipe[0]);
 	safe_close(m->job_pipe[1]);
 	xl_engine__free(m->engine);

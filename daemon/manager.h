@@ -32,6 +32,7 @@ struct manager {
 	struct xd_monitor *monitors;
 	int job_pipe[2];		/* workers hand finished jobs back through it */
 	sd_event_source *job_src;
+	sd_event_source *gone_src;	/* polls for devices that vanished */
 	unsigned jobs_running;
 	bool exiting;
 };

@@ -115,15 +115,22 @@ static const char *const event_names[] = {
 	[XD_JOB_ATTACH] = "attach",
 	[XD_JOB_DETACH] = "detach",
 	[XD_JOB_REPLACE] = "replace",
+	[XD_JOB_FORGET] = "interface-gone",
 };
 
 static void announce(const struct xd_job *j)
 {
 	const struct xd_iface *rec = j->rec;
 
-	log_iface(LOG_INFO, rec->name, j->revision,
-		  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
-		  (unsigned long long)j->revision, event_names[j->type], j->n_added, j->n_removed);
+	if (j->type == XD_JOB_FORGET)
+		log_iface(LOG_NOTICE, rec->name, j->old_revision,
+			  "%s (ifindex %d) is gone; its %zu programs, pins and state were removed",
+			  rec->name, rec->ifindex, j->n_removed);
+	else
+		log_iface(LOG_INFO, rec->name, j->revision,
+			  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
+			  (unsigned long long)j->revision, event_names[j->type], j->n_added,
+			  j->n_removed);
 	xd_monitor_emit(j->m, rec->ifindex,
 			json_pack("{s:s,s:s,s:i,s:I,s:I,s:o,s:o}", "type", event_names[j->type],
 				  "interface", rec->name, "ifindex", rec->ifindex,
@@ -145,6 +152,8 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 	case XD_JOB_REPLACE:
 		return vl_link_reply(l, json_pack("{s:I,s:o}", "revision", (json_int_t)j->revision,
 						  "ids", ids_to_json(j->added, j->n_added)));
+	case XD_JOB_FORGET:
+		break;
 	}
 	return -EINVAL;
 }

@@ -18,7 +18,9 @@ static void prog_name_of(__u32 id, char *buf, size_t len)
 		snprintf(buf, len, "%s", info.name);
 }
 
-static __u32 xdp_link_on(int ifindex)
+/* Link info carries an ifindex but no netns: the program id tells this
+ * device's link from another namespace's device with the same index. */
+static __u32 xdp_link_on(int ifindex, __u32 prog)
 {
 	__u32 id = 0;
 
@@ -27,7 +29,7 @@ static __u32 xdp_link_on(int ifindex)
 		struct bpf_link_info info;
 
 		if (fd >= 0 && xl_link_info(fd, &info) == 0 && info.type == BPF_LINK_TYPE_XDP &&
-		    (int)info.xdp.ifindex == ifindex)
+		    (int)info.xdp.ifindex == ifindex && info.prog_id == prog)
 			return id;
 	}
 	return 0;
@@ -45,7 +47,7 @@ void xl_holder_describe(int ifindex, char *buf, size_t len)
 	}
 	prog = q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
 	prog_name_of(prog, name, sizeof(name));
-	link = xdp_link_on(ifindex);
+	link = xdp_link_on(ifindex, prog);
 	if (link)
 		snprintf(buf, len, "bpf_link %u running program %s (id %u)", link, name, prog);
 	else if (strcmp(name, "xdp_dispatcher") == 0)

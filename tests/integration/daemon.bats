@@ -238,3 +238,25 @@ teardown() {
 	[ "$DAEMON_STATUS" -eq 0 ]
 	! grep -qE 'definitely lost: [1-9]|Invalid (read|write)|uninitialised' "$BATS_TEST_TMPDIR"/valgrind.*
 }
+
+@test "a deleted interface is cleaned up and announced: no link, pin or state is left" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	progs=$(n_progs)
+	"$XDPCTL" --socket "$SOCK" --json monitor > "$BATS_TEST_TMPDIR/events" 2>&1 3>&- &
+	mon=$!
+	sleep 0.5
+	ip -n "$NSB" link del vb
+	for _ in $(seq 1 50); do
+		grep -q interface-gone "$BATS_TEST_TMPDIR/events" && break
+		sleep 0.1
+	done
+	kill -INT "$mon"; wait "$mon" || true
+	ev=$(grep interface-gone "$BATS_TEST_TMPDIR/events")
+	[ "$(jq -r .interface <<<"$ev")" = vb ]
+	[ "$(jq -c .removed <<<"$ev")" = "[1]" ]
+	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]
+	[ -z "$(find "$STATE" -name 'rev-*.json')" ]
+	[ "$(n_progs)" -lt "$progs" ]
+	[ "$(ctl --json status | jq '.interfaces | length')" -eq 0 ]
+	grep -q 'is gone' "$DLOG"
+}
