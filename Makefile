@@ -105,7 +105,7 @@ bench: all $(B)/tests/xl-bench $(B)/tests/list-bench
 	tests/bench/e2e
 
 # End to end only: xdpctl and xdplinkd against xdp-loader (tests/bench/e2e).
-bench-e2e: all $(B)/tests/list-bench
+bench-e2e: all $(B)/tests/list-bench $(B)/tests/xl-bench
 	tests/bench/e2e
 
 demo: all

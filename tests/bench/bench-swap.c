@@ -84,6 +84,7 @@ static int measure_engine_swaps(struct bench *b)
 struct floor_rev {
 	struct xl_dispatcher_bpf *skel;
 	struct bpf_object *obj;		/* the program this revision added */
+	struct bpf_object *set[SWAP_SET];	/* or, for a replace, all of them */
 	int links[SWAP_SET];
 };
 
@@ -190,6 +191,8 @@ static void floor_rev_free(struct floor_rev *rev)
 		safe_close(rev->links[i]);
 	xl_dispatcher_bpf__destroy(rev->skel);
 	bpf_object__close(rev->obj);
+	for (int i = 0; i < SWAP_SET; i++)
+		bpf_object__close(rev->set[i]);
 	*rev = (struct floor_rev){};
 	for (int i = 0; i < SWAP_SET; i++)
 		rev->links[i] = -1;
@@ -302,6 +305,66 @@ static int measure_floor_swaps(struct bench *b)
 		}
 	}
 	return r;
+}
+
+/*
+ * The floor of replacing a whole SWAP_SET-program set by SWAP_SET new
+ * programs, as `xdpctl replace` does: open each object, a new dispatcher,
+ * each program loaded as its extension and linked, one link update, the
+ * old revision released. Everything timed, opening included.
+ */
+static int floor_replace(struct bench *b, struct floor *f, int first, double *ms)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE);
+	struct floor_rev next = {};
+	double t0 = now_ms();
+	int r;
+
+	for (int i = 0; i < SWAP_SET; i++)
+		next.links[i] = -1;
+	r = floor_dispatcher(f, &next.skel);
+	for (int i = 0; r == 0 && i < SWAP_SET; i++) {
+		r = open_single(b, pass_name(first + i), &next.set[i], NULL);
+		if (r == 0)
+			r = floor_load_ext(next.set[i], dispatcher_fd(&next), i);
+		if (r == 0)
+			r = floor_link(&next, i, bpf_program__fd(only_prog(next.set[i])));
+	}
+	if (r == 0) {
+		uo.old_prog_fd = (__u32)dispatcher_fd(&f->rev);
+		r = bpf_link_update(f->link_fd, dispatcher_fd(&next), &uo);
+		if (r < 0)
+			r = fail(-errno, "BPF_LINK_UPDATE of the XDP link");
+	}
+	if (r < 0) {
+		floor_rev_free(&next);
+		return r;
+	}
+	floor_rev_free(&f->rev);
+	f->rev = next;
+	*ms = now_ms() - t0;
+	return 0;
+}
+
+int measure_replace_floor(struct bench *b, int n)
+{
+	_cleanup_(floor_free) struct floor f = { .counters_fd = -1, .link_fd = -1 };
+	double ms[MAX_SWAPS], best, median;
+	int r;
+
+	for (int i = 0; i < SWAP_SET; i++)
+		f.rev.links[i] = -1;
+	r = floor_init(b, &f);
+	/* Sets of xl_pass_20.. and xl_pass_30.., alternately; the first is untimed. */
+	for (int i = 0; r == 0 && i <= n; i++)
+		r = floor_replace(b, &f, i % 2 ? 30 : 20, &ms[i ? i - 1 : 0]);
+	if (r < 0)
+		return r;
+	stats(ms, n, &best, &median);
+	printf("replace floor (%d new programs, raw libbpf): median %.2f ms, best %.2f ms over %d\n",
+	       SWAP_SET, median, best, n);
+	printf("{\"replace_floor_ms\": %.3f, \"best_ms\": %.3f, \"n\": %d}\n", median, best, n);
+	return 0;
 }
 
 int measure_swaps(struct bench *b)

@@ -37,6 +37,7 @@ struct opts {
 	int rounds;
 	int loads;
 	int swaps;
+	int replace_floor;	/* only the replace floor, this many times */
 };
 
 /* One libxdp multiprog: its objects, programs and the dispatcher they run under. */
@@ -137,6 +138,8 @@ void build_packet(void);
 int measure_packets(struct bench *b);
 
 /* bench-swap.c: swap latency of the engine and of the raw-syscall floor. */
+/* Only the raw floor of a whole-set replace, n timed runs (tests/bench/e2e). */
+int measure_replace_floor(struct bench *b, int n);
 int measure_swaps(struct bench *b);
 
 /* bench-report.c: the table, the targets, the JSON file. */

@@ -21,7 +21,8 @@ static const char usage_text[] =
 	"  --rounds  rounds per load, its best kept (default 5)\n"
 	"  --loads   loads of every configuration, each attached afresh; the median of\n"
 	"            the loads' bests is reported (default 3; n=63, no target: %d at most)\n"
-	"  --swaps   timed swaps (default 20)\n";
+	"  --swaps   timed swaps (default 20)\n"
+	"  --replace-floor N  only time N raw-syscall replaces of a whole set, and exit\n";
 
 static void print_usage(FILE *f)
 {
@@ -49,6 +50,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "loads", required_argument, NULL, 'l' },
 		{ "swaps", required_argument, NULL, 's' },
+		{ "replace-floor", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -67,6 +69,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'r': r = parse_num(optarg, 1, MAX_ROUNDS, &v); o->rounds = (int)v; break;
 		case 'l': r = parse_num(optarg, 1, MAX_LOADS, &v); o->loads = (int)v; break;
 		case 's': r = parse_num(optarg, 1, MAX_SWAPS - 1, &v); o->swaps = (int)v; break;
+		case 'F': r = parse_num(optarg, 1, MAX_SWAPS - 1, &v); o->replace_floor = (int)v; break;
 		case 'h': print_usage(stdout); return 1;
 		default: r = -EINVAL;
 		}
@@ -93,6 +96,11 @@ static int run(struct bench *b)
 {
 	int r = setup(b);
 
+	if (r == 0 && b->o.replace_floor) {
+		r = measure_replace_floor(b, b->o.replace_floor);
+		teardown(b);
+		return r;
+	}
 	if (r == 0)
 		r = measure_packets(b);
 	if (r == 0)
