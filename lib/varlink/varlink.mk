@@ -12,7 +12,7 @@ $(B)/libxlvarlink.a: $(VL_OBJS)
 	$(AR) rcs $@ $^
 
 $(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-client.h $(B)/libxlvarlink.a | $(B)/tests
-	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lcmocka
+	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lcmocka -lpthread
 
 $(B)/lib/varlink:
 	mkdir -p $@
@@ -22,12 +22,19 @@ all: $(B)/tests/vl-raw
 $(B)/tests/vl-raw: tests/tools/vl-raw.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-# Conformance with varlink/go's certification peer (tests/conformance/run).
-CONFORMANCE := $(B)/tests/cert-server $(B)/tests/cert-client
-$(B)/tests/cert-server: tests/conformance/cert-server.c $(B)/libxlvarlink.a | $(B)/tests
+# Conformance with varlink/go's certification peer (tests/conformance/run),
+# built offline from Debian's golang-github-varlink-go-dev.
+CONFORMANCE := $(B)/tests/cert-server $(B)/tests/cert-client $(B)/tests/vl-raw \
+	$(B)/tests/varlink-go-certification
+$(B)/tests/cert-server: tests/conformance/cert-server.c tests/conformance/cert-values.h \
+		$(B)/libxlvarlink.a | $(B)/tests
 	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson -lsystemd -lm
-$(B)/tests/cert-client: tests/conformance/cert-client.c $(B)/libxlvarlink.a | $(B)/tests
+$(B)/tests/cert-client: tests/conformance/cert-client.c tests/conformance/cert-values.h \
+		$(B)/libxlvarlink.a | $(B)/tests
 	$(CC) $(CFLAGS) -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/libxlvarlink.a -ljansson
+$(B)/tests/varlink-go-certification: | $(B)/tests
+	GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$(abspath $(B))/go-cache \
+		go build -o $@ github.com/varlink/go/cmd/varlink-go-certification
 
 check-conformance: $(CONFORMANCE)
 	XL_BUILD=$(B) tests/run-suite conformance tests/conformance/run

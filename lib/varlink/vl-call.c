@@ -38,6 +38,7 @@ static int link_send(struct vl_link *l, json_t *msg, bool final)
 	if (final) {
 		l->in_call = false;
 		l->method = mfree(l->method);
+		vl_link_end_call_fds(l);
 		vl_link_arm_idle(l, true);
 		vl_link_schedule(l);
 		if (r < 0) {
@@ -141,6 +142,7 @@ static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 	const char *dot;
 	int r;
 
+	vl_link_begin_call_fds(l);
 	r = vl_call_parse(msg, len, &call, NULL);
 	if (r == -EINVAL) {
 		/* A well-formed call with a malformed method name: answerable. */

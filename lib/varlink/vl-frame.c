@@ -125,6 +125,26 @@ size_t vl_reader_pending(const struct vl_reader *r)
 	return r->len - r->consumed;
 }
 
+/*
+ * Whether vl_reader_next() would hand out a message now. Reading more
+ * while one waits would tie fds that arrive to the wrong call.
+ */
+bool vl_reader_has_message(struct vl_reader *r)
+{
+	size_t avail;
+
+	assert(r);
+	if (r->error)
+		return false;
+	avail = r->len - r->consumed;
+	if (avail <= r->scanned)
+		return false;
+	if (memchr(r->buf + r->consumed + r->scanned, 0, avail - r->scanned))
+		return true;
+	r->scanned = avail;
+	return false;
+}
+
 void vl_writer_init(struct vl_writer *w, size_t max)
 {
 	assert(w);

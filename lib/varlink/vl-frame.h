@@ -32,6 +32,7 @@ void vl_reader_done(struct vl_reader *r);
 int vl_reader_feed(struct vl_reader *r, const void *data, size_t n);
 int vl_reader_next(struct vl_reader *r, const char **ret_msg, size_t *ret_len);
 size_t vl_reader_pending(const struct vl_reader *r);
+bool vl_reader_has_message(struct vl_reader *r);
 
 /*
  * Replies queued in order, written out as the socket accepts them; the

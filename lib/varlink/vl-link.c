@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
@@ -12,6 +13,7 @@
 #define READ_CHUNK (64U * 1024U)
 
 static void link_disconnect(struct vl_link *l);
+static void close_fds(int *fds, unsigned n);
 
 struct vl_link *vl_link_ref(struct vl_link *l)
 {
@@ -82,6 +84,10 @@ static void link_disconnect(struct vl_link *l)
 	l->server = NULL;
 	l->in_call = false;
 	l->method = mfree(l->method);
+	vl_link_end_call_fds(l);
+	close_fds(l->in_fds, l->n_in_fds);
+	l->in_fds = mfree(l->in_fds);
+	l->n_in_fds = 0;
 	l->on_disconnect = NULL;
 	if (fn)
 		fn(l, l->on_disconnect_data);
@@ -160,15 +166,122 @@ static int on_link_idle(sd_event_source *src _unused_, uint64_t usec _unused_, v
 	return 0;
 }
 
+static void close_fds(int *fds, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		safe_close(fds[i]);
+}
+
+/* Every fd a received message carried, e.g. when refusing them. */
+static void cmsg_close_all(struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (size_t i = 0; i < n; i++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+				safe_close(fd);
+			}
+		}
+}
+
+static struct cmsghdr *cmsg_find_rights(struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			return cm;
+	return NULL;
+}
+
+/*
+ * Keep the fds a read brought for the message it starts. As systemd does,
+ * fds are accepted only with a message's first byte; fds we cannot take
+ * whole (MSG_CTRUNC: out of fds), fds with any later byte, and fds for a
+ * server that takes none all drop the link, closed.
+ */
+static int link_accept_fds(struct vl_link *l, struct msghdr *mh)
+{
+	struct cmsghdr *cm = cmsg_find_rights(mh);
+	size_t n;
+
+	if (mh->msg_flags & MSG_CTRUNC) {
+		cmsg_close_all(mh);
+		return -ENOBUFS;
+	}
+	if (!cm)
+		return 0;
+	if (!l->server->opts.allow_fd_passing || vl_reader_pending(&l->reader) > 0 ||
+	    l->n_in_fds > 0) {
+		cmsg_close_all(mh);
+		return -EPROTO;
+	}
+	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n == 0)
+		return 0;
+	l->in_fds = malloc(n * sizeof(int));
+	if (!l->in_fds) {
+		cmsg_close_all(mh);
+		return -ENOMEM;
+	}
+	memcpy(l->in_fds, CMSG_DATA(cm), n * sizeof(int));
+	l->n_in_fds = (unsigned)n;
+	return 0;
+}
+
+/*
+ * With fd passing, read no further than the next message's end: the
+ * kernel glues a call sent without fds to a following one that carries
+ * some, and only a read that spans one message says whose they are.
+ * Returns the length to read, 0 at end of input, -errno.
+ */
+static ssize_t link_peek_len(int fd, char *buf, size_t size)
+{
+	ssize_t n = recv(fd, buf, size, MSG_DONTWAIT | MSG_PEEK);
+	const char *nul;
+
+	if (n < 0)
+		return -errno;
+	nul = memchr(buf, 0, (size_t)n);
+	return nul ? nul - buf + 1 : n;
+}
+
 /* 1: bytes taken; 0: end of input; -EAGAIN: nothing now; other < 0: the link must go. */
 static int link_read(struct vl_link *l)
 {
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * VL_FDS_MAX)];
+	} control;
 	char buf[READ_CHUNK];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = &control, .msg_controllen = sizeof(control) };
 	ssize_t n;
+	int r;
 
-	n = recv(l->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	/* A waiting message must become a call first, or its fds would mix. */
+	if (vl_reader_has_message(&l->reader))
+		return -EAGAIN;
+	if (l->server->opts.allow_fd_passing) {
+		n = link_peek_len(l->fd, buf, sizeof(buf));
+		if (n < 0)
+			return n == -EINTR ? -EAGAIN : (int)n;
+		iov.iov_len = (size_t)n;
+	}
+	if (iov.iov_len == 0) {
+		/* The peek saw the end: no recvmsg, so no control data to look at. */
+		l->eof = true;
+		return 0;
+	}
+	n = recvmsg(l->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return errno == EINTR ? -EAGAIN : -errno;
+	r = link_accept_fds(l, &mh);
+	if (r < 0)
+		return r;
 	if (n == 0) {
 		l->eof = true;
 		return 0;
@@ -177,7 +290,24 @@ static int link_read(struct vl_link *l)
 	return vl_reader_feed(&l->reader, buf, (size_t)n) < 0 ? -EBADMSG : 1;
 }
 
-static int on_link_io(sd_event_source *src, int fd _unused_, uint32_t revents, void *userdata)
+/*
+ * The peer is gone for good, but calls it sent before may be oneway: run
+ * them, one read at a time, until one stays open or the input ends.
+ * Nothing can be answered any more, and the socket will only report HUP.
+ */
+static void link_on_hangup(struct vl_link *l)
+{
+	vl_link_ref(l);
+	(void)sd_event_source_set_enabled(l->io, SD_EVENT_OFF);
+	vl_link_process(l);
+	while (l->server && !l->in_call && link_read(l) > 0)
+		vl_link_process(l);
+	vl_link_close(l);
+	vl_link_unref(l);
+}
+
+static int on_link_io(sd_event_source *src _unused_, int fd _unused_, uint32_t revents,
+		      void *userdata)
 {
 	struct vl_link *l = userdata;
 
@@ -186,29 +316,7 @@ static int on_link_io(sd_event_source *src, int fd _unused_, uint32_t revents, v
 		return 0;
 	}
 	if (revents & EPOLLHUP) {
-		/*
-		 * Gone for good, but calls it sent before may be oneway: take
-		 * what is queued, then stop watching a socket that will only
-		 * report HUP. Nothing can be answered any more.
-		 */
-		int r;
-
-		if (l->in_call && !(l->call_flags & VL_CALL_ONEWAY)) {
-			vl_link_close(l);
-			return 0;
-		}
-		while ((r = link_read(l)) > 0)
-			;
-		if (r < 0 && r != -EAGAIN) {
-			vl_link_close(l);
-			return 0;
-		}
-		l->eof = true;
-		(void)sd_event_source_set_enabled(src, SD_EVENT_OFF);
-		vl_link_ref(l);
-		vl_link_process(l);
-		vl_link_close(l);
-		vl_link_unref(l);
+		link_on_hangup(l);
 		return 0;
 	}
 	if ((revents & EPOLLOUT) && vl_link_flush(l) < 0) {
@@ -225,6 +333,44 @@ static int on_link_io(sd_event_source *src, int fd _unused_, uint32_t revents, v
 	}
 	vl_link_process(l);
 	return 0;
+}
+
+void vl_link_begin_call_fds(struct vl_link *l)
+{
+	vl_link_end_call_fds(l);
+	l->call_fds = TAKE_PTR(l->in_fds);
+	l->n_call_fds = l->n_in_fds;
+	l->n_in_fds = 0;
+}
+
+void vl_link_end_call_fds(struct vl_link *l)
+{
+	close_fds(l->call_fds, l->n_call_fds);
+	l->call_fds = mfree(l->call_fds);
+	l->n_call_fds = 0;
+}
+
+int vl_link_peek_fd(struct vl_link *l, unsigned index)
+{
+	assert(l);
+	if (index >= l->n_call_fds)
+		return -ENXIO;
+	return l->call_fds[index] >= 0 ? l->call_fds[index] : -EBADF;
+}
+
+int vl_link_take_fd(struct vl_link *l, unsigned index)
+{
+	int fd = vl_link_peek_fd(l, index);
+
+	if (fd >= 0)
+		l->call_fds[index] = -EBADF;
+	return fd;
+}
+
+unsigned vl_link_n_fds(const struct vl_link *l)
+{
+	assert(l);
+	return l->n_call_fds;
 }
 
 /* Takes the fd. */

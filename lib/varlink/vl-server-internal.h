@@ -35,6 +35,10 @@ struct vl_link {
 	unsigned call_flags;
 	char *method;                  /* of the current call, for error replies */
 	bool eof;                      /* peer shut down its write side */
+	int *in_fds;                   /* came with the buffered message, not yet a call */
+	unsigned n_in_fds;
+	int *call_fds;                 /* of the current call; -EBADF once taken */
+	unsigned n_call_fds;
 	vl_link_disconnect_fn on_disconnect;
 	void *on_disconnect_data;
 };
@@ -73,6 +77,10 @@ void vl_link_update_events(struct vl_link *l);
 /* Run the call loop soon, outside whatever handler is on the stack now. */
 void vl_link_schedule(struct vl_link *l);
 void vl_link_arm_idle(struct vl_link *l, bool on);
+/* The buffered message becomes the current call: its fds go with it. */
+void vl_link_begin_call_fds(struct vl_link *l);
+/* The call is over: close what the handler did not take. */
+void vl_link_end_call_fds(struct vl_link *l);
 
 /* vl-call.c */
 /* Answer buffered calls in order until one stays open or output backs up. */

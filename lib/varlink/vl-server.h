@@ -45,8 +45,14 @@ struct vl_server_opts {
 	const char *product;
 	const char *version;
 	const char *url;
+	/*
+	 * Accept fds sent with SCM_RIGHTS, handed to the call whose first
+	 * byte they came with (vl_link_peek_fd()). When false a peer that
+	 * sends any is dropped: it expects a service that does not exist.
+	 */
+	bool allow_fd_passing;
 };
-#define vl_server_opts__last_field url
+#define vl_server_opts__last_field allow_fd_passing
 
 struct vl_server;
 struct vl_link;
@@ -106,6 +112,17 @@ int vl_link_error_errno(struct vl_link *l, int r);
  */
 int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_field *table,
 		     void *userdata);
+
+/*
+ * The fds that came with the current call, addressed by the index a
+ * parameter names (vl_parse_fd_index()). peek lends the fd for as long as
+ * the call is open; take hands it over (O_CLOEXEC, the caller closes it).
+ * Both: -ENXIO past the fds sent, -EBADF for one taken already. Fds not
+ * taken are closed with the call's final reply, or when the link dies.
+ */
+int vl_link_peek_fd(struct vl_link *l, unsigned index);
+int vl_link_take_fd(struct vl_link *l, unsigned index);
+unsigned vl_link_n_fds(const struct vl_link *l);
 
 /* Credentials of the peer at connect time (SO_PEERCRED). */
 int vl_link_get_peer(struct vl_link *l, struct ucred *ret);

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * org.varlink.certification served by our varlink module, for varlink/go's
- * certification client (tests/conformance/run). Each method checks what it
- * was sent against what the protocol's certification expects and answers
- * with the next value, or CertificationError {wants, got}.
+ * certification client (tests/conformance/run). Each method's parameters
+ * go through a vl-dispatch table (types checked there), then their values
+ * are compared with what the certification prescribes; a mismatch is
+ * CertificationError {wants, got}. Every client must run Start, Test01 …
+ * Test11, End in that order, Test10 with "more" and Test11 oneway; End's
+ * all_ok says whether it did, so that even the oneway Test11, whose error
+ * nobody would see, is checked.
  *
  *   cert-server SOCKET
  */
@@ -14,10 +18,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "cert-values.h"
 #include "vl-server.h"
 #include "xl-util.h"
 
-#define CERT "org.varlink.certification"
 
 static const char cert_idl[] =
 	"interface org.varlink.certification\n"
@@ -42,177 +46,233 @@ static const char cert_idl[] =
 	"error ClientIdError ()\n"
 	"error CertificationError (wants: object, got: object)\n";
 
-static char clients[16][40];
+/* ---- clients: each one's progress through the sequence ---- */
 
-/* Every call but Start names a client that Start gave out. */
-struct args {
-	const char *client_id;
-	json_t *a, *b, *c, *d;
+#define CLIENTS_MAX 16
+#define STEP_END 12   /* Test01 … Test11 done */
+
+struct client {
+	char id[33];
+	unsigned step;    /* the next TestNN expected */
+	bool failed;
 };
 
-static int known_client(struct vl_link *l, const char *id)
+static struct client clients[CLIENTS_MAX];
+
+static struct client *client_find(const char *id)
 {
 	for (size_t i = 0; i < ELEMENTSOF(clients); i++)
-		if (id && clients[i][0] && strcmp(clients[i], id) == 0)
-			return 0;
-	vl_link_error(l, CERT ".ClientIdError", NULL);
+		if (clients[i].id[0] && strcmp(clients[i].id, id) == 0)
+			return &clients[i];
+	return NULL;
+}
+
+static int client_new(struct client **ret)
+{
+	static unsigned next;
+	struct client *c = &clients[next++ % ELEMENTSOF(clients)];
+	unsigned char rnd[16];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return -EIO;
+	*c = (struct client){ .step = 1 };
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		sprintf(c->id + 2 * i, "%02x", rnd[i]);
+	*ret = c;
+	return 0;
+}
+
+/* ---- parameters ---- */
+
+struct args {
+	const char *client_id;
+	json_t *v[4];
+};
+
+#define CLIENT_ID { "client_id", VL_STRING, vl_parse_string, offsetof(struct args, client_id), \
+		    VL_MANDATORY }
+#define ARG(name, kind, i) { name, kind, vl_parse_json, offsetof(struct args, v[i]), VL_MANDATORY }
+
+/*
+ * Reply CertificationError (wants and got are taken over) and mark the
+ * client failed; returns 1: answered.
+ */
+static int cert_error(struct vl_link *l, struct client *c, json_t *wants, json_t *got)
+{
+	c->failed = true;
+	(void)vl_link_error(l, CERT ".CertificationError",
+			    json_pack("{s:o?,s:o?}", "wants", wants, "got", got));
 	return 1;
 }
 
-/* Compare what came (all of params but client_id) with what should have. */
-static int expect(struct vl_link *l, json_t *params, const char *wants_text)
+/*
+ * Dispatch params with table, find the client, check that step comes
+ * next for it. 0 to go on; otherwise the call has been answered.
+ */
+static int begin(struct vl_link *l, json_t *params, const struct vl_field *table,
+		 unsigned step, struct args *a, struct client **ret)
 {
-	_cleanup_json_ json_t *wants = json_loads(wants_text, 0, NULL);
+	struct client *c;
+	int r;
+
+	r = vl_link_dispatch(l, params, table, a);
+	if (r != 0)
+		return r;
+	c = client_find(a->client_id);
+	if (!c) {
+		(void)vl_link_error(l, CERT ".ClientIdError", NULL);
+		return 1;
+	}
+	*ret = c;
+	if (step && c->step != step)
+		return cert_error(l, c, json_pack("{s:i}", "step", (int)c->step),
+				  json_pack("{s:i}", "step", (int)step));
+	return 0;
+}
+
+/* got (what came, client_id aside) must equal the JSON text wants. */
+static int expect(struct vl_link *l, struct client *c, json_t *params, const char *wants_text)
+{
 	_cleanup_json_ json_t *got = json_deep_copy(params);
+	_cleanup_json_ json_t *wants = json_loads(wants_text, 0, NULL);
 
 	json_object_del(got, "client_id");
 	if (wants && got && json_equal(wants, got))
 		return 0;
-	vl_link_error(l, CERT ".CertificationError",
-		      json_pack("{s:O,s:O}", "wants", wants ? wants : json_null(),
-				"got", got ? got : json_null()));
-	return 1;
+	return cert_error(l, c, TAKE_PTR(wants), TAKE_PTR(got));
 }
 
-#define FIELDS(...)                                                                       \
-	{ "client_id", VL_STRING, vl_parse_string, offsetof(struct args, client_id), VL_MANDATORY }, \
-	__VA_ARGS__, {}
-#define ANY(n, m) { n, VL_ANY, vl_parse_json, offsetof(struct args, m), VL_MANDATORY | VL_NULLABLE }
-
-static int check(struct vl_link *l, json_t *params, const struct vl_field *table,
-		 const char *wants)
+/* The step passed: the next one may come, and here is its reply. */
+static int pass(struct vl_link *l, struct client *c, json_t *reply)
 {
-	struct args a = {};
-	int r = vl_link_dispatch(l, params, table, &a);
+	c->step++;
+	return vl_link_reply(l, reply);
+}
 
+/* ---- methods ---- */
+
+static int m_start(struct vl_link *l, json_t *params, unsigned f _unused_, void *u _unused_)
+{
+	static const struct vl_field t[] = { {} };
+	struct client *c;
+	struct args a = {};
+	int r;
+
+	r = vl_link_dispatch(l, params, t, &a);
 	if (r != 0)
 		return r;
-	if (known_client(l, a.client_id))
-		return 1;
-	return wants ? expect(l, params, wants) : 0;
-}
-
-static int m_start(struct vl_link *l, json_t *params, unsigned flags _unused_, void *u _unused_)
-{
-	static const struct vl_field table[] = { {} };
-	static unsigned next;
-	unsigned char rnd[16];
-	char *id = clients[next++ % ELEMENTSOF(clients)];
-	struct args a = {};
-	int r = vl_link_dispatch(l, params, table, &a);
-
-	if (r != 0)
+	r = client_new(&c);
+	if (r < 0)
 		return r;
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-		return -errno;
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		sprintf(id + 2 * i, "%02x", rnd[i]);
-	return vl_link_reply(l, json_pack("{s:s}", "client_id", id));
+	return vl_link_reply(l, json_pack("{s:s}", "client_id", c->id));
 }
 
-static int m_test01(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
+/* TestNN whose parameters are checked by value: table, expected parameters, reply. */
+struct simple_test {
+	unsigned step;
+	const char *method;
+	struct vl_field table[3];
+	const char *wants;
+	const char *reply;
+};
+
+static const struct simple_test simple[] = {
+	{ 1, CERT ".Test01", { CLIENT_ID, {} }, "{}", "{\"bool\": true}" },
+	{ 2, CERT ".Test02", { CLIENT_ID, ARG("bool", VL_BOOLEAN, 0), {} },
+	  "{\"bool\": true}", "{\"int\": 1}" },
+	{ 3, CERT ".Test03", { CLIENT_ID, ARG("int", VL_INTEGER, 0), {} },
+	  "{\"int\": 1}", "{\"float\": 1.0}" },
+	{ 5, CERT ".Test05", { CLIENT_ID, ARG("string", VL_STRING, 0), {} },
+	  "{\"string\": \"ping\"}", CERT_FOUR_VALUES },
+	{ 7, CERT ".Test07", { CLIENT_ID, ARG("struct", VL_OBJECT, 0), {} },
+	  "{\"struct\": " CERT_FOUR_VALUES "}", "{\"map\": " CERT_MAP "}" },
+	{ 8, CERT ".Test08", { CLIENT_ID, ARG("map", VL_OBJECT, 0), {} },
+	  "{\"map\": " CERT_MAP "}", "{\"set\": " CERT_SET "}" },
+};
+
+static const struct simple_test *simple_find(const char *method)
 {
-	static const struct vl_field t[] = { FIELDS({ NULL }) };
-	int r = check(l, p, t + 0, "{}");
-
-	return r ? r : vl_link_reply(l, json_pack("{s:b}", "bool", 1));
+	for (size_t i = 0; i < ELEMENTSOF(simple); i++)
+		if (strcmp(simple[i].method, method) == 0)
+			return &simple[i];
+	return NULL;
 }
 
-static int m_test02(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
+static int run_simple(struct vl_link *l, json_t *params, const char *method)
 {
-	static const struct vl_field t[] = { FIELDS(ANY("bool", a)) };
-	int r = check(l, p, t, "{\"bool\": true}");
+	const struct simple_test *t = simple_find(method);
+	struct client *c;
+	struct args a = {};
+	int r;
 
-	return r ? r : vl_link_reply(l, json_pack("{s:i}", "int", 1));
+	r = begin(l, params, t->table, t->step, &a, &c);
+	if (r == 0)
+		r = expect(l, c, params, t->wants);
+	return r ? r : pass(l, c, json_loads(t->reply, 0, NULL));
 }
 
-static int m_test03(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
-{
-	static const struct vl_field t[] = { FIELDS(ANY("int", a)) };
-	int r = check(l, p, t, "{\"int\": 1}");
+/* Handlers are not told their method's name: one small wrapper per simple test. */
+#define SIMPLE(nn)                                                                       \
+	static int m_test##nn(struct vl_link *l, json_t *p, unsigned f _unused_,          \
+			      void *u _unused_)                                           \
+	{                                                                                 \
+		return run_simple(l, p, CERT ".Test" #nn);                                \
+	}
+SIMPLE(01)
+SIMPLE(02)
+SIMPLE(03)
+SIMPLE(05)
+SIMPLE(07)
+SIMPLE(08)
 
-	return r ? r : vl_link_reply(l, json_pack("{s:f}", "float", 1.0));
-}
-
+/* JSON has one number type: 1.0 may come as 1. */
 static int m_test04(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
 {
-	static const struct vl_field t[] = { FIELDS(ANY("float", a)) };
+	static const struct vl_field t[] = { CLIENT_ID, ARG("float", VL_NUMBER, 0), {} };
+	struct client *c;
 	struct args a = {};
-	int r = vl_link_dispatch(l, p, t, &a);
+	int r;
 
+	r = begin(l, p, t, 4, &a, &c);
 	if (r != 0)
 		return r;
-	if (known_client(l, a.client_id))
-		return 1;
-	/* 1.0 may arrive as the integer 1: JSON has one number type. */
-	if (!json_is_number(a.a) || json_number_value(a.a) != 1.0)
-		return expect(l, p, "{\"float\": 1.0}");
-	return vl_link_reply(l, json_pack("{s:s}", "string", "ping"));
-}
-
-static int m_test05(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
-{
-	static const struct vl_field t[] = { FIELDS(ANY("string", a)) };
-	int r = check(l, p, t, "{\"string\": \"ping\"}");
-
-	return r ? r : vl_link_reply(l, json_pack("{s:b,s:i,s:f,s:s}", "bool", 0, "int", 2,
-						 "float", M_PI, "string", "a lot of string"));
+	if (json_number_value(a.v[0]) != 1.0)
+		return cert_error(l, c, json_pack("{s:f}", "float", 1.0), json_incref(p));
+	return pass(l, c, json_pack("{s:s}", "string", "ping"));
 }
 
 static int m_test06(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
 {
 	static const struct vl_field t[] = {
-		FIELDS(ANY("bool", a), ANY("int", b), ANY("float", c), ANY("string", d))
+		CLIENT_ID, ARG("bool", VL_BOOLEAN, 0), ARG("int", VL_INTEGER, 1),
+		ARG("float", VL_NUMBER, 2), ARG("string", VL_STRING, 3), {}
 	};
-	_cleanup_json_ json_t *s = json_pack("{s:b,s:i,s:f,s:s}", "bool", 0, "int", 2,
-					     "float", M_PI, "string", "a lot of string");
-	_cleanup_free_ char *wants = json_dumps(s, 0);
-	int r = check(l, p, t, wants);
+	struct client *c;
+	struct args a = {};
+	int r;
 
-	return r ? r : vl_link_reply(l, json_pack("{s:O}", "struct", s));
+	r = begin(l, p, t, 6, &a, &c);
+	if (r == 0)
+		r = expect(l, c, p, CERT_FOUR_VALUES);
+	return r ? r : pass(l, c, json_pack("{s:o}", "struct",
+					    json_loads(CERT_FOUR_VALUES, 0, NULL)));
 }
-
-static int m_test07(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
-{
-	static const struct vl_field t[] = { FIELDS(ANY("struct", a)) };
-	_cleanup_json_ json_t *s = json_pack("{s:{s:b,s:i,s:f,s:s}}", "struct", "bool", 0, "int",
-					     2, "float", M_PI, "string", "a lot of string");
-	_cleanup_free_ char *wants = json_dumps(s, 0);
-	int r = check(l, p, t, wants);
-
-	return r ? r : vl_link_reply(l, json_pack("{s:{s:s,s:s}}", "map", "bar", "Bar",
-						 "foo", "Foo"));
-}
-
-static int m_test08(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
-{
-	static const struct vl_field t[] = { FIELDS(ANY("map", a)) };
-	int r = check(l, p, t, "{\"map\": {\"bar\": \"Bar\", \"foo\": \"Foo\"}}");
-
-	return r ? r : vl_link_reply(l, json_pack("{s:{s:{},s:{},s:{}}}", "set", "one", "two",
-						 "three"));
-}
-
-static const char mytype[] =
-	"{\"object\": {\"method\": \"org.varlink.certification.Test09\","
-	"  \"parameters\": {\"map\": {\"foo\": \"Foo\", \"bar\": \"Bar\"}}},"
-	" \"enum\": \"two\", \"struct\": {\"first\": 1, \"second\": \"2\"},"
-	" \"array\": [\"one\", \"two\", \"three\"],"
-	" \"dictionary\": {\"foo\": \"Foo\", \"bar\": \"Bar\"},"
-	" \"stringset\": {\"one\": {}, \"two\": {}, \"three\": {}},"
-	" \"interface\": {\"foo\": [null, {\"Foo\": \"foo\", \"Bar\": \"bar\"}, null,"
-	"   {\"one\": \"foo\", \"two\": \"bar\"}], \"anon\": {\"foo\": true, \"bar\": false}}}";
 
 static int m_test09(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
 {
-	static const struct vl_field t[] = { FIELDS(ANY("set", a)) };
-	int r = check(l, p, t, "{\"set\": {\"one\": {}, \"two\": {}, \"three\": {}}}");
+	static const struct vl_field t[] = { CLIENT_ID, ARG("set", VL_OBJECT, 0), {} };
+	struct client *c;
+	struct args a = {};
+	int r;
 
-	return r ? r : vl_link_reply(l, json_pack("{s:o}", "mytype", json_loads(mytype, 0, NULL)));
+	r = begin(l, p, t, 9, &a, &c);
+	if (r == 0)
+		r = expect(l, c, p, "{\"set\": " CERT_SET "}");
+	return r ? r : pass(l, c, json_pack("{s:o}", "mytype", json_loads(CERT_MYTYPE, 0, NULL)));
 }
 
-/* The nullable fields may come as null or not at all. */
-static json_t *without_nulls(json_t *o)
+/* MyType's nullable members may come as null or not at all. */
+static void drop_nulls(json_t *o)
 {
 	const char *k;
 	json_t *v;
@@ -221,61 +281,75 @@ static json_t *without_nulls(json_t *o)
 	json_object_foreach_safe(o, tmp, k, v)
 		if (json_is_null(v))
 			json_object_del(o, k);
-	return o;
 }
 
 static int m_test10(struct vl_link *l, json_t *p, unsigned flags, void *u _unused_)
 {
-	static const struct vl_field t[] = { FIELDS(ANY("mytype", a)) };
-	_cleanup_json_ json_t *want = json_loads(mytype, 0, NULL);
+	static const struct vl_field t[] = { CLIENT_ID, ARG("mytype", VL_OBJECT, 0), {} };
+	_cleanup_json_ json_t *want = json_loads(CERT_MYTYPE, 0, NULL), *got = NULL;
+	struct client *c;
 	struct args a = {};
 	char s[32];
-	int r = vl_link_dispatch(l, p, t, &a);
+	int r;
 
+	r = begin(l, p, t, 10, &a, &c);
 	if (r != 0)
 		return r;
-	if (known_client(l, a.client_id))
-		return 1;
-	if (!json_is_object(a.a) || !json_equal(without_nulls(a.a), want) || !(flags & VL_CALL_MORE))
-		return vl_link_error(l, CERT ".CertificationError",
-				     json_pack("{s:O,s:O}", "wants", want, "got", a.a));
+	got = json_deep_copy(a.v[0]);
+	if (!got)
+		return -ENOMEM;
+	drop_nulls(got);
+	if (!json_equal(got, want))
+		return cert_error(l, c, TAKE_PTR(want), TAKE_PTR(got));
+	if (!(flags & VL_CALL_MORE))
+		return cert_error(l, c, json_pack("{s:b}", "more", 1), json_pack("{s:b}", "more", 0));
 	for (int i = 1; i < 10; i++) {
 		snprintf(s, sizeof(s), "Reply number %d", i);
-		vl_link_reply_more(l, json_pack("{s:s}", "string", s));
+		r = vl_link_reply_more(l, json_pack("{s:s}", "string", s));
+		if (r < 0)
+			return r;
 	}
-	return vl_link_reply(l, json_pack("{s:s}", "string", "Reply number 10"));
+	return pass(l, c, json_pack("{s:s}", "string", "Reply number 10"));
 }
 
+/* Oneway: an error reply would go nowhere, so failure shows in End's all_ok. */
 static int m_test11(struct vl_link *l, json_t *p, unsigned flags, void *u _unused_)
 {
-	static const struct vl_field t[] = { FIELDS(ANY("last_more_replies", a)) };
-	int r = check(l, p, t, "{\"last_more_replies\": [\"Reply number 1\", \"Reply number 2\","
-		      " \"Reply number 3\", \"Reply number 4\", \"Reply number 5\", \"Reply number 6\","
-		      " \"Reply number 7\", \"Reply number 8\", \"Reply number 9\", \"Reply number 10\"]}");
+	static const struct vl_field t[] = { CLIENT_ID, ARG("last_more_replies", VL_ARRAY, 0), {} };
+	struct client *c;
+	struct args a = {};
+	int r;
 
-	if (r)
+	r = begin(l, p, t, 11, &a, &c);
+	if (r != 0)
 		return r;
 	if (!(flags & VL_CALL_ONEWAY))
-		return vl_link_error(l, CERT ".CertificationError", NULL);
-	return vl_link_reply(l, NULL);
+		return cert_error(l, c, json_pack("{s:b}", "oneway", 1),
+				  json_pack("{s:b}", "oneway", 0));
+	r = expect(l, c, p, "{\"last_more_replies\": " CERT_REPLIES10 "}");
+	return r ? r : pass(l, c, NULL);
 }
 
 static int m_end(struct vl_link *l, json_t *p, unsigned f _unused_, void *u _unused_)
 {
-	static const struct vl_field t[] = { FIELDS({ NULL }) };
+	static const struct vl_field t[] = { CLIENT_ID, {} };
+	struct client *c;
 	struct args a = {};
-	int r = vl_link_dispatch(l, p, t, &a);
+	bool ok;
+	int r;
 
+	r = begin(l, p, t, 0, &a, &c);
 	if (r != 0)
 		return r;
-	if (known_client(l, a.client_id))
-		return 1;
-	for (size_t i = 0; i < ELEMENTSOF(clients); i++)
-		if (strcmp(clients[i], a.client_id) == 0)
-			clients[i][0] = '\0';
-	return vl_link_reply(l, json_pack("{s:b}", "all_ok", 1));
+	ok = !c->failed && c->step == STEP_END;
+	if (!ok)
+		fprintf(stderr, "cert-server: client %s ended at step %u%s\n", c->id, c->step,
+			c->failed ? " after a failure" : "");
+	*c = (struct client){};
+	return vl_link_reply(l, json_pack("{s:b}", "all_ok", ok));
 }
 
+/* Reads like a routing table: method, handler, flags. */
 static const struct vl_method methods[] = {
 	{ CERT ".Start", m_start, 0 },
 	{ CERT ".Test01", m_test01, 0 },
@@ -287,13 +361,13 @@ static const struct vl_method methods[] = {
 	{ CERT ".Test07", m_test07, 0 },
 	{ CERT ".Test08", m_test08, 0 },
 	{ CERT ".Test09", m_test09, 0 },
-	{ CERT ".Test10", m_test10, VL_METHOD_REQUIRES_MORE },
+	{ CERT ".Test10", m_test10, 0 },
 	{ CERT ".Test11", m_test11, 0 },
 	{ CERT ".End", m_end, 0 },
 	{}
 };
 
-int main(int argc, char **argv)
+static int serve(const char *path)
 {
 	struct vl_server_opts opts = { .sz = sizeof(opts), .vendor = "xdplinkd",
 				       .product = "cert-server", .version = "1" };
@@ -302,10 +376,6 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int r;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: cert-server SOCKET\n");
-		return 1;
-	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -320,14 +390,26 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		r = vl_server_add_methods(s, CERT, cert_idl, methods, NULL);
 	if (r >= 0)
-		r = vl_server_listen_address(s, argv[1], 0600);
+		r = vl_server_listen_address(s, path, 0600);
 	if (r >= 0)
 		r = vl_server_attach_event(s, e, 0);
 	if (r >= 0)
 		r = sd_event_loop(e);
-	if (r < 0)
-		fprintf(stderr, "cert-server: %s\n", strerror(-r));
 	s = vl_server_free(s);
 	sd_event_unref(e);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	int r;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: cert-server SOCKET\n");
+		return 2;
+	}
+	r = serve(argv[1]);
+	if (r < 0)
+		fprintf(stderr, "cert-server: %s\n", strerror(-r));
 	return r < 0;
 }

@@ -168,6 +168,32 @@ static void test_default_limit_16mib(void **state)
 }
 
 /* Queue two replies, drain with short writes, and see the exact bytes with NULs. */
+/* has_message tells whether next() would hand one out, without taking it. */
+static void test_has_message(void **state)
+{
+	struct vl_reader r;
+	const char *msg;
+	size_t len;
+
+	(void)state;
+	vl_reader_init(&r, 8);
+	assert_false(vl_reader_has_message(&r));
+	assert_int_equal(vl_reader_feed(&r, "{\"a\"", 4), 0);
+	assert_false(vl_reader_has_message(&r));
+	assert_false(vl_reader_has_message(&r));
+	assert_int_equal(vl_reader_feed(&r, ":1}\0{", 5), 0);
+	assert_true(vl_reader_has_message(&r));
+	assert_true(vl_reader_has_message(&r));
+	assert_int_equal(vl_reader_next(&r, &msg, &len), 1);
+	assert_string_equal(msg, "{\"a\":1}");
+	assert_false(vl_reader_has_message(&r));
+	assert_int_equal(vl_reader_pending(&r), 1);
+	/* A failed reader hands out nothing more. */
+	assert_int_equal(vl_reader_feed(&r, "xxxxxxxxxx", 10), -EMSGSIZE);
+	assert_false(vl_reader_has_message(&r));
+	vl_reader_done(&r);
+}
+
 static void test_writer_partial_writes(void **state)
 {
 	static const char want[] = "{\"parameters\":{}}\0{\"parameters\":{\"x\":1}}";
@@ -253,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_nul_less_oversize),
 		cmocka_unit_test(test_oversize_complete_frame),
 		cmocka_unit_test(test_default_limit_16mib),
+		cmocka_unit_test(test_has_message),
 		cmocka_unit_test(test_writer_partial_writes),
 		cmocka_unit_test(test_writer_append_after_partial),
 		cmocka_unit_test(test_writer_limits),

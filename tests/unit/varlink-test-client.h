@@ -39,7 +39,8 @@ static const char test_description[] =
 	"method Fail(errno: int) -> ()\n"
 	"method WhoAmI() -> (uid: int, pid: int)\n"
 	"method Hold() -> (i: int)\n"
-	"method Flood(n: int, size: int) -> (blob: string)\n";
+	"method Flood(n: int, size: int) -> (blob: string)\n"
+	"method Fds() -> (n: int, cloexec: bool, text: ?string)\n";
 
 struct env {
 	char dir[64];
@@ -49,6 +50,7 @@ struct env {
 	unsigned oneway_seen;
 	struct vl_link *held;    /* Hold: a stream answered from outside its handler */
 	int flood_result;
+	unsigned fds_seen;       /* Fds: fds handed to calls, all told */
 };
 
 struct client {
@@ -144,6 +146,37 @@ static inline int m_flood(struct vl_link *l, json_t *params,
 	return r;
 }
 
+/*
+ * Fds: how many fds came with the call, whether all are close-on-exec,
+ * and what can be read from the first one now (null if nothing).
+ */
+static inline int m_fds(struct vl_link *l, json_t *params _unused_, unsigned flags _unused_,
+			void *userdata)
+{
+	struct env *env = userdata;
+	unsigned n = vl_link_n_fds(l);
+	bool cloexec = true;
+	char text[64] = "";
+	ssize_t k = -1;
+
+	env->fds_seen += n;
+	for (unsigned i = 0; i < n; i++) {
+		int fd = vl_link_peek_fd(l, i);
+
+		cloexec = cloexec && fd >= 0 && (fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	}
+	if (n > 0) {
+		struct pollfd p = { .fd = vl_link_peek_fd(l, 0), .events = POLLIN };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+			k = read(p.fd, text, sizeof(text) - 1);
+	}
+	if (k >= 0)
+		text[k] = '\0';
+	return vl_link_reply(l, json_pack("{s:i,s:b,s:s?}", "n", (int)n, "cloexec", cloexec,
+					  "text", k >= 0 ? text : NULL));
+}
+
 static const struct vl_method test_methods[] = {
 	{ IFACE ".Echo", m_echo, 0 },
 	{ IFACE ".Count", m_count, VL_METHOD_REQUIRES_MORE },
@@ -151,6 +184,7 @@ static const struct vl_method test_methods[] = {
 	{ IFACE ".WhoAmI", m_whoami, 0 },
 	{ IFACE ".Hold", m_hold, VL_METHOD_REQUIRES_MORE },
 	{ IFACE ".Flood", m_flood, VL_METHOD_REQUIRES_MORE },
+	{ IFACE ".Fds", m_fds, 0 },
 	{ IFACE ".Declared", NULL, 0 },
 	{}
 };
@@ -240,6 +274,39 @@ static inline void client_send_raw(struct env *env, struct client *c, const void
 static inline void client_send(struct env *env, struct client *c, const char *msg)
 {
 	client_send_raw(env, c, msg, strlen(msg) + 1);
+}
+
+/* One sendmsg of data with fds (may be none) on its first byte; what sendmsg returns. */
+static inline ssize_t send_with_fds(int sock, const void *data, size_t len, const int *fds,
+				    size_t n_fds)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * 256)];
+	} control = {};
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	assert_true(n_fds <= 256);
+	if (n_fds > 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = &control;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n_fds);
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL);
+}
+
+/* A (small) message with its NUL, the fds riding on its first byte. */
+static inline void client_send_fds(struct client *c, const char *msg, const int *fds, size_t n)
+{
+	assert_int_equal(send_with_fds(c->fd, msg, strlen(msg) + 1, fds, n),
+			 (ssize_t)strlen(msg) + 1);
 }
 
 /*
