@@ -42,6 +42,8 @@ struct xd_job *xd_job_free(struct xd_job *j)
 		free(j->objects[i]);
 		free(j->programs[i]);
 	}
+	for (size_t i = 0; i < j->n_object_fds; i++)
+		safe_close(j->object_fds[i]);
 	free(j->verifier_log);
 	json_decref(j->snapshot);
 	free(j);

@@ -47,6 +47,9 @@ struct xd_job {
 	char *objects[XL_MAX_PROGS + 1];
 	char *programs[XL_MAX_PROGS + 1];
 	size_t n_objects;
+	/* Objects passed as fds: kept open until the job is done with them. */
+	int object_fds[XL_MAX_PROGS + 1];
+	size_t n_object_fds;
 
 	/* Result, written by the worker. */
 	int r;

@@ -284,6 +284,7 @@ static int setup_server(struct manager *m)
 		.max_connections_per_uid = m->config.max_connections_per_user,
 		.idle_timeout_usec = m->config.idle_timeout_usec,
 		.message_max = m->config.max_message_size,
+		.allow_fd_passing = true,
 	};
 	int n, r;
 

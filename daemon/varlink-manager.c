@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "iface.h"
 #include "job.h"
@@ -224,6 +225,36 @@ struct program_params {
 
 #define PROGRAM_INIT { .object_fd = -EBADF, .priority = XL_PRIORITY_FROM_OBJECT }
 
+/*
+ * An object passed as a file descriptor: the job keeps the fd, and the
+ * engine opens it through /proc/self/fd, which also tells it the file's
+ * real path for the state file. Only regular files make sense.
+ */
+static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *path,
+			  size_t len, const char *where)
+{
+	char param[64];
+	struct stat st;
+	int fd, r;
+
+	snprintf(param, sizeof(param), "%sobjectFd", where);
+	fd = vl_link_take_fd(l, (unsigned)index);
+	if (fd < 0) {
+		r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
+		return r < 0 ? r : 0;
+	}
+	j->object_fds[j->n_object_fds++] = fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(path, len, "fd %d", index);
+		r = vl_link_error(l, XD_ERROR_INVALID_OBJECT,
+				  json_pack("{s:s,s:s}", "object", path, "message",
+					    "the passed file descriptor is not a regular file"));
+		return r < 0 ? r : 0;
+	}
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	return 1;
+}
+
 /* Add one program to a job; refusals are answered here. */
 static int add_program(struct vl_link *l, struct xd_job *j, const struct program_params *p,
 		       const char *owner, const char *where)
@@ -233,7 +264,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		.priority = p->priority, .chain_actions = p->actions, .label = p->label,
 		.owner = owner,
 	};
-	char param[64], maps[PATH_MAX];
+	char param[64], maps[PATH_MAX], fd_path[64];
 	int r;
 
 	/* Maps pinned by name live under our root, not in bpffs's top level. */
@@ -241,23 +272,30 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		return -ENAMETOOLONG;
 	spec.pin_root_path = maps;
 
-	if (p->object_fd >= 0)
-		return xd_reply_not_supported(l, "objectFd: passing the object as a file "
-					      "descriptor is not supported yet; send its path");
-	if (!p->object) {
+	if (p->object_fd >= 0 && p->object) {
+		snprintf(param, sizeof(param), "%sobjectFd", where);
+		r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
+		return r < 0 ? r : 0;
+	}
+	if (p->object_fd >= 0) {
+		r = take_object_fd(l, j, p->object_fd, fd_path, sizeof(fd_path), where);
+		if (r <= 0)
+			return r;
+		spec.object = fd_path;
+	} else if (!p->object) {
 		snprintf(param, sizeof(param), "%sobject", where);
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", param));
 	}
 	/* Say "no such file" plainly, before libbpf has a go at it. */
-	if (access(p->object, R_OK) < 0)
+	if (access(spec.object, R_OK) < 0)
 		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
-				     json_pack("{s:s,s:s}", "object", p->object,
+				     json_pack("{s:s,s:s}", "object", spec.object,
 					       "errnoName", errno_name(errno)));
 	r = xl_batch__add(j->batch, &spec);
 	if (r < 0)
 		return r;
-	j->objects[j->n_objects] = strdup(p->object);
+	j->objects[j->n_objects] = strdup(spec.object);
 	j->programs[j->n_objects] = p->program ? strdup(p->program) : NULL;
 	if (!j->objects[j->n_objects++] || (p->program && !j->programs[j->n_objects - 1]))
 		return -ENOMEM;

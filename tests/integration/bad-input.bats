@@ -224,8 +224,21 @@ M=io.xdplink.Manager
 @test "Detach of an unknown id: AttachmentNotFound" {
 	call $M.Detach '{"interface":"vb","id":4242}'; expect_error $M.AttachmentNotFound; still_serving
 }
-@test "an object passed by fd index: NotSupported, said plainly" {
-	call $M.Attach '{"interface":"vb","objectFd":0}'; expect_error $M.NotSupported; still_serving
+@test "an fd index with no fd passed: InvalidParameter objectFd" {
+	call $M.Attach '{"interface":"vb","objectFd":0}'; expect_parameter objectFd; still_serving
+}
+@test "both a path and an fd for one object: InvalidParameter objectFd" {
+	raw "{\"method\":\"$M.Attach\",\"parameters\":{\"interface\":\"vb\",\"object\":\"$OBJ\",\"objectFd\":0}}\\0" --fd "$OBJ"
+	expect_parameter objectFd; still_serving
+}
+@test "a passed fd that is not a BPF object: InvalidObject" {
+	raw "{\"method\":\"$M.Attach\",\"parameters\":{\"interface\":\"vb\",\"objectFd\":0}}\\0" --fd /etc/passwd
+	expect_error $M.InvalidObject; still_serving
+}
+@test "a passed fd of a directory: InvalidObject, not a regular file" {
+	raw "{\"method\":\"$M.Attach\",\"parameters\":{\"interface\":\"vb\",\"objectFd\":0}}\\0" --fd /etc
+	expect_error $M.InvalidObject
+	[[ "$(jq -r .parameters.message <<<"${lines[0]}")" == *"not a regular file"* ]]; still_serving
 }
 @test "Reload with parameters: InvalidParameter" { call $M.Reload '{"x":1}'; expect_parameter x; still_serving; }
 @test "a one-megabyte label: InvalidParameter label" {

@@ -50,6 +50,15 @@ teardown() {
 	[ -z "$(ls "$STATE"/*/ 2>/dev/null)" ]
 }
 
+@test "an object passed as a file descriptor is attached; the state names the real file" {
+	run ctl attach vb "$OBJ" --prog xl_pass_1 --pass-fd
+	[ "$status" -eq 0 ]
+	[ "$(vb_names)" = xl_pass_1 ]
+	[ "$(vb_json | jq -r '.interfaces[0].attachments[0].object')" = "$(realpath "$OBJ")" ]
+	send_udp 5
+	[ "$(packets 1)" -eq 5 ]
+}
+
 @test "replace swaps the whole set with one link update on the same link" {
 	ctl attach vb "$OBJ" --prog xl_pass_1
 	link=$(vb_link)
