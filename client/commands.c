@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* xdpctl's commands: one option struct, one table and one run function each. */
+/* xdpctl's commands: one config struct, one option table and one run function each. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <libgen.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,420 +15,488 @@
 #define XD_VERSION "0"
 #endif
 
-int xdpctl_connect(const struct global *g, struct xl_client **ret)
+#define OPT_AT(st, field) .offset = offsetof(st, field)
+#define EXPECT_HELP "refuse unless the interface is at revision N"
+
+const struct opt xdpctl_global_opts[] = {
+	{ "socket", OPT_STRING, OPT_AT(struct global, socket), 0, "PATH",
+	  "the daemon's socket (default: $XDPLINKD_SOCKET, else " XL_CLIENT_SOCKET ")" },
+	{ "json", OPT_FLAG, OPT_AT(struct global, json), 0, NULL, "print JSON (see xdpctl(8))" },
+	{ "timeout", OPT_SECONDS, OPT_AT(struct global, timeout_sec), 0, "SEC",
+	  "wait at most SEC seconds for an answer (default 60; 0: forever)" },
+	{}
+};
+
+/* Run a call's failure through the report and free the client. */
+static int finish(const struct global *g, struct xl_client *c, const char *ifname, int r)
 {
-	struct xl_client_opts opts = { .sz = sizeof(opts), .timeout_usec = g->timeout_usec };
-	const char *path = g->socket ? g->socket : xl_client__default_socket();
-	int r;
-
-	r = xl_client__connect(path, &opts, ret);
-	if (r < 0) {
-		fprintf(stderr, "xdpctl: cannot reach xdplinkd at %s: %s%s\n", path, strerror(-r),
-			r == -ENOENT || r == -ECONNREFUSED ? " (is xdplinkd running?)" :
-			r == -EACCES ? " (are you in the socket's group?)" : "");
-		return EXIT_UNAVAILABLE;
-	}
-	return EXIT_OK;
-}
-
-int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname, int r)
-{
-	const char *name = c ? xl_client__error_name(c) : NULL;
-	const char *log = c ? xl_client__verifier_log(c) : NULL;
-
-	if (!name) {
-		fprintf(stderr, "xdpctl: %s%s%s\n", ifname ? ifname : "", ifname ? ": " : "",
-			r == -ETIMEDOUT ? "no answer from xdplinkd (timed out)" :
-			r == -EBADMSG ? "xdplinkd sent something that is not a varlink reply" :
-			strerror(-r));
-		return r == -EBADMSG ? EXIT_SOFTWARE : EXIT_UNAVAILABLE;
-	}
-	if (g->json) {
-		json_t *o = json_pack("{s:{s:s,s:s,s:O}}", "error", "name", name, "message",
-				      xl_client__error_message(c), "parameters",
-				      xl_client__error_parameters(c));
-
-		json_dumpf(o, stdout, JSON_COMPACT);
-		printf("\n");
-		json_decref(o);
-	}
-	fprintf(stderr, "xdpctl: %s (%s)\n", xl_client__error_message(c), name);
-	if (log && !g->json)
-		fprintf(stderr, "verifier log:\n%s\n", log);
-	return r == -ESTALE ? EXIT_TEMPFAIL : EXIT_REFUSED;
-}
-
-static void print_json(json_t *o)
-{
-	json_dumpf(o, stdout, JSON_INDENT(2));
-	printf("\n");
+	if (r < 0)
+		r = xdpctl_fail(g, c, ifname, r);
+	xl_client__free(c);
+	return r;
 }
 
 /* ---- attach ---- */
 
 struct attach_cfg {
-	const char *prog;
+	const char *ifname, *object, *prog, *label;
 	int priority;
 	__u32 actions;
 	enum xl_mode mode;
-	const char *label;
-	uint64_t expect;
+	int counters;		/* enum xl_client_counters */
+	__u64 expect;
 	bool pass_fd;
-	bool counters, no_counters;
 };
 
-static void attach_init(void *p)
+static const struct attach_cfg attach_defaults = { .priority = XL_PRIORITY_FROM_OBJECT };
+
+static const struct opt attach_opts[] = {
+	{ "IFACE", OPT_STRING, OPT_AT(struct attach_cfg, ifname), OPT_POSITIONAL | OPT_REQUIRED,
+	  NULL, "the interface, as in ip link" },
+	{ "OBJECT", OPT_STRING, OPT_AT(struct attach_cfg, object), OPT_POSITIONAL | OPT_REQUIRED,
+	  NULL, "BPF ELF object file" },
+	{ "prog", OPT_STRING, OPT_AT(struct attach_cfg, prog), 0, "NAME",
+	  "program in the object (default: its first XDP one)" },
+	{ "priority", OPT_PRIORITY, OPT_AT(struct attach_cfg, priority), 0, "N",
+	  "0..1000, lower runs first (default: the object's, else 50)" },
+	{ "actions", OPT_ACTIONS, OPT_AT(struct attach_cfg, actions), 0, "LIST",
+	  "verdicts that run the next program: aborted,drop,pass,tx,redirect or none "
+	  "(default: the object's, else pass)" },
+	{ "mode", OPT_MODE, OPT_AT(struct attach_cfg, mode), 0, "native|skb",
+	  "XDP mode, for the interface's first program" },
+	{ "label", OPT_STRING, OPT_AT(struct attach_cfg, label), 0, "TEXT",
+	  "free text that status shows" },
+	{ "counters", OPT_CONST, OPT_AT(struct attach_cfg, counters), 0, NULL,
+	  "count verdicts per program from now on", XL_CLIENT_COUNTERS_ON },
+	{ "no-counters", OPT_CONST, OPT_AT(struct attach_cfg, counters), 0, NULL,
+	  "stop counting verdicts", XL_CLIENT_COUNTERS_OFF },
+	{ "expect-revision", OPT_REVISION, OPT_AT(struct attach_cfg, expect), 0, "N", EXPECT_HELP },
+	{ "pass-fd", OPT_FLAG, OPT_AT(struct attach_cfg, pass_fd), 0, NULL,
+	  "send the object as an open file, not its path" },
+	{}
+};
+
+/* The object for the daemon: its absolute path (the daemon's cwd is not
+ * ours), or an open fd with --pass-fd. */
+static int attach_object(const struct attach_cfg *a, struct xl_client_program *p,
+			 char **ret_path, int *ret_fd)
 {
-	struct attach_cfg *a = p;
+	_cleanup_free_ char *abs = realpath(a->object, NULL);
 
-	a->priority = XL_PRIORITY_FROM_OBJECT;
-}
-
-static int run_attach(const struct global *g, void *p, char **args, unsigned n _unused_)
-{
-	struct attach_cfg *a = p;
-	struct xl_client_change_opts opts = { .sz = sizeof(opts), .mode = a->mode,
-		.counters = a->counters ? 1 : a->no_counters ? 0 : -1, .expected_revision = a->expect };
-	struct xl_client_program prog = { .sz = sizeof(prog), .object_fd = -1,
-		.prog_name = a->prog, .priority = a->priority, .actions = a->actions,
-		.label = a->label };
-	struct xl_client_result res;
-	_cleanup_free_ char *abs = NULL;
-	_cleanup_close_ int fd = -EBADF;
-	struct xl_client *c;
-	int r;
-
-	/* The daemon's cwd is not ours: send an absolute path. */
-	abs = realpath(args[1], NULL);
 	if (!abs) {
-		fprintf(stderr, "xdpctl: %s: %s\n", args[1], strerror(errno));
+		fprintf(stderr, "xdpctl: %s: %s\n", a->object, strerror(errno));
 		return EXIT_NOINPUT;
 	}
-	prog.object = abs;
 	if (a->pass_fd) {
-		fd = open(abs, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		*ret_fd = open(abs, O_RDONLY | O_CLOEXEC);
+		if (*ret_fd < 0) {
 			fprintf(stderr, "xdpctl: %s: %s\n", abs, strerror(errno));
 			return EXIT_NOINPUT;
 		}
-		prog.object_fd = fd;
+		p->object_fd = *ret_fd;
+	} else {
+		p->object = abs;
 	}
-	r = xdpctl_connect(g, &c);
-	if (r)
-		return r;
-	r = xl_client__attach(c, args[0], &prog, &opts, &res);
-	if (r < 0) {
-		r = xdpctl_fail(g, c, args[0], r);
-		xl_client__free(c);
-		return r;
-	}
-	if (g->json)
-		printf("{\"interface\":\"%s\",\"id\":%u,\"revision\":%llu,\"programId\":%u}\n",
-		       args[0], res.id, (unsigned long long)res.revision, res.prog_id);
-	else
-		printf("%s: attached %s as id %u (program %u), revision %llu\n", args[0],
-		       a->prog ? a->prog : abs, res.id, res.prog_id,
-		       (unsigned long long)res.revision);
-	xl_client__free(c);
+	*ret_path = TAKE_PTR(abs);
 	return EXIT_OK;
 }
 
-static const struct opt attach_opts[] = {
-	{ "prog", OPT_STRING, offsetof(struct attach_cfg, prog), "NAME", "program in the object (default: its first XDP program)" },
-	{ "priority", OPT_PRIORITY, offsetof(struct attach_cfg, priority), "N", "0..1000, lower runs first (default: the object's, else 50)" },
-	{ "actions", OPT_ACTIONS, offsetof(struct attach_cfg, actions), "LIST", "verdicts that run the next program, e.g. pass,drop (default: the object's, else pass)" },
-	{ "mode", OPT_MODE, offsetof(struct attach_cfg, mode), "native|skb", "XDP mode for the interface's first program" },
-	{ "label", OPT_STRING, offsetof(struct attach_cfg, label), "TEXT", "free text shown by status" },
-	{ "expect-revision", OPT_U64, offsetof(struct attach_cfg, expect), "N", "refuse unless the interface is at revision N" },
-	{ "counters", OPT_FLAG, offsetof(struct attach_cfg, counters), NULL, "count each program's verdicts from now on" },
-	{ "no-counters", OPT_FLAG, offsetof(struct attach_cfg, no_counters), NULL, "stop counting" },
-	{ "pass-fd", OPT_FLAG, offsetof(struct attach_cfg, pass_fd), NULL, "send the object as a file descriptor instead of a path" },
-	{}
-};
+static int run_attach(const struct global *g, void *cfg)
+{
+	const struct attach_cfg *a = cfg;
+	struct xl_client_change_opts opts = { .sz = sizeof(opts), .mode = a->mode,
+					      .counters = a->counters,
+					      .expected_revision = a->expect };
+	struct xl_client_program prog = { .sz = sizeof(prog), .object_fd = -EBADF,
+					  .prog_name = a->prog, .priority = a->priority,
+					  .actions = a->actions, .label = a->label };
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = -EBADF;
+	struct xl_client_result res;
+	struct xl_client *c;
+	int r;
+
+	r = attach_object(a, &prog, &path, &fd);
+	if (r == EXIT_OK)
+		r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK)
+		return r;
+	r = xl_client__attach(c, a->ifname, &prog, &opts, &res);
+	if (r == 0 && g->json) {
+		json_t *o = json_pack("{s:s,s:I,s:I,s:I}", "interface", a->ifname,
+				      "id", (json_int_t)res.id, "revision", (json_int_t)res.revision,
+				      "programId", (json_int_t)res.prog_id);
+
+		xdpctl_print_json(o, false);
+		json_decref(o);
+	} else if (r == 0) {
+		printf("attached %s (id %u, program %u) to %s, revision %llu\n",
+		       a->prog ? a->prog : basename(path), res.id, res.prog_id, a->ifname,
+		       (unsigned long long)res.revision);
+	}
+	r = finish(g, c, a->ifname, r);
+	/* A daemon that takes no fds drops the connection rather than answer. */
+	if (r == EXIT_UNAVAILABLE && a->pass_fd)
+		fprintf(stderr, "xdpctl: xdplinkd may not accept file descriptors; "
+			"try without --pass-fd\n");
+	return r;
+}
 
 /* ---- detach ---- */
 
 struct detach_cfg {
+	const char *ifname;
+	__u32 id;
 	bool all;
-	uint64_t expect;
+	__u64 expect;
 };
-
-static int run_detach(const struct global *g, void *p, char **args, unsigned n)
-{
-	struct detach_cfg *d = p;
-	struct xl_client_change_opts opts = { .sz = sizeof(opts), .counters = -1,
-					      .expected_revision = d->expect };
-	struct xl_client_result res;
-	struct xl_client *c;
-	unsigned long id = 0;
-	char *end = NULL;
-	int r;
-
-	if ((n == 2) == d->all) {
-		fprintf(stderr, "xdpctl: detach wants an attachment ID or --all\n"
-			"Try 'xdpctl detach --help'.\n");
-		return EXIT_USAGE;
-	}
-	if (n == 2) {
-		errno = 0;
-		id = strtoul(args[1], &end, 10);
-		if (errno || *end || id == 0 || id > UINT32_MAX || args[1][0] == '-') {
-			fprintf(stderr, "xdpctl: '%s' is not an attachment id (see xdpctl status)\n",
-				args[1]);
-			return EXIT_USAGE;
-		}
-	}
-	r = xdpctl_connect(g, &c);
-	if (r)
-		return r;
-	r = xl_client__detach(c, args[0], (__u32)id, &opts, &res);
-	if (r < 0) {
-		r = xdpctl_fail(g, c, args[0], r);
-		xl_client__free(c);
-		return r;
-	}
-	if (g->json)
-		printf("{\"interface\":\"%s\",\"revision\":%llu}\n", args[0],
-		       (unsigned long long)res.revision);
-	else if (res.revision)
-		printf("%s: detached, revision %llu\n", args[0], (unsigned long long)res.revision);
-	else
-		printf("%s: detached, no programs left\n", args[0]);
-	xl_client__free(c);
-	return EXIT_OK;
-}
 
 static const struct opt detach_opts[] = {
-	{ "all", OPT_FLAG, offsetof(struct detach_cfg, all), NULL, "detach every program of the interface" },
-	{ "expect-revision", OPT_U64, offsetof(struct detach_cfg, expect), "N", "refuse unless the interface is at revision N" },
+	{ "IFACE", OPT_STRING, OPT_AT(struct detach_cfg, ifname), OPT_POSITIONAL | OPT_REQUIRED,
+	  NULL, "the interface" },
+	{ "ID", OPT_ID, OPT_AT(struct detach_cfg, id), OPT_POSITIONAL, NULL,
+	  "the attachment to detach (see xdpctl status)" },
+	{ "all", OPT_FLAG, OPT_AT(struct detach_cfg, all), 0, NULL,
+	  "detach every program of the interface" },
+	{ "expect-revision", OPT_REVISION, OPT_AT(struct detach_cfg, expect), 0, "N", EXPECT_HELP },
 	{}
 };
+
+static int run_detach(const struct global *g, void *cfg)
+{
+	const struct detach_cfg *d = cfg;
+	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = d->expect };
+	struct xl_client_result res;
+	struct xl_client *c;
+	int r;
+
+	if (!d->id == !d->all)
+		return xdpctl_usage_error(stderr, "detach", "give either an attachment ID or --all");
+	r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK)
+		return r;
+	r = xl_client__detach(c, d->ifname, d->id, &opts, &res);
+	if (r == 0 && g->json) {
+		json_t *o = json_pack("{s:s,s:I}", "interface", d->ifname,
+				      "revision", (json_int_t)res.revision);
+
+		xdpctl_print_json(o, false);
+		json_decref(o);
+	} else if (r == 0) {
+		if (d->all)
+			printf("detached all programs from %s\n", d->ifname);
+		else if (res.revision)
+			printf("detached id %u from %s, revision %llu\n", d->id, d->ifname,
+			       (unsigned long long)res.revision);
+		else
+			printf("detached id %u from %s, no programs left\n", d->id, d->ifname);
+	}
+	return finish(g, c, d->ifname, r);
+}
 
 /* ---- replace ---- */
 
 struct replace_cfg {
-	const char *from;
+	const char *ifname, *from;
 	enum xl_mode mode;
-	bool counters, no_counters;
-	uint64_t expect;
+	int counters;		/* enum xl_client_counters */
+	__u64 expect;
 };
 
-static int run_replace(const struct global *g, void *p, char **args, unsigned n _unused_)
+static const struct opt replace_opts[] = {
+	{ "IFACE", OPT_STRING, OPT_AT(struct replace_cfg, ifname), OPT_POSITIONAL | OPT_REQUIRED,
+	  NULL, "the interface" },
+	{ "from", OPT_STRING, OPT_AT(struct replace_cfg, from), OPT_REQUIRED, "FILE",
+	  "the program set: JSON, or INI with [Program] sections" },
+	{ "mode", OPT_MODE, OPT_AT(struct replace_cfg, mode), 0, "native|skb",
+	  "XDP mode (overrides the file's)" },
+	{ "counters", OPT_CONST, OPT_AT(struct replace_cfg, counters), 0, NULL,
+	  "count verdicts per program (overrides the file)", XL_CLIENT_COUNTERS_ON },
+	{ "no-counters", OPT_CONST, OPT_AT(struct replace_cfg, counters), 0, NULL,
+	  "do not count (overrides the file)", XL_CLIENT_COUNTERS_OFF },
+	{ "expect-revision", OPT_REVISION, OPT_AT(struct replace_cfg, expect), 0, "N", EXPECT_HELP },
+	{}
+};
+
+static int load_set(const char *path, struct progset *set)
 {
-	struct replace_cfg *rc = p;
+	char err[512];
+	int r;
+
+	r = progset_load(set, path, err, sizeof(err));
+	if (r == 0)
+		return EXIT_OK;
+	fprintf(stderr, "xdpctl: %s\n", err);
+	return r == -ENOENT || r == -EACCES || r == -EISDIR ? EXIT_NOINPUT : EXIT_DATA;
+}
+
+static void print_replaced(const struct global *g, const char *ifname,
+			   const struct xl_client_result *res)
+{
+	json_t *ids = json_array(), *o;
+	char list[XL_MAX_PROGS * 11 + 1] = "";
+	size_t off = 0;
+
+	for (size_t i = 0; i < res->n_ids; i++) {
+		json_array_append_new(ids, json_integer(res->ids[i]));
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%u", i ? "," : "",
+					res->ids[i]);
+	}
+	if (g->json) {
+		o = json_pack("{s:s,s:I,s:o}", "interface", ifname,
+			      "revision", (json_int_t)res->revision, "ids", ids);
+		xdpctl_print_json(o, false);
+		json_decref(o);
+		return;
+	}
+	json_decref(ids);
+	if (res->n_ids == 0)
+		printf("detached all programs from %s\n", ifname);
+	else
+		printf("replaced the programs of %s: %zu (ids %s), revision %llu\n", ifname,
+		       res->n_ids, list, (unsigned long long)res->revision);
+}
+
+static int run_replace(const struct global *g, void *cfg)
+{
+	const struct replace_cfg *rc = cfg;
 	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = rc->expect };
 	_cleanup_(progset_done) struct progset set = {};
 	struct xl_client_result res;
 	struct xl_client *c;
-	char err[512];
 	int r;
 
-	if (!rc->from) {
-		fprintf(stderr, "xdpctl: replace needs --from FILE\nTry 'xdpctl replace --help'.\n");
-		return EXIT_USAGE;
-	}
-	r = progset_load(&set, rc->from, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, "xdpctl: %s\n", err);
-		return r == -ENOENT || r == -EACCES ? EXIT_NOINPUT : EXIT_DATA;
-	}
+	r = load_set(rc->from, &set);
+	if (r == EXIT_OK)
+		r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK)
+		return r;
 	opts.mode = rc->mode ? rc->mode : set.mode;
-	opts.counters = rc->counters ? 1 : rc->no_counters ? 0 : set.counters;
-	r = xdpctl_connect(g, &c);
-	if (r)
-		return r;
-	r = xl_client__replace(c, args[0], set.progs, set.n, &opts, &res);
-	if (r < 0) {
-		r = xdpctl_fail(g, c, args[0], r);
-		xl_client__free(c);
-		return r;
-	}
-	if (g->json) {
-		printf("{\"interface\":\"%s\",\"revision\":%llu,\"ids\":[", args[0],
-		       (unsigned long long)res.revision);
-		for (size_t i = 0; i < res.n_ids; i++)
-			printf("%s%u", i ? "," : "", res.ids[i]);
-		printf("]}\n");
-	} else {
-		printf("%s: %zu programs, revision %llu\n", args[0], set.n,
-		       (unsigned long long)res.revision);
-	}
-	xl_client__free(c);
-	return EXIT_OK;
+	opts.counters = rc->counters ? rc->counters :
+			set.counters < 0 ? XL_CLIENT_COUNTERS_DEFAULT :
+			set.counters ? XL_CLIENT_COUNTERS_ON : XL_CLIENT_COUNTERS_OFF;
+	r = xl_client__replace(c, rc->ifname, set.progs, set.n, &opts, &res);
+	if (r == 0)
+		print_replaced(g, rc->ifname, &res);
+	return finish(g, c, rc->ifname, r);
 }
-
-static const struct opt replace_opts[] = {
-	{ "from", OPT_STRING, offsetof(struct replace_cfg, from), "FILE", "the program set: JSON, or INI with [Program] sections" },
-	{ "mode", OPT_MODE, offsetof(struct replace_cfg, mode), "native|skb", "XDP mode (overrides the file)" },
-	{ "counters", OPT_FLAG, offsetof(struct replace_cfg, counters), NULL, "count each program's verdicts" },
-	{ "no-counters", OPT_FLAG, offsetof(struct replace_cfg, no_counters), NULL, "do not count" },
-	{ "expect-revision", OPT_U64, offsetof(struct replace_cfg, expect), "N", "refuse unless the interface is at revision N" },
-	{}
-};
 
 /* ---- status ---- */
 
-static int run_status(const struct global *g, void *p _unused_, char **args, unsigned n)
+struct iface_cfg {
+	const char *ifname;
+};
+
+static const struct opt status_opts[] = {
+	{ "IFACE", OPT_STRING, OPT_AT(struct iface_cfg, ifname), OPT_POSITIONAL, NULL,
+	  "only this interface (default: all with programs)" },
+	{}
+};
+
+static int run_status(const struct global *g, void *cfg)
 {
+	const struct iface_cfg *s = cfg;
 	json_t *interfaces = NULL;
 	struct xl_client *c;
 	int r;
 
 	r = xdpctl_connect(g, &c);
-	if (r)
+	if (r != EXIT_OK)
 		return r;
-	r = xl_client__list(c, n ? args[0] : NULL, &interfaces);
-	if (r < 0) {
-		r = xdpctl_fail(g, c, n ? args[0] : NULL, r);
-		xl_client__free(c);
-		return r;
-	}
-	if (g->json) {
+	r = xl_client__list(c, s->ifname, &interfaces);
+	if (r == 0 && g->json) {
 		json_t *o = json_pack("{s:o}", "interfaces", interfaces);
 
-		print_json(o);
+		xdpctl_print_json(o, false);
 		json_decref(o);
-	} else {
-		xdpctl_print_status(interfaces);
+	} else if (r == 0) {
+		xdpctl_print_status(stdout, interfaces);
 		json_decref(interfaces);
 	}
-	xl_client__free(c);
-	return EXIT_OK;
+	return finish(g, c, s->ifname, r);
 }
 
 /* ---- monitor ---- */
 
-static volatile sig_atomic_t stop;
+static const struct opt monitor_opts[] = {
+	{ "IFACE", OPT_STRING, OPT_AT(struct iface_cfg, ifname), OPT_POSITIONAL, NULL,
+	  "only this interface's events (default: all)" },
+	{}
+};
 
-static void on_signal(int sig _unused_)
+static struct xl_client *monitored;
+
+static void stop_monitor(int sig _unused_)
 {
-	stop = 1;
+	xl_client__interrupt(monitored);
 }
 
-static int run_monitor(const struct global *g, void *p _unused_, char **args, unsigned n)
+static void print_event(const struct global *g, json_t *ev)
 {
+	char line[1024];
+
+	if (g->json) {
+		xdpctl_print_json(ev, true);
+		return;
+	}
+	xdpctl_format_event(ev, line, sizeof(line));
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int run_monitor(const struct global *g, void *cfg)
+{
+	const struct iface_cfg *m = cfg;
+	struct sigaction sa = { .sa_handler = stop_monitor };
 	struct global forever = *g;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct xl_client *c;
 	int r;
 
-	forever.timeout_usec = 0;	/* events come when they come */
+	/* Events come when they come: no timeout on this connection. */
+	forever.timeout_sec = 0;
 	r = xdpctl_connect(&forever, &c);
-	if (r)
+	if (r != EXIT_OK)
 		return r;
-	/* No SA_RESTART: a signal ends the blocking read. */
+	monitored = c;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	r = xl_client__monitor(c, n ? args[0] : NULL);
-	while (r == 0 && !stop) {
+	r = xl_client__monitor(c, m->ifname);
+	while (r == 0) {
 		json_t *ev = NULL;
 
 		r = xl_client__next_event(c, &ev);
-		if (r < 0)
-			break;
-		if (g->json) {
-			json_dumpf(ev, stdout, JSON_COMPACT);
-			printf("\n");
-			fflush(stdout);
-		} else {
-			xdpctl_print_event(ev);
-		}
+		if (r == 0)
+			print_event(g, ev);
 		json_decref(ev);
 	}
-	if (stop)
+	/* Interrupted by SIGINT or SIGTERM: the way a monitor ends. */
+	if (r == -ECANCELED)
 		r = 0;
-	if (r < 0)
-		r = xdpctl_fail(g, c, n ? args[0] : NULL, r == -ECONNRESET ? -EPIPE : r);
-	xl_client__free(c);
-	return r;
+	return finish(g, c, m->ifname, r);
 }
 
 /* ---- reload, version, help ---- */
 
-static int run_reload(const struct global *g, void *p _unused_, char **a _unused_, unsigned n _unused_)
-{
-	struct xl_client *c;
-	int r;
-
-	r = xdpctl_connect(g, &c);
-	if (r)
-		return r;
-	r = xl_client__reload(c);
-	if (r < 0)
-		r = xdpctl_fail(g, c, NULL, r);
-	else if (!g->json)
-		printf("configuration reloaded\n");
-	xl_client__free(c);
-	return r < 0 ? r : r;
-}
-
-static int run_version(const struct global *g, void *p _unused_, char **a _unused_,
-		       unsigned n _unused_)
-{
-	json_t *d = NULL;
-	struct xl_client *c;
-	int r;
-
-	r = xdpctl_connect(g, &c);
-	if (r) {
-		printf("xdpctl %s\n", XD_VERSION);
-		return r;
-	}
-	r = xl_client__describe(c, &d);
-	if (r < 0) {
-		r = xdpctl_fail(g, c, NULL, r);
-		xl_client__free(c);
-		return r;
-	}
-	if (g->json) {
-		json_t *o = json_pack("{s:s,s:O}", "client", XD_VERSION, "daemon", d);
-
-		print_json(o);
-		json_decref(o);
-	} else {
-		const char *why = json_string_value(json_object_get(d, "degradedReason"));
-
-		printf("xdpctl %s\nxdplinkd %s, up to %lld programs per interface%s%s\n",
-		       XD_VERSION, json_string_value(json_object_get(d, "version")),
-		       (long long)json_integer_value(json_object_get(d, "maxPrograms")),
-		       why ? "\ndegraded mode (one program per interface): " : "", why ? why : "");
-	}
-	json_decref(d);
-	xl_client__free(c);
-	return EXIT_OK;
-}
-
 static const struct opt no_opts[] = { {} };
 
-static int run_help(const struct global *g _unused_, void *p _unused_, char **args, unsigned n)
+static int run_reload(const struct global *g, void *cfg _unused_)
 {
-	for (const struct cmd *c = xdpctl_commands; n && c->name; c++)
-		if (!strcmp(c->name, args[0])) {
-			xdpctl_cmd_help(c);
-			return EXIT_OK;
-		}
-	if (n) {
-		fprintf(stderr, "xdpctl: unknown command '%s'\n", args[0]);
-		return EXIT_USAGE;
+	struct xl_client *c;
+	int r;
+
+	r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK)
+		return r;
+	r = xl_client__reload(c);
+	if (r == 0 && g->json) {
+		json_t *o = json_object();
+
+		xdpctl_print_json(o, false);
+		json_decref(o);
+	} else if (r == 0) {
+		printf("xdplinkd re-read its configuration\n");
 	}
-	printf("Commands: attach detach replace status monitor reload version help\n"
-	       "Run 'xdpctl --help' or 'xdpctl COMMAND --help'.\n");
+	return finish(g, c, NULL, r);
+}
+
+static void print_version(const struct global *g, json_t *describe, json_t *info)
+{
+	const char *why = json_string_value(json_object_get(describe, "degradedReason"));
+
+	if (g->json) {
+		json_t *o = json_pack("{s:s,s:O?,s:O?}", "client", XD_VERSION, "daemon", describe,
+				      "service", info);
+
+		xdpctl_print_json(o, false);
+		json_decref(o);
+		return;
+	}
+	printf("xdpctl %s\n", XD_VERSION);
+	if (!describe)
+		return;
+	printf("%s %s (%s), up to %lld programs per interface\n",
+	       json_string_value(json_object_get(info, "product")) ?: "xdplinkd",
+	       json_string_value(json_object_get(describe, "version")) ?: "?",
+	       json_string_value(json_object_get(info, "url")) ?: "?",
+	       (long long)json_integer_value(json_object_get(describe, "maxPrograms")));
+	if (why)
+		printf("degraded mode (one program per interface): %s\n", why);
+}
+
+/* The client's version always; the daemon's when it answers. */
+static int run_version(const struct global *g, void *cfg _unused_)
+{
+	json_t *describe = NULL, *info = NULL;
+	struct xl_client *c;
+	int r;
+
+	r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK) {
+		print_version(g, NULL, NULL);
+		return r;
+	}
+	r = xl_client__describe(c, &describe);
+	if (r == 0)
+		r = xl_client__get_info(c, &info);
+	if (r == 0)
+		print_version(g, describe, info);
+	json_decref(describe);
+	json_decref(info);
+	return finish(g, c, NULL, r);
+}
+
+struct help_cfg {
+	const char *command;
+};
+
+static const struct opt help_opts[] = {
+	{ "COMMAND", OPT_STRING, OPT_AT(struct help_cfg, command), OPT_POSITIONAL, NULL,
+	  "the command to explain (default: all of them)" },
+	{}
+};
+
+static int run_help(const struct global *g _unused_, void *cfg)
+{
+	const struct help_cfg *h = cfg;
+	const struct cmd *c;
+
+	if (!h->command) {
+		xdpctl_usage(stdout);
+		return EXIT_OK;
+	}
+	c = xdpctl_find_command(h->command);
+	if (!c)
+		return xdpctl_usage_error(stderr, NULL, "unknown command '%s'", h->command);
+	xdpctl_cmd_help(c, stdout);
 	return EXIT_OK;
 }
 
+#define CMD(n, s, o, type, d, r) { n, s, o, sizeof(type), d, r }
+
 const struct cmd xdpctl_commands[] = {
-	{ "attach", "IFACE OBJECT", 2, 2, attach_opts, sizeof(struct attach_cfg), attach_init,
-	  run_attach, "attach one program; the interface's other programs stay" },
-	{ "detach", "IFACE ID|--all", 1, 2, detach_opts, sizeof(struct detach_cfg), NULL,
-	  run_detach, "detach one attachment, or all" },
-	{ "replace", "IFACE --from FILE", 1, 1, replace_opts, sizeof(struct replace_cfg), NULL,
-	  run_replace, "make a program set the interface's whole set, in one atomic swap" },
-	{ "status", "[IFACE]", 0, 1, no_opts, 0, NULL, run_status,
-	  "show interfaces, revisions, programs, owners and counters" },
-	{ "monitor", "[IFACE]", 0, 1, no_opts, 0, NULL, run_monitor,
-	  "print attach, detach and replace events as they happen" },
-	{ "reload", "", 0, 0, no_opts, 0, NULL, run_reload, "make xdplinkd re-read its configuration" },
-	{ "version", "", 0, 0, no_opts, 0, NULL, run_version, "show client and daemon versions" },
-	{ "help", "[COMMAND]", 0, 1, no_opts, 0, NULL, run_help, "show help" },
+	CMD("attach", "Attach one program; the interface's other programs stay.", attach_opts,
+	    struct attach_cfg, &attach_defaults, run_attach),
+	CMD("detach", "Detach one attachment, or all of them.", detach_opts, struct detach_cfg,
+	    NULL, run_detach),
+	CMD("replace", "Make a set of programs the interface's whole set, in one swap.",
+	    replace_opts, struct replace_cfg, NULL, run_replace),
+	CMD("status", "Show interfaces, their revision, programs, owners and counters.",
+	    status_opts, struct iface_cfg, NULL, run_status),
+	CMD("monitor", "Print changes as they happen, until interrupted.", monitor_opts,
+	    struct iface_cfg, NULL, run_monitor),
+	CMD("reload", "Make xdplinkd re-read its configuration.", no_opts, char, NULL,
+	    run_reload),
+	CMD("version", "Show the client's version and the daemon's.", no_opts, char, NULL,
+	    run_version),
+	CMD("help", "Show help for all commands or one.", help_opts, struct help_cfg, NULL,
+	    run_help),
 	{}
 };
+
+const struct cmd *xdpctl_find_command(const char *name)
+{
+	for (const struct cmd *c = xdpctl_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}

@@ -11,7 +11,12 @@
 #include <strings.h>
 
 #include "progset.h"
+#include "xdpctl.h"
 #include "xl-util.h"
+
+/* One more than the daemon takes would only be refused there. */
+#define MAX_SET XL_MAX_PROGS
+#define ACTIONS_HINT "aborted, drop, pass, tx, redirect"
 
 struct ctx {
 	struct progset *s;
@@ -22,6 +27,7 @@ struct ctx {
 	int error;
 };
 
+/* The first failure wins: it is the one to fix. */
 _printf_(3, 4) static int fail(struct ctx *c, int r, const char *fmt, ...)
 {
 	va_list ap;
@@ -64,10 +70,10 @@ static struct xl_client_program *new_program(struct ctx *c)
 {
 	struct xl_client_program *p;
 
-	if (c->s->n == ELEMENTSOF(c->s->progs))
+	if (c->s->n == MAX_SET)
 		return NULL;
 	p = &c->s->progs[c->s->n++];
-	*p = (struct xl_client_program){ .sz = sizeof(*p), .object_fd = -1,
+	*p = (struct xl_client_program){ .sz = sizeof(*p), .object_fd = -EBADF,
 					 .priority = XL_PRIORITY_FROM_OBJECT };
 	return p;
 }
@@ -77,9 +83,11 @@ static int parse_priority(const char *v, int *ret)
 	char *end;
 	long n;
 
+	if (v[0] < '0' || v[0] > '9')
+		return -EINVAL;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 0 || n > XL_PRIORITY_MAX)
+	if (errno || *end || n > XL_PRIORITY_MAX)
 		return -EINVAL;
 	*ret = (int)n;
 	return 0;
@@ -107,67 +115,103 @@ static int parse_bool(const char *v, int *ret)
 	return 0;
 }
 
-/* "pass,drop" or "none"; empty means none too. */
-static int parse_actions(const char *v, __u32 *ret)
+/* ---- JSON ---- */
+
+static int json_actions(struct ctx *c, struct xl_client_program *p, json_t *v, size_t i)
 {
-	if (!*v) {
-		*ret = XL_ACTIONS_NONE;
-		return 0;
+	size_t k;
+	json_t *a;
+
+	if (!json_is_array(v))
+		return fail(c, -EINVAL, "programs[%zu].actions: invalid value", i);
+	p->actions = 0;
+	json_array_foreach(v, k, a) {
+		const char *s = json_string_value(a);
+		__u32 one;
+
+		if (!s || !strcmp(s, "none") || xdpctl_parse_actions(s, &one, NULL, NULL) < 0 ||
+		    strchr(s, ','))
+			return fail(c, -EINVAL, "programs[%zu].actions[%zu]: expected one of "
+				    ACTIONS_HINT, i, k);
+		p->actions |= one;
 	}
-	return xl_actions_parse(v, ret);
+	/* [] is "chain on nothing", which 0 cannot say. */
+	if (!p->actions)
+		p->actions = XL_ACTIONS_NONE;
+	return 0;
 }
 
-/* ---- JSON ---- */
+static int json_string_key(struct ctx *c, const char *key, json_t *v, size_t i,
+			   struct xl_client_program *p)
+{
+	const char *s = json_string_value(v);
+	const char **dest;
+
+	if (!s || (strcmp(key, "label") && !*s))
+		return fail(c, -EINVAL, "programs[%zu].%s: invalid value", i, key);
+	if (!strcmp(key, "object")) {
+		p->object = keep_object(c, s);
+		return p->object ? 0 : fail(c, -ENAMETOOLONG, "programs[%zu].object: path too long",
+					    i);
+	}
+	dest = !strcmp(key, "program") ? &p->prog_name : &p->label;
+	*dest = keep(c, s);
+	return *dest ? 0 : fail(c, -ENOMEM, "out of memory");
+}
+
+static int json_priority(struct ctx *c, json_t *v, size_t i, struct xl_client_program *p)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > XL_PRIORITY_MAX)
+		return fail(c, -EINVAL, "programs[%zu].priority: invalid value", i);
+	p->priority = (int)json_integer_value(v);
+	return 0;
+}
 
 static int json_program(struct ctx *c, json_t *o, size_t i)
 {
-	struct xl_client_program *p = new_program(c);
+	struct xl_client_program *p;
 	const char *key;
 	json_t *v;
+	int r = 0;
 
-	if (!p)
-		return fail(c, -E2BIG, "more than %d programs", XL_MAX_PROGS);
 	if (!json_is_object(o))
 		return fail(c, -EINVAL, "programs[%zu]: expected an object", i);
+	p = new_program(c);
+	if (!p)
+		return fail(c, -E2BIG, "more than %d programs", MAX_SET);
 	json_object_foreach(o, key, v) {
-		const char *s = json_string_value(v);
-
-		if (!strcmp(key, "object") && s && *s) {
-			if (!(p->object = keep_object(c, s)))
-				return fail(c, -ENOMEM, "out of memory");
-		} else if (!strcmp(key, "program") && s && *s) {
-			if (!(p->prog_name = keep(c, s)))
-				return fail(c, -ENOMEM, "out of memory");
-		} else if (!strcmp(key, "label") && s) {
-			if (!(p->label = keep(c, s)))
-				return fail(c, -ENOMEM, "out of memory");
-		} else if (!strcmp(key, "priority") && json_is_integer(v) &&
-			   json_integer_value(v) >= 0 && json_integer_value(v) <= XL_PRIORITY_MAX) {
-			p->priority = (int)json_integer_value(v);
-		} else if (!strcmp(key, "actions") && json_is_array(v)) {
-			size_t k;
-			json_t *a;
-			__u32 one;
-
-			p->actions = 0;
-			json_array_foreach(v, k, a)
-				if (!json_string_value(a) || xl_actions_parse(json_string_value(a), &one) < 0)
-					return fail(c, -EINVAL, "programs[%zu].actions[%zu]: expected one of "
-						    "aborted, drop, pass, tx, redirect", i, k);
-				else
-					p->actions |= one;
-			if (!p->actions)
-				p->actions = XL_ACTIONS_NONE;
-		} else if (!strcmp(key, "object") || !strcmp(key, "program") ||
-			   !strcmp(key, "label") || !strcmp(key, "priority") || !strcmp(key, "actions")) {
-			return fail(c, -EINVAL, "programs[%zu].%s: invalid value", i, key);
-		} else {
-			return fail(c, -EINVAL, "programs[%zu]: unknown key '%s' (object, program, "
-				    "priority, actions, label)", i, key);
-		}
+		if (!strcmp(key, "object") || !strcmp(key, "program") || !strcmp(key, "label"))
+			r = json_string_key(c, key, v, i, p);
+		else if (!strcmp(key, "priority"))
+			r = json_priority(c, v, i, p);
+		else if (!strcmp(key, "actions"))
+			r = json_actions(c, p, v, i);
+		else
+			r = fail(c, -EINVAL, "programs[%zu]: unknown key '%s' (object, program, "
+				 "priority, actions, label)", i, key);
+		if (r < 0)
+			return r;
 	}
 	if (!p->object)
 		return fail(c, -EINVAL, "programs[%zu]: no object", i);
+	return 0;
+}
+
+static int json_set_key(struct ctx *c, const char *key, json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (!strcmp(key, "mode")) {
+		if (!s || parse_mode(s, &c->s->mode) < 0)
+			return fail(c, -EINVAL, "mode: expected native or skb");
+	} else if (!strcmp(key, "counters")) {
+		if (!json_is_boolean(v))
+			return fail(c, -EINVAL, "counters: expected true or false");
+		c->s->counters = json_is_true(v);
+	} else if (strcmp(key, "programs")) {
+		return fail(c, -EINVAL, "unknown key '%s' (programs, mode, counters)", key);
+	}
 	return 0;
 }
 
@@ -181,20 +225,9 @@ static int json_set(struct ctx *c, json_t *root)
 	if (json_is_object(root)) {
 		programs = json_object_get(root, "programs");
 		json_object_foreach(root, key, v) {
-			const char *s = json_string_value(v);
-
-			if (!strcmp(key, "programs"))
-				continue;
-			if (!strcmp(key, "mode")) {
-				if (!s || parse_mode(s, &c->s->mode) < 0)
-					return fail(c, -EINVAL, "mode: expected native or skb");
-			} else if (!strcmp(key, "counters")) {
-				if (!json_is_boolean(v))
-					return fail(c, -EINVAL, "counters: expected true or false");
-				c->s->counters = json_is_true(v);
-			} else {
-				return fail(c, -EINVAL, "unknown key '%s' (programs, mode, counters)", key);
-			}
+			r = json_set_key(c, key, v);
+			if (r < 0)
+				return r;
 		}
 	}
 	if (!json_is_array(programs))
@@ -220,69 +253,143 @@ static int parse_json(struct ctx *c, const char *text)
 
 /* ---- INI ---- */
 
+enum { KEY_OBJECT, KEY_PROGRAM, KEY_PRIORITY, KEY_ACTIONS, KEY_LABEL, KEY_MODE, KEY_COUNTERS };
+
 struct ini_ctx {
 	struct ctx *c;
 	const char *text;	/* what is left to read */
 	int line;
-	bool new_section;	/* a [section] line since the last key */
+	int section_start;	/* line of the last [section] */
+	int section_line;	/* the same, while it has no key yet */
+	bool section_is_program;
+	unsigned seen;		/* KEY_* bits given in the current section */
+	int fail_line;		/* where a key was refused */
 	struct xl_client_program *cur;
 };
 
-/* inih tells handlers neither the line nor where a repeated [Program] starts. */
+/* A [Program] with no keys would silently vanish: say so. */
+static int check_empty_section(struct ini_ctx *ic)
+{
+	if (ic->section_line && ic->section_is_program)
+		return fail(ic->c, -EINVAL, "%d: empty [Program] section", ic->section_line);
+	return 0;
+}
+
+/*
+ * inih tells handlers neither the line nor where a repeated [Program]
+ * starts, so lines come through this reader. Leading blanks go: inih
+ * would take an indented line for the continuation of the last value.
+ */
 static char *ini_read(char *buf, int size, void *user)
 {
 	struct ini_ctx *ic = user;
-	const char *nl, *p = ic->text;
-	size_t n;
+	const char *p = ic->text + strspn(ic->text, " \t");
+	size_t n = strcspn(p, "\n");
 
-	if (!*p)
+	/* Stop at the first refusal: the message is about it. */
+	if (!*ic->text || ic->c->error)
 		return NULL;
-	nl = strchr(p, '\n');
-	n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-	if (n >= (size_t)size) {
-		fail(ic->c, -EINVAL, "%d: line too long", ic->line + 1);
-		n = (size_t)size - 1;
+	ic->line++;
+	ic->text = p[n] ? p + n + 1 : p + n;
+	if (n + 2 > (size_t)size) {
+		fail(ic->c, -EINVAL, "%d: line too long (at most %d characters)", ic->line,
+		     size - 3);
+		n = (size_t)size - 2;
 	}
 	memcpy(buf, p, n);
-	buf[n] = '\0';
-	ic->text += nl ? (size_t)(nl - p) + 1 : strlen(p);
-	ic->line++;
-	p = buf + strspn(buf, " \t");
-	if (*p == '[')
-		ic->new_section = true;
+	buf[n] = '\n';
+	buf[n + 1] = '\0';
+	if (*p == '[') {
+		check_empty_section(ic);
+		ic->section_start = ic->section_line = ic->line;
+		ic->section_is_program = !strncmp(p, "[Program]", 9);
+		ic->seen = 0;
+		ic->cur = NULL;
+	}
+	if (ic->c->error && !ic->fail_line)
+		ic->fail_line = ic->line;
 	return buf;
+}
+
+static int ini_once(struct ini_ctx *ic, unsigned key, const char *name)
+{
+	if (ic->seen & (1U << key))
+		return fail(ic->c, -EINVAL, "%d: %s given twice in one section", ic->line, name);
+	ic->seen |= 1U << key;
+	return 0;
+}
+
+static int ini_actions(struct ini_ctx *ic, const char *value, __u32 *ret)
+{
+	const char *bad = NULL;
+	size_t len = 0;
+
+	/* Empty means "chain on nothing", like "none". */
+	if (!*value) {
+		*ret = XL_ACTIONS_NONE;
+		return 0;
+	}
+	if (xdpctl_parse_actions(value, ret, &bad, &len) == 0)
+		return 0;
+	return fail(ic->c, -EINVAL, "%d: Actions: unknown verdict '%.*s'; list "
+		    ACTIONS_HINT " (comma-separated) or none", ic->line, (int)len, bad);
 }
 
 static int ini_program_key(struct ini_ctx *ic, const char *name, const char *value)
 {
+	static const char *const keys[] = { "Object", "Program", "Priority", "Actions", "Label" };
 	struct ctx *c = ic->c;
 	struct xl_client_program *p;
+	unsigned k;
 
-	if (ic->new_section || !ic->cur) {
-		ic->cur = new_program(c);
-		if (!ic->cur)
-			return fail(c, -E2BIG, "%d: more than %d programs", ic->line, XL_MAX_PROGS);
-	}
-	p = ic->cur;
-	if (!strcmp(name, "Object")) {
-		if (!*value || !(p->object = keep_object(c, value)))
-			return fail(c, -EINVAL, "%d: bad Object", ic->line);
-	} else if (!strcmp(name, "Program")) {
-		if (!*value || !(p->prog_name = keep(c, value)))
-			return fail(c, -EINVAL, "%d: bad Program", ic->line);
-	} else if (!strcmp(name, "Label")) {
-		if (!(p->label = keep(c, value)))
-			return fail(c, -ENOMEM, "out of memory");
-	} else if (!strcmp(name, "Priority")) {
-		if (parse_priority(value, &p->priority) < 0)
-			return fail(c, -EINVAL, "%d: Priority must be 0..%d", ic->line, XL_PRIORITY_MAX);
-	} else if (!strcmp(name, "Actions")) {
-		if (parse_actions(value, &p->actions) < 0)
-			return fail(c, -EINVAL, "%d: Actions must list aborted, drop, pass, tx, "
-				    "redirect (comma-separated) or none", ic->line);
-	} else {
+	for (k = 0; k < ELEMENTSOF(keys) && strcmp(name, keys[k]); k++)
+		;
+	if (k == ELEMENTSOF(keys))
 		return fail(c, -EINVAL, "%d: unknown key '%s' in [Program] (Object, Program, "
 			    "Priority, Actions, Label)", ic->line, name);
+	if (ini_once(ic, k, name) < 0)
+		return c->error;
+	if (!ic->cur && !(ic->cur = new_program(c)))
+		return fail(c, -E2BIG, "%d: more than %d programs", ic->section_start, MAX_SET);
+	p = ic->cur;
+	switch (k) {
+	case KEY_OBJECT:
+		if (!*value || !(p->object = keep_object(c, value)))
+			return fail(c, -EINVAL, "%d: bad Object", ic->line);
+		return 0;
+	case KEY_PROGRAM:
+		if (!*value || !(p->prog_name = keep(c, value)))
+			return fail(c, -EINVAL, "%d: bad Program", ic->line);
+		return 0;
+	case KEY_PRIORITY:
+		if (parse_priority(value, &p->priority) < 0)
+			return fail(c, -EINVAL, "%d: Priority must be 0..%d", ic->line,
+				    XL_PRIORITY_MAX);
+		return 0;
+	case KEY_ACTIONS:
+		return ini_actions(ic, value, &p->actions);
+	default:
+		return (p->label = keep(c, value)) ? 0 : fail(c, -ENOMEM, "out of memory");
+	}
+}
+
+static int ini_set_key(struct ini_ctx *ic, const char *name, const char *value)
+{
+	struct ctx *c = ic->c;
+
+	if (!strcmp(name, "Mode")) {
+		if (ini_once(ic, KEY_MODE, name) < 0)
+			return c->error;
+		if (parse_mode(value, &c->s->mode) < 0)
+			return fail(c, -EINVAL, "%d: Mode must be native or skb", ic->line);
+	} else if (!strcmp(name, "Counters")) {
+		if (ini_once(ic, KEY_COUNTERS, name) < 0)
+			return c->error;
+		if (parse_bool(value, &c->s->counters) < 0)
+			return fail(c, -EINVAL, "%d: Counters must be yes or no", ic->line);
+	} else {
+		return fail(c, -EINVAL, "%d: unknown key '%s' in [Set] (Mode, Counters)",
+			    ic->line, name);
 	}
 	return 0;
 }
@@ -290,27 +397,21 @@ static int ini_program_key(struct ini_ctx *ic, const char *name, const char *val
 static int ini_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_ctx *ic = user;
-	struct ctx *c = ic->c;
-	int r = 0;
+	int r;
 
-	if (!strcmp(section, "Program")) {
+	ic->section_line = 0;
+	if (!strcmp(section, "Program"))
 		r = ini_program_key(ic, name, value);
-	} else if (!strcmp(section, "Set")) {
-		ic->cur = NULL;
-		if (!strcmp(name, "Mode")) {
-			if (parse_mode(value, &c->s->mode) < 0)
-				r = fail(c, -EINVAL, "%d: Mode must be native or skb", ic->line);
-		} else if (!strcmp(name, "Counters")) {
-			if (parse_bool(value, &c->s->counters) < 0)
-				r = fail(c, -EINVAL, "%d: Counters must be yes or no", ic->line);
-		} else {
-			r = fail(c, -EINVAL, "%d: unknown key '%s' in [Set] (Mode, Counters)",
-				 ic->line, name);
-		}
-	} else {
-		r = fail(c, -EINVAL, "%d: unknown section [%s] ([Program], [Set])", ic->line, section);
-	}
-	ic->new_section = false;
+	else if (!strcmp(section, "Set"))
+		r = ini_set_key(ic, name, value);
+	else if (!*section)
+		r = fail(ic->c, -EINVAL, "%d: '%s' outside a section ([Program], [Set])", ic->line,
+			 name);
+	else
+		r = fail(ic->c, -EINVAL, "%d: unknown section [%s] ([Program], [Set])", ic->line,
+			 section);
+	if (r && !ic->fail_line)
+		ic->fail_line = ic->line;
 	return r == 0;
 }
 
@@ -320,14 +421,22 @@ static int parse_ini(struct ctx *c, const char *text)
 	int r;
 
 	r = ini_parse_stream(ini_read, &ic, ini_key, &ic);
-	if (r > 0 && !c->error)
-		return fail(c, -EINVAL, "%d: syntax error: expected [Section] or Key = value", r);
+	/* inih returns the first bad line; a syntax error before a refused key wins. */
+	if (r > 0 && r != ic.fail_line) {
+		c->error = 0;
+		fail(c, -EINVAL, "%d: syntax error: expected [Section] or Key = value", r);
+	}
+	check_empty_section(&ic);
 	if (c->error)
 		return c->error;
+	if (r < 0)
+		return fail(c, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < c->s->n; i++)
 		if (!c->s->progs[i].object)
 			return fail(c, -EINVAL, "program %zu has no Object", i + 1);
-	return r < 0 ? fail(c, -ENOMEM, "cannot parse") : 0;
+	if (c->s->n == 0)
+		return fail(c, -EINVAL, "no [Program] section");
+	return 0;
 }
 
 /* ---- entry points ---- */
@@ -340,15 +449,12 @@ int progset_parse(struct progset *s, const char *text, bool ini, const char *nam
 
 	*s = (struct progset){ .mode = XL_MODE_UNSPEC, .counters = -1 };
 	r = ini ? parse_ini(&c, text) : parse_json(&c, text);
-	if (r == 0 && s->n == 0 && ini)
-		r = fail(&c, -EINVAL, "no [Program] section");
 	if (r < 0)
 		progset_done(s);
 	return r;
 }
 
-/* By extension; else "[Program]" is INI while "[ {" and "{" are JSON. */
-static bool looks_ini(const char *path, const char *text)
+bool progset_looks_ini(const char *path, const char *text)
 {
 	const char *ext = strrchr(path, '.');
 
@@ -356,6 +462,7 @@ static bool looks_ini(const char *path, const char *text)
 		return false;
 	if (ext && (!strcmp(ext, ".ini") || !strcmp(ext, ".conf")))
 		return true;
+	/* "[Program]" is INI, while "[ {", "[]" and "{" are JSON. */
 	text += strspn(text, " \t\r\n");
 	if (*text != '[')
 		return *text != '{';
@@ -364,27 +471,50 @@ static bool looks_ini(const char *path, const char *text)
 	return *text != '{' && *text != ']';
 }
 
-int progset_load(struct progset *s, const char *path, char *err, size_t errlen)
+static int read_all(FILE *f, char **ret)
 {
-	_cleanup_free_ char *text = NULL, *abs = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	char *dir;
 
-	f = fopen(path, "re");
-	abs = realpath(path, NULL);
-	if (!f || !abs) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (getdelim(&text, &len, '\0', f) < 0 && !feof(f))
 		return -errno;
-	}
-	if (getdelim(&text, &len, '\0', f) < 0 && !feof(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
+	if (!feof(f) && fgetc(f) != EOF)
+		return -EBADMSG;	/* a NUL byte: not text */
 	if (!text && !(text = strdup("")))
 		return -ENOMEM;
-	dir = dirname(abs);
-	return progset_parse(s, text, looks_ini(path, text), path, dir, err, errlen);
+	*ret = TAKE_PTR(text);
+	return 0;
+}
+
+int progset_load(struct progset *s, const char *path, char *err, size_t errlen)
+{
+	_cleanup_free_ char *text = NULL, *abs = NULL, *cwd = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	bool is_stdin = !strcmp(path, "-");
+	const char *dir;
+	int r;
+
+	/* "-" is standard input; its relative objects are relative to us. */
+	if (is_stdin) {
+		f = fdopen(dup(STDIN_FILENO), "r");
+		dir = cwd = getcwd(NULL, 0);
+	} else {
+		f = fopen(path, "re");
+		abs = realpath(path, NULL);
+		dir = abs ? dirname(abs) : NULL;
+	}
+	if (!f || !dir) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	r = read_all(f, &text);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", path,
+			 r == -EBADMSG ? "not a text file" : strerror(-r));
+		return r == -EISDIR ? r : r == -EBADMSG ? -EINVAL : r;
+	}
+	return progset_parse(s, text, progset_looks_ini(is_stdin ? "" : path, text),
+			     is_stdin ? "<stdin>" : path, dir, err, errlen);
 }
 
 void progset_done(struct progset *s)

@@ -9,8 +9,8 @@
 #include "xdplink/xdplink-client.h"
 
 struct progset {
-	struct xl_client_program progs[XL_MAX_PROGS + 1];
-	char *strings[3 * (XL_MAX_PROGS + 1)];	/* owned copies the progs point into */
+	struct xl_client_program progs[XL_MAX_PROGS];
+	char *strings[3 * XL_MAX_PROGS];	/* owned copies the progs point into */
 	size_t n_strings;
 	size_t n;
 	enum xl_mode mode;	/* XL_MODE_UNSPEC unless the file says */
@@ -18,15 +18,19 @@ struct progset {
 };
 
 /*
- * Read path (format from the extension: .json, or .ini/.conf; otherwise
- * from the first non-blank character). Relative object paths are taken
- * relative to the file's directory and made absolute. On failure: -errno
- * and "FILE:LINE: what" in err.
+ * Read path ("-": standard input). The format follows the extension
+ * (.json, or .ini/.conf), else the first non-blank characters. Relative
+ * object paths are taken relative to the file's directory and made
+ * absolute. On failure: -errno (-ENOENT, -EACCES, -EISDIR: the file cannot
+ * be read; -EINVAL, -E2BIG: its content is wrong) and in err "FILE: what"
+ * or "FILE: LINE: what".
  */
 int progset_load(struct progset *s, const char *path, char *err, size_t errlen);
 /* The same, from text in memory; dir resolves relative object paths. */
 int progset_parse(struct progset *s, const char *text, bool ini, const char *name,
 		  const char *dir, char *err, size_t errlen);
 void progset_done(struct progset *s);
+/* Whether path (else text) looks like INI rather than JSON. */
+bool progset_looks_ini(const char *path, const char *text);
 
 #endif

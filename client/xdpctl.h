@@ -1,75 +1,115 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* xdpctl: shared types of the command table, the option parser and the commands. */
+/* xdpctl: exit codes, the option and command tables, and what the commands share. */
 #ifndef XDPCTL_H
 #define XDPCTL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "xdplink/xdplink-client.h"
 
-/* Exit codes (sysexits.h values where one fits); see xdpctl(8). */
+/* Exit codes: sysexits(3) values where one fits; documented in xdpctl(8). */
 enum {
 	EXIT_OK = 0,
-	EXIT_REFUSED = 1,	/* the daemon refused the request */
-	EXIT_USAGE = 64,
-	EXIT_DATA = 65,		/* a program set file is invalid */
-	EXIT_NOINPUT = 66,	/* a file cannot be read */
-	EXIT_UNAVAILABLE = 69,	/* the daemon cannot be reached */
-	EXIT_SOFTWARE = 70,	/* the daemon answered something that is not io.xdplink.Manager */
-	EXIT_TEMPFAIL = 75,	/* revision mismatch: re-read and retry */
+	EXIT_REFUSED = 1,	/* the daemon refused or failed the request */
+	EXIT_USAGE = 64,	/* EX_USAGE */
+	EXIT_DATA = 65,		/* EX_DATAERR: a program set file is invalid */
+	EXIT_NOINPUT = 66,	/* EX_NOINPUT: a file named on the command line cannot be read */
+	EXIT_UNAVAILABLE = 69,	/* EX_UNAVAILABLE: the daemon cannot be reached or stopped answering */
+	EXIT_SOFTWARE = 70,	/* EX_SOFTWARE: an answer that is not io.xdplink.Manager, or no memory */
+	EXIT_TEMPFAIL = 75,	/* EX_TEMPFAIL: revision mismatch; read the state again and retry */
+	EXIT_NOPERM = 77,	/* EX_NOPERM: the daemon or its socket refused us */
 };
 
+/* Options every command takes, before or after the command name. */
 struct global {
-	const char *socket;
+	const char *socket;	/* NULL: xl_client__default_socket() */
 	bool json;
-	uint64_t timeout_usec;
+	double timeout_sec;	/* 0: wait forever */
 };
 
 enum opt_type {
-	OPT_FLAG,	/* bool */
-	OPT_STRING,	/* const char * */
-	OPT_U32,	/* uint32_t, > 0 */
-	OPT_U64,	/* uint64_t, > 0 */
+	OPT_FLAG,	/* bool = true */
+	OPT_CONST,	/* int = opt.value: several options setting one field */
+	OPT_STRING,	/* const char *, as given */
+	OPT_ID,		/* __u32, 1..UINT32_MAX: an attachment id */
+	OPT_REVISION,	/* __u64, 1..INT64_MAX */
 	OPT_PRIORITY,	/* int, 0..XL_PRIORITY_MAX */
-	OPT_ACTIONS,	/* __u32 mask */
+	OPT_ACTIONS,	/* __u32 XL_ACTION() mask, or XL_ACTIONS_NONE */
 	OPT_MODE,	/* enum xl_mode */
+	OPT_SECONDS,	/* double, 0..86400 */
 };
 
+enum {
+	OPT_POSITIONAL = 1U << 0,	/* an argument, not an --option; name is its metavar */
+	OPT_REQUIRED = 1U << 1,
+};
+
+/* One entry both parses and documents an option or a positional argument. */
 struct opt {
-	const char *name;
+	const char *name;	/* "prog" for --prog; "IFACE" for a positional */
 	enum opt_type type;
-	size_t offset;
-	const char *metavar;
+	size_t offset;		/* of the field in the command's config struct */
+	unsigned flags;
+	const char *metavar;	/* the value's name in --help */
 	const char *help;
+	int value;		/* OPT_CONST */
 };
 
 struct cmd {
 	const char *name;
-	const char *args;	/* positional arguments, for usage */
-	unsigned min_args, max_args;
+	const char *summary;
 	const struct opt *opts;	/* ended by { NULL } */
 	size_t cfg_size;
-	void (*init)(void *cfg);
-	int (*run)(const struct global *g, void *cfg, char **args, unsigned n_args);
-	const char *summary;
+	const void *defaults;	/* copied into the config before parsing; NULL: zeroes */
+	int (*run)(const struct global *g, void *cfg);
 };
 
 extern const struct cmd xdpctl_commands[];
+extern const struct opt xdpctl_global_opts[];
 
-/* Parse argv into cfg by cmd's table; EXIT_OK or EXIT_USAGE (message printed). */
-int xdpctl_parse(const struct cmd *cmd, int argc, char **argv, void *cfg, char **args,
-		 unsigned *n_args, bool *ret_help);
-void xdpctl_cmd_help(const struct cmd *cmd);
+const struct cmd *xdpctl_find_command(const char *name);
 
-/* Connect or report why not (EXIT_UNAVAILABLE). */
+/*
+ * Parse argv (after the command name) into cfg by cmd's table, and global
+ * options into g. EXIT_OK, or EXIT_USAGE after one line and a hint on err.
+ * *ret_help is set when -h/--help was given (nothing else is checked then).
+ */
+int xdpctl_parse(const struct cmd *cmd, int argc, char **argv, void *cfg, struct global *g,
+		 bool *ret_help, FILE *err);
+/* The same for the options before the command; *ret_idx is the command's index. */
+int xdpctl_parse_global(int argc, char **argv, struct global *g, int *ret_idx,
+			bool *ret_help, bool *ret_version, FILE *err);
+/* Help generated from the tables. */
+void xdpctl_usage(FILE *f);
+void xdpctl_cmd_help(const struct cmd *cmd, FILE *f);
+/* "xdpctl[ CMD]: <message>" and "Try '...--help'."; returns EXIT_USAGE. */
+int xdpctl_usage_error(FILE *err, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * "pass,drop" into an XL_ACTION() mask; "none" is XL_ACTIONS_NONE. On
+ * -EINVAL, *ret_bad (if given) points into s at the first bad name and
+ * *ret_bad_len is its length (0: an empty list or an empty name).
+ */
+int xdpctl_parse_actions(const char *s, __u32 *ret, const char **ret_bad, size_t *ret_bad_len);
+
+/* report.c: talking to the daemon and saying how it went. */
 int xdpctl_connect(const struct global *g, struct xl_client **ret);
-/* Report a failed call on stderr (or as JSON) and pick the exit code. */
+/* Report a failed call (stderr, and stdout with --json); returns the exit code. */
 int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname, int r);
+/* The exit code for a call's result (refusals by their name). */
+int xdpctl_exit_code(int r, const struct xl_client_error *e);
+/* The refusal's line without "xdpctl: ": "[IFACE: ]MESSAGE (Name)". */
+void xdpctl_format_refusal(const struct xl_client_error *e, const char *ifname, char *buf,
+			   size_t len);
+/* With --json: one object on stdout, indented or one line. */
+void xdpctl_print_json(json_t *o, bool one_line);
 
-/* status.c */
-void xdpctl_print_status(json_t *interfaces);
-void xdpctl_print_event(json_t *event);
+/* status.c: human output. */
+void xdpctl_print_status(FILE *f, json_t *interfaces);
+void xdpctl_format_event(json_t *event, char *buf, size_t len);
 
 #endif

@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libxdplink-client: typed io.xdplink.Manager calls over the blocking varlink client. */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vl-client.h"
 #include "xdplink/xdplink-client.h"
+#include "xlc-internal.h"
 #include "xl-util.h"
 
-#define IFACE "io.xdplink.Manager"
+#define METHOD(m) XL_CLIENT_INTERFACE "." m
 
 struct xl_client {
 	struct vl_client *vl;
+	int fd;				/* vl's socket, for xl_client__interrupt() */
+	volatile sig_atomic_t interrupted;
+	bool refused;			/* error below describes the last call */
+	struct xl_client_error error;
 	char *error_name;
 	json_t *error_params;
 	char error_msg[1024];
@@ -24,13 +31,18 @@ const char *xl_client__default_socket(void)
 	return s && *s ? s : XL_CLIENT_SOCKET;
 }
 
+static bool client_opts_ok(const struct xl_client_opts *o)
+{
+	return !o || o->sz >= offsetofend(struct xl_client_opts, xl_client_opts__last_field);
+}
+
 int xl_client__connect(const char *path, const struct xl_client_opts *opts,
 		       struct xl_client **ret)
 {
 	struct xl_client *c;
 	int r;
 
-	if (opts && opts->sz < offsetofend(struct xl_client_opts, xl_client_opts__last_field))
+	if (!ret || !client_opts_ok(opts))
 		return -EINVAL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -41,6 +53,28 @@ int xl_client__connect(const char *path, const struct xl_client_opts *opts,
 		free(c);
 		return r;
 	}
+	c->fd = vl_client_fd(c->vl);
+	*ret = c;
+	return 0;
+}
+
+int xl_client__new_fd(int fd, const struct xl_client_opts *opts, struct xl_client **ret)
+{
+	struct xl_client *c;
+	int r;
+
+	if (fd < 0 || !ret || !client_opts_ok(opts))
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	/* On failure vl leaves fd alone, and so do we. */
+	r = vl_client_new_fd(&c->vl, fd, opts ? opts->timeout_usec : 0);
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	c->fd = fd;
 	*ret = c;
 	return 0;
 }
@@ -52,6 +86,7 @@ static void clear_error(struct xl_client *c)
 	json_decref(c->error_params);
 	c->error_params = NULL;
 	c->error_msg[0] = '\0';
+	c->refused = false;
 }
 
 struct xl_client *xl_client__free(struct xl_client *c)
@@ -64,29 +99,93 @@ struct xl_client *xl_client__free(struct xl_client *c)
 	return NULL;
 }
 
-/* A refusal: keep it for the caller, return its errno. */
-static int take_error(struct xl_client *c, const char *name, json_t *params)
+void xl_client__interrupt(struct xl_client *c)
 {
-	clear_error(c);
-	c->error_name = strdup(name);
-	c->error_params = params;
-	xl_client__format_error(name, params, c->error_msg, sizeof(c->error_msg));
-	return c->error_name ? xl_client__errno_for(name) : -ENOMEM;
+	if (!c)
+		return;
+	c->interrupted = 1;
+	/* shutdown() is async-signal-safe and wakes a poll() on this socket. */
+	(void)shutdown(c->fd, SHUT_RDWR);
 }
 
-int xl_client__call(struct xl_client *c, const char *method, json_t *parameters,
-		    const int *fds, size_t n_fds, json_t **ret)
+const struct xl_client_error *xl_client__last_error(const struct xl_client *c)
+{
+	return c && c->refused ? &c->error : NULL;
+}
+
+/* A refusal: keep it for the caller, return the errno it stands for. */
+static int take_error(struct xl_client *c, const char *name, json_t *params)
+{
+	int r;
+
+	clear_error(c);
+	c->error_params = params;
+	c->error_name = strdup(name);
+	if (!c->error_name)
+		return -ENOMEM;
+	xl_client__format_error(name, params, c->error_msg, sizeof(c->error_msg));
+	c->error = (struct xl_client_error){
+		.name = c->error_name,
+		.message = c->error_msg,
+		.verifier_log = json_string_value(json_object_get(params, "verifierLog")),
+		.parameters = params,
+	};
+	c->refused = true;
+	r = xl_client__errno_for(name);
+	/* SystemError carries the errno itself. */
+	if (strcmp(name, METHOD("SystemError")) == 0) {
+		int e = xlc_errno_from_name(json_string_value(json_object_get(params, "errnoName")));
+
+		if (e)
+			r = e;
+	}
+	return r;
+}
+
+/* A failure of the connection itself; after an interrupt that is the point. */
+static int conn_error(const struct xl_client *c, int r)
+{
+	return c->interrupted ? -ECANCELED : r;
+}
+
+/* Read one reply: 0 with its parameters, or the errno of a refusal. */
+static int read_reply(struct xl_client *c, json_t **ret, bool *ret_continues)
 {
 	const char *error;
 	json_t *reply;
 	int r;
 
-	clear_error(c);
-	r = vl_client_call(c->vl, method, parameters, fds, n_fds, &reply, &error);
+	r = vl_client_read(c->vl, &reply, &error, ret_continues);
 	if (r < 0)
-		return r;
+		return conn_error(c, r);
 	if (error)
 		return take_error(c, error, reply);
+	*ret = reply;
+	return 0;
+}
+
+int xl_client__call(struct xl_client *c, const char *method, json_t *parameters,
+		    const int *fds, size_t n_fds, json_t **ret)
+{
+	json_t *reply = NULL;
+	bool cont = false;
+	int r;
+
+	if (!c || !method) {
+		json_decref(parameters);
+		return -EINVAL;
+	}
+	clear_error(c);
+	if (c->interrupted) {
+		json_decref(parameters);
+		return -ECANCELED;
+	}
+	r = vl_client_send(c->vl, method, parameters, 0, fds, n_fds);
+	if (r < 0)
+		return conn_error(c, r);
+	r = read_reply(c, &reply, &cont);
+	if (r < 0)
+		return r;
 	if (ret)
 		*ret = reply;
 	else
@@ -94,13 +193,16 @@ int xl_client__call(struct xl_client *c, const char *method, json_t *parameters,
 	return 0;
 }
 
-const char *xl_client__error_name(const struct xl_client *c) { return c->error_name; }
-const char *xl_client__error_message(const struct xl_client *c) { return c->error_msg; }
-json_t *xl_client__error_parameters(const struct xl_client *c) { return c->error_params; }
-
-const char *xl_client__verifier_log(const struct xl_client *c)
+/* An unsigned integer of a reply, within max; a reply without it is not ours. */
+static int reply_uint(json_t *reply, const char *key, __u64 max, __u64 *ret)
 {
-	return json_string_value(json_object_get(c->error_params, "verifierLog"));
+	json_t *v = json_object_get(reply, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (__u64)json_integer_value(v) > max)
+		return -EBADMSG;
+	*ret = (__u64)json_integer_value(v);
+	return 0;
 }
 
 static json_t *actions_json(__u32 mask)
@@ -109,56 +211,85 @@ static json_t *actions_json(__u32 mask)
 	json_t *a = json_array();
 
 	for (unsigned i = 0; a && i < ELEMENTSOF(names); i++)
-		if (mask & XL_ACTION(i))
-			json_array_append_new(a, json_string(names[i]));
+		if (mask & XL_ACTION(i) && json_array_append_new(a, json_string(names[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
 	return a;
 }
 
-/* The Program object; fd-passed objects get the next fd index. */
-static json_t *program_json(const struct xl_client_program *p, int *fds, size_t *n_fds)
-{
-	json_t *o;
+#define ACTIONS_VALID (XL_ACTION(0) | XL_ACTION(1) | XL_ACTION(2) | XL_ACTION(3) | \
+		       XL_ACTION(4) | XL_ACTIONS_NONE)
 
+static int program_check(const struct xl_client_program *p)
+{
 	if (!p || p->sz < offsetofend(struct xl_client_program, xl_client_program__last_field))
-		return NULL;
-	o = json_object();
-	if (!o)
-		return NULL;
-	if (p->object_fd >= 0) {
-		json_object_set_new(o, "objectFd", json_integer((json_int_t)*n_fds));
+		return -EINVAL;
+	if (!p->object && p->object_fd < 0)
+		return -EINVAL;
+	if (p->priority != XL_PRIORITY_FROM_OBJECT &&
+	    (p->priority < 0 || p->priority > XL_PRIORITY_MAX))
+		return -ERANGE;
+	if (p->actions & ~ACTIONS_VALID)
+		return -EINVAL;
+	return 0;
+}
+
+static int set_new(json_t *o, const char *key, json_t *v)
+{
+	return v && json_object_set_new(o, key, v) == 0 ? 0 : -ENOMEM;
+}
+
+/* The Program object; an fd-passed object gets the next index of fds. */
+static int program_json(const struct xl_client_program *p, int *fds, size_t *n_fds,
+			json_t **ret)
+{
+	_cleanup_json_ json_t *o = json_object();
+	int r = o ? 0 : -ENOMEM;
+
+	if (r == 0 && p->object) {
+		r = set_new(o, "object", json_string(p->object));
+	} else if (r == 0) {
+		r = set_new(o, "objectFd", json_integer((json_int_t)*n_fds));
 		fds[(*n_fds)++] = p->object_fd;
-	} else if (p->object) {
-		json_object_set_new(o, "object", json_string(p->object));
 	}
-	if (p->prog_name)
-		json_object_set_new(o, "program", json_string(p->prog_name));
-	if (p->priority != XL_PRIORITY_FROM_OBJECT)
-		json_object_set_new(o, "priority", json_integer(p->priority));
-	if (p->actions)
-		json_object_set_new(o, "actions", actions_json(p->actions & ~XL_ACTIONS_NONE));
-	if (p->label)
-		json_object_set_new(o, "label", json_string(p->label));
-	return o;
+	if (r == 0 && p->prog_name)
+		r = set_new(o, "program", json_string(p->prog_name));
+	if (r == 0 && p->priority != XL_PRIORITY_FROM_OBJECT)
+		r = set_new(o, "priority", json_integer(p->priority));
+	if (r == 0 && p->actions)
+		r = set_new(o, "actions", actions_json(p->actions));
+	if (r == 0 && p->label)
+		r = set_new(o, "label", json_string(p->label));
+	if (r == 0)
+		*ret = TAKE_PTR(o);
+	return r;
 }
 
-static void change_opts(json_t *params, const struct xl_client_change_opts *o, bool counters)
+static bool change_opts_ok(const struct xl_client_change_opts *o)
 {
+	return !o || (o->sz >= offsetofend(struct xl_client_change_opts,
+					   xl_client_change_opts__last_field) &&
+		      o->mode <= XL_MODE_SKB && o->counters <= XL_CLIENT_COUNTERS_OFF &&
+		      o->expected_revision <= INT64_MAX);
+}
+
+/* mode and counters only where the method has them. */
+static int change_params(json_t *params, const struct xl_client_change_opts *o,
+			 bool mode_counters)
+{
+	int r = 0;
+
 	if (!o)
-		return;
-	if (o->mode != XL_MODE_UNSPEC)
-		json_object_set_new(params, "mode",
-				    json_string(o->mode == XL_MODE_SKB ? "skb" : "native"));
-	if (counters && o->counters >= 0)
-		json_object_set_new(params, "counters", json_boolean(o->counters));
-	if (o->expected_revision)
-		json_object_set_new(params, "expectedRevision",
-				    json_integer((json_int_t)o->expected_revision));
-}
-
-static bool opts_ok(const struct xl_client_change_opts *o)
-{
-	return !o || o->sz >= offsetofend(struct xl_client_change_opts,
-					  xl_client_change_opts__last_field);
+		return 0;
+	if (mode_counters && o->mode != XL_MODE_UNSPEC)
+		r = set_new(params, "mode", json_string(o->mode == XL_MODE_SKB ? "skb" : "native"));
+	if (r == 0 && mode_counters && o->counters != XL_CLIENT_COUNTERS_DEFAULT)
+		r = set_new(params, "counters", json_boolean(o->counters == XL_CLIENT_COUNTERS_ON));
+	if (r == 0 && o->expected_revision)
+		r = set_new(params, "expectedRevision",
+			    json_integer((json_int_t)o->expected_revision));
+	return r;
 }
 
 int xl_client__attach(struct xl_client *c, const char *ifname,
@@ -166,27 +297,36 @@ int xl_client__attach(struct xl_client *c, const char *ifname,
 		      const struct xl_client_change_opts *opts, struct xl_client_result *ret)
 {
 	_cleanup_json_ json_t *reply = NULL;
-	int fds[1];
+	json_t *params = NULL;
+	__u64 id, prog_id, rev;
 	size_t n_fds = 0;
-	json_t *params;
-	int r;
+	int fds[1], r;
 
-	if (!ifname || !opts_ok(opts))
+	if (!c || !ifname || !change_opts_ok(opts))
 		return -EINVAL;
-	params = program_json(prog, fds, &n_fds);
-	if (!params)
-		return -EINVAL;
-	json_object_set_new(params, "interface", json_string(ifname));
-	change_opts(params, opts, true);
-	r = xl_client__call(c, IFACE ".Attach", params, fds, n_fds, &reply);
-	if (r == 0 && ret) {
-		*ret = (struct xl_client_result){
-			.revision = (__u64)json_integer_value(json_object_get(reply, "revision")),
-			.id = (__u32)json_integer_value(json_object_get(reply, "id")),
-			.prog_id = (__u32)json_integer_value(json_object_get(reply, "programId")),
-		};
+	r = program_check(prog);
+	if (r < 0)
+		return r;
+	r = program_json(prog, fds, &n_fds, &params);
+	if (r == 0)
+		r = set_new(params, "interface", json_string(ifname));
+	if (r == 0)
+		r = change_params(params, opts, true);
+	if (r < 0) {
+		json_decref(params);
+		return r;
 	}
-	return r;
+	r = xl_client__call(c, METHOD("Attach"), params, fds, n_fds, &reply);
+	if (r < 0)
+		return r;
+	if (reply_uint(reply, "id", UINT32_MAX, &id) < 0 ||
+	    reply_uint(reply, "programId", UINT32_MAX, &prog_id) < 0 ||
+	    reply_uint(reply, "revision", INT64_MAX, &rev) < 0)
+		return -EBADMSG;
+	if (ret)
+		*ret = (struct xl_client_result){ .revision = rev, .id = (__u32)id,
+						  .prog_id = (__u32)prog_id };
+	return 0;
 }
 
 int xl_client__detach(struct xl_client *c, const char *ifname, __u32 id,
@@ -194,21 +334,77 @@ int xl_client__detach(struct xl_client *c, const char *ifname, __u32 id,
 {
 	_cleanup_json_ json_t *reply = NULL;
 	json_t *params;
+	__u64 rev;
 	int r;
 
-	if (!ifname || !opts_ok(opts))
+	if (!c || !ifname || !change_opts_ok(opts))
 		return -EINVAL;
 	params = id ? json_pack("{s:s,s:I}", "interface", ifname, "id", (json_int_t)id)
 		    : json_pack("{s:s,s:b}", "interface", ifname, "all", 1);
 	if (!params)
 		return -ENOMEM;
-	change_opts(params, opts, false);
-	json_object_del(params, "mode");
-	r = xl_client__call(c, IFACE ".Detach", params, NULL, 0, &reply);
-	if (r == 0 && ret)
-		*ret = (struct xl_client_result){
-			.revision = (__u64)json_integer_value(json_object_get(reply, "revision")) };
+	r = change_params(params, opts, false);
+	if (r < 0) {
+		json_decref(params);
+		return r;
+	}
+	r = xl_client__call(c, METHOD("Detach"), params, NULL, 0, &reply);
+	if (r < 0)
+		return r;
+	if (reply_uint(reply, "revision", INT64_MAX, &rev) < 0)
+		return -EBADMSG;
+	if (ret)
+		*ret = (struct xl_client_result){ .revision = rev };
+	return 0;
+}
+
+/* The Replace parameters; fds gets one entry per fd-passed object. */
+static int replace_params(const char *ifname, const struct xl_client_program *progs, size_t n,
+			  const struct xl_client_change_opts *opts, int *fds, size_t *n_fds,
+			  json_t **ret)
+{
+	_cleanup_json_ json_t *params = NULL;
+	json_t *list = json_array();
+	int r;
+
+	params = json_pack("{s:s,s:o}", "interface", ifname, "programs", list);
+	if (!params)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_t *p = NULL;
+
+		r = program_check(&progs[i]);
+		if (r == 0)
+			r = program_json(&progs[i], fds, n_fds, &p);
+		if (r == 0)
+			r = json_array_append_new(list, p) == 0 ? 0 : -ENOMEM;
+		if (r < 0)
+			return r;
+	}
+	r = change_params(params, opts, true);
+	if (r == 0)
+		*ret = TAKE_PTR(params);
 	return r;
+}
+
+static int replace_result(json_t *reply, struct xl_client_result *ret)
+{
+	json_t *ids = json_object_get(reply, "ids"), *v;
+	struct xl_client_result res = {};
+	size_t i;
+
+	if (reply_uint(reply, "revision", INT64_MAX, &res.revision) < 0 || !json_is_array(ids) ||
+	    json_array_size(ids) > ELEMENTSOF(res.ids))
+		return -EBADMSG;
+	json_array_foreach(ids, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
+		    json_integer_value(v) > UINT32_MAX)
+			return -EBADMSG;
+		res.ids[res.n_ids++] = (__u32)json_integer_value(v);
+	}
+	if (ret)
+		*ret = res;
+	return 0;
 }
 
 int xl_client__replace(struct xl_client *c, const char *ifname,
@@ -216,98 +412,117 @@ int xl_client__replace(struct xl_client *c, const char *ifname,
 		       const struct xl_client_change_opts *opts, struct xl_client_result *ret)
 {
 	_cleanup_json_ json_t *reply = NULL;
-	int fds[XL_MAX_PROGS + 1];
-	json_t *params, *list, *ids;
-	size_t n_fds = 0, i;
+	_cleanup_free_ int *fds = NULL;
+	json_t *params = NULL;
+	size_t n_fds = 0;
 	int r;
 
-	if (!ifname || !opts_ok(opts) || n > XL_MAX_PROGS + 1)
+	if (!c || !ifname || (n && !progs) || !change_opts_ok(opts))
 		return -EINVAL;
-	list = json_array();
-	for (i = 0; list && i < n; i++) {
-		json_t *p = program_json(&progs[i], fds, &n_fds);
-
-		if (!p || json_array_append_new(list, p) < 0) {
-			json_decref(list);
-			return -EINVAL;
-		}
-	}
-	params = json_pack("{s:s,s:o}", "interface", ifname, "programs", list);
-	if (!params)
+	fds = calloc(n ? n : 1, sizeof(*fds));
+	if (!fds)
 		return -ENOMEM;
-	change_opts(params, opts, true);
-	r = xl_client__call(c, IFACE ".Replace", params, fds, n_fds, &reply);
-	if (r < 0 || !ret)
+	r = replace_params(ifname, progs, n, opts, fds, &n_fds, &params);
+	if (r < 0)
 		return r;
-	*ret = (struct xl_client_result){
-		.revision = (__u64)json_integer_value(json_object_get(reply, "revision")) };
-	ids = json_object_get(reply, "ids");
-	for (i = 0; i < json_array_size(ids) && i < XL_MAX_PROGS; i++)
-		ret->ids[ret->n_ids++] = (__u32)json_integer_value(json_array_get(ids, i));
-	return 0;
+	r = xl_client__call(c, METHOD("Replace"), params, fds, n_fds, &reply);
+	if (r < 0)
+		return r;
+	return replace_result(reply, ret);
+}
+
+/* Calls whose only parameter is an optional interface name. */
+static json_t *iface_params(const char *ifname)
+{
+	return ifname ? json_pack("{s:s}", "interface", ifname) : json_object();
 }
 
 int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interfaces)
 {
 	_cleanup_json_ json_t *reply = NULL;
-	json_t *params = ifname ? json_pack("{s:s}", "interface", ifname) : json_object();
+	json_t *params = iface_params(ifname), *list;
 	int r;
 
+	if (!c || !ret_interfaces) {
+		json_decref(params);
+		return -EINVAL;
+	}
 	if (!params)
 		return -ENOMEM;
-	r = xl_client__call(c, IFACE ".List", params, NULL, 0, &reply);
+	r = xl_client__call(c, METHOD("List"), params, NULL, 0, &reply);
 	if (r < 0)
 		return r;
-	*ret_interfaces = json_incref(json_object_get(reply, "interfaces"));
-	return *ret_interfaces ? 0 : -EBADMSG;
+	list = json_object_get(reply, "interfaces");
+	if (!json_is_array(list))
+		return -EBADMSG;
+	*ret_interfaces = json_incref(list);
+	return 0;
 }
 
 int xl_client__describe(struct xl_client *c, json_t **ret)
 {
-	return xl_client__call(c, IFACE ".Describe", NULL, NULL, 0, ret);
+	if (!ret)
+		return -EINVAL;
+	return xl_client__call(c, METHOD("Describe"), NULL, NULL, 0, ret);
+}
+
+int xl_client__get_info(struct xl_client *c, json_t **ret)
+{
+	if (!ret)
+		return -EINVAL;
+	return xl_client__call(c, "org.varlink.service.GetInfo", NULL, NULL, 0, ret);
 }
 
 int xl_client__reload(struct xl_client *c)
 {
-	return xl_client__call(c, IFACE ".Reload", NULL, NULL, 0, NULL);
+	return xl_client__call(c, METHOD("Reload"), NULL, NULL, 0, NULL);
 }
 
 int xl_client__monitor(struct xl_client *c, const char *ifname)
 {
-	json_t *params = ifname ? json_pack("{s:s}", "interface", ifname) : json_object();
-	json_t *first = NULL;
+	json_t *params = iface_params(ifname), *first = NULL;
+	bool cont = false;
 	int r;
 
+	if (!c) {
+		json_decref(params);
+		return -EINVAL;
+	}
 	if (!params)
 		return -ENOMEM;
-	r = vl_client_send(c->vl, IFACE ".Monitor", params, VL_CALL_MORE, NULL, 0);
+	clear_error(c);
+	r = vl_client_send(c->vl, METHOD("Monitor"), params, VL_CALL_MORE, NULL, 0);
+	if (r < 0)
+		return conn_error(c, r);
+	/* The first reply carries no event: it confirms the subscription. */
+	r = read_reply(c, &first, &cont);
 	if (r < 0)
 		return r;
-	/* The first reply carries no event: it confirms the subscription. */
-	r = xl_client__next_event(c, &first);
 	json_decref(first);
-	return r == -ENODATA ? 0 : r < 0 ? r : 0;
+	return cont ? 0 : -ECONNRESET;
 }
 
 int xl_client__next_event(struct xl_client *c, json_t **ret_event)
 {
-	const char *error;
-	json_t *reply, *ev;
-	bool cont;
-	int r;
-
+	if (!c || !ret_event)
+		return -EINVAL;
 	clear_error(c);
-	r = vl_client_read(c->vl, &reply, &error, &cont);
-	if (r < 0)
-		return r;
-	if (error)
-		return take_error(c, error, reply);
-	ev = json_object_get(reply, "event");
-	if (!ev || json_is_null(ev)) {
-		json_decref(reply);
-		return cont ? -ENODATA : -ECONNRESET;
+	for (;;) {
+		_cleanup_json_ json_t *reply = NULL;
+		bool cont = false;
+		json_t *ev;
+		int r;
+
+		r = read_reply(c, &reply, &cont);
+		if (r < 0)
+			return r;
+		ev = json_object_get(reply, "event");
+		if (json_is_object(ev)) {
+			*ret_event = json_incref(ev);
+			return 0;
+		}
+		/* A final reply ends the stream; one without an event is skipped. */
+		if (!cont)
+			return -ECONNRESET;
 	}
-	*ret_event = json_incref(ev);
-	json_decref(reply);
-	return 0;
 }

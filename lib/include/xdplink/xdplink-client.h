@@ -4,8 +4,15 @@
  * xdpctl is built on it; container runtimes and network managers can be.
  *
  * Every function returns 0 or a negative errno. When the daemon refused a
- * call the errno stands for its error (see xl_client__errno_for()) and
- * xl_client__error_*() describe it.
+ * call, the errno stands for its error (table in xl_client__errno_for())
+ * and xl_client__last_error() describes it. Other errnos come from the
+ * connection: -ECONNREFUSED, -ENOENT, -EACCES (from connecting),
+ * -ECONNRESET (the daemon hung up), -ETIMEDOUT (no reply in time; the call
+ * may still take effect, and the client is only good for freeing),
+ * -ECANCELED (xl_client__interrupt()), -EBADMSG (a reply that is not what
+ * the interface promises).
+ *
+ * A client is one connection and is not thread-safe: use one per thread.
  */
 #ifndef XDPLINK_CLIENT_H
 #define XDPLINK_CLIENT_H
@@ -22,6 +29,7 @@ extern "C" {
 #endif
 
 #define XL_CLIENT_SOCKET "/run/xdplinkd/io.xdplink.Manager"
+#define XL_CLIENT_INTERFACE "io.xdplink.Manager"
 
 struct xl_client;
 
@@ -32,75 +40,120 @@ struct xl_client_opts {
 };
 #define xl_client_opts__last_field timeout_usec
 
-/* path NULL: $XDPLINKD_SOCKET, else XL_CLIENT_SOCKET. */
+/* The socket xl_client__connect(NULL, ...) uses: $XDPLINKD_SOCKET, else XL_CLIENT_SOCKET. */
+const char *xl_client__default_socket(void);
 int xl_client__connect(const char *path, const struct xl_client_opts *opts,
 		       struct xl_client **ret);
+/* Adopt a connected socket (e.g. one end of a socketpair): the client owns
+ * fd on success; on failure it stays the caller's. */
+int xl_client__new_fd(int fd, const struct xl_client_opts *opts, struct xl_client **ret);
+/* Accepts NULL; returns NULL. */
 struct xl_client *xl_client__free(struct xl_client *c);
-const char *xl_client__default_socket(void);
+/*
+ * Async-signal-safe: shut the connection down, so that a call or
+ * xl_client__next_event() blocked on it returns -ECANCELED at once. Only
+ * xl_client__free() is of use afterwards. For "stop monitoring on SIGINT".
+ */
+void xl_client__interrupt(struct xl_client *c);
 
-/* One program, for attach and replace. */
+/* One program, for attach and replace. Fields left 0 take the defaults,
+ * except priority: set it to XL_PRIORITY_FROM_OBJECT unless you mean one. */
 struct xl_client_program {
 	size_t sz;
-	const char *object;	/* absolute path; or: */
-	int object_fd;		/* >= 0: passed with the call (SCM_RIGHTS) */
+	const char *object;	/* path as the daemon sees it (make it absolute); or NULL and: */
+	int object_fd;		/* when object is NULL: an open object file, passed with SCM_RIGHTS */
 	const char *prog_name;	/* NULL: the object's first XDP program */
 	int priority;		/* XL_PRIORITY_FROM_OBJECT or 0..XL_PRIORITY_MAX */
 	__u32 actions;		/* XL_ACTION() mask; 0: from the object; XL_ACTIONS_NONE */
-	const char *label;
+	const char *label;	/* free text shown by List; NULL: none */
 	size_t :0;
 };
 #define xl_client_program__last_field label
 
+enum xl_client_counters {
+	XL_CLIENT_COUNTERS_DEFAULT = 0,	/* unchanged; a first program: the daemon's config */
+	XL_CLIENT_COUNTERS_ON,
+	XL_CLIENT_COUNTERS_OFF,
+};
+
 struct xl_client_change_opts {
 	size_t sz;
 	enum xl_mode mode;	/* XL_MODE_UNSPEC: the link's, or the daemon's default */
-	int counters;		/* attach, replace: -1 unchanged/default, 0 off, 1 on */
-	__u64 expected_revision;	/* 0: don't check */
+	enum xl_client_counters counters;	/* attach, replace */
+	__u64 expected_revision;	/* refuse unless at this revision (RevisionMismatch); 0: don't check */
 	size_t :0;
 };
 #define xl_client_change_opts__last_field expected_revision
 
 struct xl_client_result {
-	__u64 revision;
+	__u64 revision;		/* the interface's revision now; 0: nothing attached */
 	__u32 id;		/* attach: the new attachment */
 	__u32 prog_id;		/* attach: its kernel program id */
 	__u32 ids[XL_MAX_PROGS];	/* replace: the new set's ids, in request order */
 	size_t n_ids;
 };
 
+/* Attach one program; the interface's other programs stay. */
 int xl_client__attach(struct xl_client *c, const char *ifname,
 		      const struct xl_client_program *prog,
 		      const struct xl_client_change_opts *opts, struct xl_client_result *ret);
-/* id 0: detach everything. */
+/* Detach attachment id; id 0: detach everything. opts->mode and counters are ignored. */
 int xl_client__detach(struct xl_client *c, const char *ifname, __u32 id,
 		      const struct xl_client_change_opts *opts, struct xl_client_result *ret);
+/* Make progs[0..n) the whole set in one swap; n == 0 detaches everything. */
 int xl_client__replace(struct xl_client *c, const char *ifname,
 		       const struct xl_client_program *progs, size_t n,
 		       const struct xl_client_change_opts *opts, struct xl_client_result *ret);
-/* The List reply's "interfaces" array (new reference); ifname NULL: all. */
+/*
+ * The List reply's "interfaces" array (new reference), each element an
+ * Interface object of io.xdplink.Manager.varlink. ifname NULL: every
+ * interface with programs; a named one is listed even with none.
+ */
 int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interfaces);
-/* The Describe reply (new reference). */
+/* The Describe reply (new reference): version, freplace, maxPrograms, ... */
 int xl_client__describe(struct xl_client *c, json_t **ret);
+/* org.varlink.service.GetInfo (new reference): vendor, product, version, url, interfaces. */
+int xl_client__get_info(struct xl_client *c, json_t **ret);
+/* Make the daemon re-read its configuration. */
 int xl_client__reload(struct xl_client *c);
-/* Subscribe (ifname NULL: all); returns once the subscription is in place. */
+/*
+ * Subscribe to events of every interface (ifname NULL) or one; returns
+ * once the subscription is in place, so that nothing done afterwards is
+ * missed. The connection then carries only events.
+ */
 int xl_client__monitor(struct xl_client *c, const char *ifname);
-/* Block until the next event (an Event object, new reference). */
+/* Block until the next Event object (new reference). -ECONNRESET: the daemon hung up. */
 int xl_client__next_event(struct xl_client *c, json_t **ret_event);
 
-/* Any method: the reply parameters (new reference). */
+/* Any method of any interface, e.g. for a method newer than this library.
+ * parameters is taken over (NULL: none); ret may be NULL. */
 int xl_client__call(struct xl_client *c, const char *method, json_t *parameters,
 		    const int *fds, size_t n_fds, json_t **ret);
 
-/* About the last refusal: the varlink error name, one readable line, the
- * verifier log (ProgramLoadFailed), the raw parameters (borrowed). */
-const char *xl_client__error_name(const struct xl_client *c);
-const char *xl_client__error_message(const struct xl_client *c);
-const char *xl_client__verifier_log(const struct xl_client *c);
-json_t *xl_client__error_parameters(const struct xl_client *c);
+/* The daemon's last refusal on this client. */
+struct xl_client_error {
+	const char *name;		/* "io.xdplink.Manager.RevisionMismatch" */
+	const char *message;		/* one line, e.g. "eth0: expected revision 3, but it is at revision 4" */
+	const char *verifier_log;	/* ProgramLoadFailed with a log; else NULL */
+	json_t *parameters;		/* the error's parameters (borrowed) */
+};
+/* NULL unless the last call was refused; valid until the next call. */
+const struct xl_client_error *xl_client__last_error(const struct xl_client *c);
 
-/* The errno a varlink error stands for, e.g. RevisionMismatch: -ESTALE. */
+/*
+ * The errno a varlink error stands for (-EPROTO for names it does not know):
+ *   io.xdplink.Manager.  InterfaceNotFound -ENODEV, AttachmentNotFound -ENOENT,
+ *     TooManyPrograms -E2BIG, RevisionMismatch -ESTALE, ObjectNotFound -ENOENT,
+ *     InvalidObject -ENOEXEC, ProgramNotFound -ESRCH, ProgramLoadFailed -EINVAL,
+ *     InterfaceBusy -EBUSY, ModeMismatch -EINVAL, NotSupported -EOPNOTSUPP,
+ *     ConfigInvalid -EINVAL, SystemError -EIO;
+ *   org.varlink.service.  InvalidParameter -EINVAL, PermissionDenied -EPERM,
+ *     InterfaceNotFound, MethodNotFound, MethodNotImplemented -EOPNOTSUPP,
+ *     ExpectedMore -EPROTO.
+ * A call refused with SystemError returns the errno its errnoName names.
+ */
 int xl_client__errno_for(const char *error_name);
-/* One line for an error reply, e.g. "vb: expected revision 3, but it is at 4". */
+/* One line for an error reply, as in xl_client_error.message. */
 int xl_client__format_error(const char *error_name, json_t *parameters, char *buf, size_t len);
 
 #ifdef __cplusplus

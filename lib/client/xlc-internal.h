@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libxdplink-client: what its files share and do not export. */
+#ifndef XLC_INTERNAL_H
+#define XLC_INTERNAL_H
+
+/* -ENOENT for "ENOENT"; 0 for a name glibc does not know. */
+int xlc_errno_from_name(const char *name);
+
+#endif

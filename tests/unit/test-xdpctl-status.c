@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xdpctl's human output: the column table, the status table made from a
+ * List reply (with and without counters, an interface without programs,
+ * nothing at all), and monitor's event lines. Exact text, byte for byte.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+#include "xdpctl.h"
+
+/* What f printed, as one string (freed by the caller). */
+static char *capture(void (*print)(FILE *, void *), void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	print(f, arg);
+	fclose(f);
+	return text;
+}
+
+static void print_table(FILE *f, void *arg)
+{
+	table_print(arg, f);
+}
+
+static void test_table_widths(void **state)
+{
+	struct table t = {};
+	const char *r1[] = { "a", "1", "long cell", "" };
+	const char *r2[] = { "bbbb", "22222", NULL, "" };
+	const char *r3[] = { "ü", "3", "x", "end" };
+	char *out;
+
+	(void)state;
+	assert_int_equal(table_column(&t, "Name", false), 0);
+	assert_int_equal(table_column(&t, "N", true), 1);
+	assert_int_equal(table_column(&t, "Text", false), 2);
+	assert_int_equal(table_column(&t, "Last", false), 3);
+	assert_int_equal(table_row(&t, r1), 0);
+	assert_int_equal(table_row(&t, r2), 0);
+	assert_int_equal(table_row(&t, r3), 0);
+	/* No column once rows exist. */
+	assert_true(table_column(&t, "Late", false) < 0);
+	out = capture(print_table, &t);
+	/* Right-aligned numbers, no trailing blanks, a UTF-8 letter is one column wide. */
+	assert_string_equal(out,
+			    "Name      N  Text       Last\n"
+			    "----------------------------\n"
+			    "a         1  long cell\n"
+			    "bbbb  22222\n"
+			    "ü         3  x          end\n");
+	free(out);
+	table_done(&t);
+}
+
+static void print_status(FILE *f, void *arg)
+{
+	xdpctl_print_status(f, arg);
+}
+
+static char *status_of(const char *json)
+{
+	json_t *list = json_loads(json, 0, NULL);
+	char *out;
+
+	assert_non_null(list);
+	out = capture(print_status, list);
+	json_decref(list);
+	return out;
+}
+
+#define ATT(id, prio, name, prog, tag, actions, owner, label, counters) \
+	"{\"id\": " #id ", \"programId\": " #prog ", \"name\": \"" name "\", \"tag\": \"" tag \
+	"\", \"object\": \"/o.o\", \"priority\": " #prio ", \"actions\": " actions \
+	", \"frags\": false, \"owner\": " owner ", \"label\": " label ", \"counters\": " counters "}"
+
+static void test_status_plain(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = status_of("[{\"name\": \"veth0\", \"ifindex\": 4, \"revision\": 5, \"mode\": \"skb\", "
+			"\"linkId\": 12, \"entryProgramId\": 99, \"counters\": false, \"attachments\": ["
+			ATT(1, 10, "xdp_pass", 1234, "3b185187f1855c4c", "[\"pass\"]", "\"uid:0\"",
+			    "\"web\"", "null") ","
+			ATT(3, 50, "filter", 1240, "d51e469e988d81da", "[\"pass\", \"drop\"]",
+			    "\"uid:1000\"", "null", "null") "]},"
+			"{\"name\": \"eth1\", \"ifindex\": 2, \"revision\": 0, \"mode\": \"native\", "
+			"\"linkId\": 0, \"entryProgramId\": 0, \"counters\": false, "
+			"\"attachments\": []}]");
+	assert_string_equal(out,
+		"Interface  Rev  Mode  ID  Prio  Program name   Prog ID  Tag               Chain actions  Owner     Label\n"
+		"--------------------------------------------------------------------------------------------------------\n"
+		"veth0        5  skb    1    10  xdp_pass          1234  3b185187f1855c4c  pass           uid:0     web\n"
+		"                       3    50  filter            1240  d51e469e988d81da  pass,drop      uid:1000\n"
+		"eth1         0  -               <no programs>\n");
+	free(out);
+}
+
+static void test_status_counters(void **state)
+{
+	char *out;
+
+	(void)state;
+	/* Counter columns appear when an interface counts; others show "-". */
+	out = status_of("[{\"name\": \"a\", \"revision\": 2, \"mode\": \"native\", \"counters\": true, "
+			"\"attachments\": ["
+			ATT(1, 1, "p", 7, "t", "[]", "null", "null",
+			    "{\"aborted\": 0, \"drop\": 6, \"pass\": 120, \"tx\": 0, \"redirect\": 0, "
+			    "\"other\": 1}") "]},"
+			"{\"name\": \"b\", \"revision\": 1, \"mode\": \"native\", \"counters\": false, "
+			"\"attachments\": [" ATT(2, 2, "q", 8, "u", "[\"pass\"]", "null", "null",
+						 "null") "]}]");
+	assert_string_equal(out,
+		"Interface  Rev  Mode    ID  Prio  Program name  Prog ID  Tag  Chain actions  Aborted  Drop  Pass  Tx  Redirect  Other  Owner  Label\n"
+		"-----------------------------------------------------------------------------------------------------------------------------------\n"
+		"a            2  native   1     1  p                   7  t    none                 0     6   120   0         0      1  -\n"
+		"b            1  native   2     2  q                   8  u    pass                 -     -     -   -         -      -  -\n");
+	free(out);
+}
+
+static void test_status_empty(void **state)
+{
+	char *out = status_of("[]");
+
+	(void)state;
+	assert_string_equal(out, "No interface has programs attached by xdplinkd.\n");
+	free(out);
+}
+
+static void test_event_lines(void **state)
+{
+	static const struct {
+		const char *json, *line;
+	} cases[] = {
+		{ "{\"type\": \"attach\", \"interface\": \"vb\", \"ifindex\": 3, \"revision\": 5, "
+		  "\"previousRevision\": 4, \"added\": [3], \"removed\": []}",
+		  "vb: attach, revision 4 -> 5, added 3" },
+		{ "{\"type\": \"replace\", \"interface\": \"vb\", \"revision\": 6, "
+		  "\"previousRevision\": 5, \"added\": [4, 5], \"removed\": [1, 3]}",
+		  "vb: replace, revision 5 -> 6, added 4,5, removed 1,3" },
+		{ "{\"type\": \"interface-gone\", \"interface\": \"vb\", \"revision\": 0, "
+		  "\"previousRevision\": 6, \"added\": [], \"removed\": [4, 5]}",
+		  "vb: interface-gone, revision 6 -> 0, removed 4,5" },
+		{ "{}", "?: ?, revision 0 -> 0" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *ev = json_loads(cases[i].json, 0, NULL);
+		char line[256];
+
+		assert_non_null(ev);
+		xdpctl_format_event(ev, line, sizeof(line));
+		assert_string_equal(line, cases[i].line);
+		json_decref(ev);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_widths),
+		cmocka_unit_test(test_status_plain),
+		cmocka_unit_test(test_status_counters),
+		cmocka_unit_test(test_status_empty),
+		cmocka_unit_test(test_event_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
