@@ -33,3 +33,8 @@ install-daemon: $(B)/xdplinkd
 
 $(B)/tests/test-config: tests/unit/test-config.c $(B)/daemon/config.o | $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/config.o -linih -lcmocka
+
+# Stands in for systemd's notification socket in the daemon tests.
+all: $(B)/tests/notify-sink
+$(B)/tests/notify-sink: tests/tools/notify-sink.c | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<

@@ -269,3 +269,22 @@ teardown() {
 	[ "$(ctl --json status | jq '.interfaces | length')" -eq 0 ]
 	grep -q 'is gone' "$DLOG"
 }
+
+@test "sd_notify: READY, STATUS, watchdog pings, then STOPPING on SIGTERM" {
+	daemon_kill TERM
+	sink=$BATS_TEST_TMPDIR/notify
+	"$BUILD/tests/notify-sink" "$sink" 8 > "$BATS_TEST_TMPDIR/notes" 3>&- &
+	pid=$!
+	for _ in $(seq 1 50); do [ -S "$sink" ] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$sink WATCHDOG_USEC=1000000 daemon_start
+	sleep 1.5
+	daemon_kill TERM
+	wait "$pid"
+	cat "$BATS_TEST_TMPDIR/notes"
+	grep -qx 'READY=1' "$BATS_TEST_TMPDIR/notes"
+	grep -q '^STATUS=Managing 0 programs on 0 interfaces' "$BATS_TEST_TMPDIR/notes"
+	grep -qx 'WATCHDOG=1' "$BATS_TEST_TMPDIR/notes"
+	grep -q '^STOPPING=1' "$BATS_TEST_TMPDIR/notes"
+	[ "$(grep -n 'READY=1' "$BATS_TEST_TMPDIR/notes" | head -1 | cut -d: -f1)" -lt \
+	  "$(grep -n 'STOPPING=1' "$BATS_TEST_TMPDIR/notes" | head -1 | cut -d: -f1)" ]
+}
