@@ -103,6 +103,35 @@ static int load_dispatcher(struct xl_iface *iface, struct xl_attempt *a)
 	return a->entry_fd < 0 ? -errno : 0;
 }
 
+/*
+ * A kept program that is now alone: its twin from an earlier shrink, or a
+ * new one loaded from the object the state file names, sharing the maps of
+ * the running instance. If that cannot be had (the file is gone or was
+ * changed), the lone program replaces the dispatcher's entry instead,
+ * which costs one jump and nothing else.
+ */
+static int kept_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i, const char *path)
+{
+	const struct xl_attachment *att = &iface->st.att[xl_live_index(iface, a->plan.items[i].id)];
+	int fd = xl_pinned(path);
+
+	if (fd == -ENOENT) {
+		fd = xl_prog_twin_of(a->fds[i], att->object, att->name, att->frags);
+		if (fd < 0)
+			return 0;
+		int r = xl_pin_tracked(a, fd, path, &iface->err);
+
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
+	if (fd < 0)
+		return fd;
+	a->direct_fd = fd;
+	return 0;
+}
+
 /* A lone program runs as its plain-XDP twin: find (kept) or make (new) it. */
 static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
 {
@@ -113,17 +142,13 @@ static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
 	r = xl_path_direct(path, sizeof(path), iface->dir, it->id);
 	if (r < 0)
 		return r;
-	if (it->add_idx < 0) {
-		/* None (an older layout): the lone program replaces the entry. */
-		fd = xl_pinned(path);
-		a->direct_fd = fd >= 0 ? fd : -EBADF;
-		return fd >= 0 || fd == -ENOENT ? 0 : fd;
-	}
+	if (it->add_idx < 0)
+		return kept_twin(iface, a, i, path);
 	fd = xl_prog_load_twin(a->progs[it->add_idx], &iface->err);
 	if (fd < 0)
 		return fd;
 	r = xl_pin_tracked(a, fd, path, &iface->err);
-	if (r == 0 && a->plan.entry_mode)
+	if (r == 0)
 		a->direct_fd = fd;
 	else
 		close(fd);
@@ -154,9 +179,9 @@ static int item_program(struct xl_iface *iface, struct xl_attempt *a, size_t i, 
 	r = xl_path_prog(path, sizeof(path), iface->dir, it->id);
 	if (r == 0)
 		r = xl_pin_tracked(a, fd, path, &iface->err);
-	/* Every new program gets its twin now, while its object is open, so
-	 * that it can run alone later without loading anything. */
-	return r == 0 && a->disp ? item_twin(iface, a, i) : r;
+	/* Only a program that runs alone needs its twin now; one that joins a
+	 * set gets it later, if ever the set shrinks to it (kept_twin). */
+	return r == 0 && a->disp && a->plan.entry_mode ? item_twin(iface, a, i) : r;
 }
 
 static int attach_item(struct xl_iface *iface, struct xl_attempt *a, size_t i, int slot)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <linux/bpf.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
@@ -194,8 +195,9 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 }
 
 /* Every map of the twin is the first instance's: same state, one copy. */
-static int share_maps(struct bpf_object *twin, struct bpf_object *orig)
+static int share_maps_of_object(struct bpf_object *twin, const void *ctx)
 {
+	const struct bpf_object *orig = ctx;
 	struct bpf_map *m;
 
 	bpf_object__for_each_map(m, twin) {
@@ -211,32 +213,95 @@ static int share_maps(struct bpf_object *twin, struct bpf_object *orig)
 	return 0;
 }
 
-int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
+/* The kernel keeps the first BPF_OBJ_NAME_LEN - 1 bytes of a map's name. */
+static bool kernel_name_is(const char *libbpf_name, const char *kernel_name)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = p->pin_root);
-	const char *name = bpf_program__name(p->prog);
+	return strncmp(libbpf_name, kernel_name, BPF_OBJ_NAME_LEN - 1) == 0;
+}
+
+/*
+ * Without the first instance's object (a later session, a kept program),
+ * its maps are found from the running program: every map it uses must
+ * match exactly one map of the reopened object by name, or the file is
+ * not the one it was loaded from. Maps it does not use are the twin's own.
+ */
+static int share_maps_of_prog(struct bpf_object *twin, const void *ctx)
+{
+	int prog_fd = *(const int *)ctx;
+	__u32 ids[64];
+	struct bpf_prog_info info = { .nr_map_ids = ELEMENTSOF(ids), .map_ids = (__u64)(uintptr_t)ids };
+	__u32 len = sizeof(info);
+	int r;
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) < 0)
+		return -errno;
+	if (info.nr_map_ids > ELEMENTSOF(ids))
+		return -E2BIG;
+	for (__u32 i = 0; i < info.nr_map_ids; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+		_cleanup_close_ int fd = bpf_map_get_fd_by_id(ids[i]);
+		struct bpf_map *m, *match = NULL;
+
+		if (fd < 0)
+			return -errno;
+		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) < 0)
+			return -errno;
+		bpf_object__for_each_map(m, twin) {
+			if (!kernel_name_is(bpf_map__name(m), mi.name))
+				continue;
+			if (match)
+				return -ENOTUNIQ;
+			match = m;
+		}
+		if (!match)
+			return -ENOENT;
+		r = bpf_map__reuse_fd(match, fd);
+		if (r < 0)
+			return r;
+		/* The shared map is already where it belongs; pin nothing again. */
+		bpf_map__set_pin_path(match, NULL);
+	}
+	return 0;
+}
+
+static int tag_of(int prog_fd, __u8 tag[BPF_TAG_SIZE])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) < 0)
+		return -errno;
+	memcpy(tag, info.tag, BPF_TAG_SIZE);
+	return 0;
+}
+
+/* Open object again, load its program name as plain XDP with maps shared
+ * by share(); returns the program fd or -errno. */
+static int load_twin(const char *object, const char *name, bool frags, const char *pin_root,
+		     int (*share)(struct bpf_object *, const void *), const void *ctx)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_root);
 	struct bpf_program *prog, *twin_prog = NULL;
 	struct bpf_object *twin;
 	int r, fd = -EBADF;
 
-	err->kind = XL_ERROR_LOAD;
-	twin = bpf_object__open_file(p->object, &oo);
+	twin = bpf_object__open_file(object, &oo);
 	r = (int)libbpf_get_error(twin);
 	if (r < 0)
-		return xl_err_set(err, r < -4000 ? -EINVAL : r, "reopening %s: %s", p->object,
-				  errno_name(r));
+		return r < -4000 ? -EINVAL : r;
 	bpf_object__for_each_program(prog, twin) {
 		if (strcmp(bpf_program__name(prog), name) == 0)
 			twin_prog = prog;
 		else
 			bpf_program__set_autoload(prog, false);
 	}
-	r = twin_prog ? share_maps(twin, p->obj) : -ENOENT;
+	r = twin_prog ? share(twin, ctx) : -ENOENT;
 	if (r == 0) {
 		bpf_program__set_type(twin_prog, BPF_PROG_TYPE_XDP);
 		bpf_program__set_expected_attach_type(twin_prog, BPF_XDP);
 		bpf_program__set_flags(twin_prog, (bpf_program__flags(twin_prog) & ~BPF_F_XDP_HAS_FRAGS) |
-				       (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+				       (frags ? BPF_F_XDP_HAS_FRAGS : 0));
 		r = bpf_object__load(twin);
 	}
 	if (r == 0) {
@@ -244,8 +309,41 @@ int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 		r = fd < 0 ? -errno : 0;
 	}
 	bpf_object__close(twin);
+	return r < 0 ? (r < -4000 ? -EINVAL : r) : fd;
+}
+
+int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
+{
+	const char *name = bpf_program__name(p->prog);
+	int fd;
+
+	err->kind = XL_ERROR_LOAD;
+	fd = load_twin(p->object, name, p->frags, p->pin_root, share_maps_of_object, p->obj);
+	if (fd < 0)
+		return xl_err_set(err, fd, "loading %s from %s as plain XDP (to run it alone): %s",
+				  name, p->object, errno_name(fd));
+	return fd;
+}
+
+int xl_prog_twin_of(int prog_fd, const char *object, const char *name, bool frags)
+{
+	__u8 want[BPF_TAG_SIZE], got[BPF_TAG_SIZE];
+	int fd, r;
+
+	if (!object || !name)
+		return -ENOENT;
+	r = tag_of(prog_fd, want);
 	if (r < 0)
-		return xl_err_set(err, r < -4000 ? -EINVAL : r, "loading %s from %s as plain XDP "
-				  "(to run it alone): %s", name, p->object, errno_name(r));
+		return r;
+	fd = load_twin(object, name, frags, NULL, share_maps_of_prog, &prog_fd);
+	if (fd < 0)
+		return fd;
+	r = tag_of(fd, got);
+	if (r == 0 && memcmp(want, got, sizeof(want)) != 0)
+		r = -ESTALE;	/* the file changed since the program was loaded */
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
 	return fd;
 }

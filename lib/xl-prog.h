@@ -31,4 +31,9 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
  * link when it is alone. Returns a program fd the caller owns. */
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err);
 
+/* The twin of a program loaded earlier (prog_fd, EXT or XDP) from object,
+ * found again by opening object: its maps are prog_fd's, and its tag must
+ * equal prog_fd's (-ESTALE if the file changed). Returns a program fd. */
+int xl_prog_twin_of(int prog_fd, const char *object, const char *name, bool frags);
+
 #endif

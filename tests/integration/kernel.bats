@@ -77,6 +77,34 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 	[ -z "$(ls "$ROOT"/*-"$VB_IFINDEX" | grep -E '^(prog|direct)-2$')" ]
 }
 
+@test "a program joining a set gets no twin until the set shrinks to it" {
+	attach_n 2
+	[ -z "$(ls "$ROOT"/*-"$VB_IFINDEX" | grep '^direct-')" ]
+	xl apply vb --remove 1
+	# Its twin was loaded from the object now, sharing the running maps.
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_pass_1 ]
+	[ -e "$ROOT"/*-"$VB_IFINDEX"/direct-2 ]
+	ext=$(xl status vb --json | jq '.attachments[0].prog_id')
+	[ "$(map_ids "$ext")" = "$(map_ids "$(xdp_prog_on_vb)")" ]
+	send_udp 5
+	[ "$(packets 1)" -eq 5 ]
+}
+
+@test "a lone program whose object file is gone replaces the dispatcher entry" {
+	cp "$OBJ" "$BATS_TEST_TMPDIR/gone.o"
+	xl apply vb --add "$BATS_TEST_TMPDIR/gone.o:xl_pass_0,pin=$MAPS,prio=2" \
+		--add "$BATS_TEST_TMPDIR/gone.o:xl_pass_1,pin=$MAPS,prio=1"
+	send_udp 2
+	rm "$BATS_TEST_TMPDIR/gone.o"
+	xl apply vb --remove 2
+	# No twin could be loaded: the dispatcher stays, its entry replaced.
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
+	[ -z "$(ls "$ROOT"/*-"$VB_IFINDEX" | grep '^direct-')" ]
+	send_udp 3
+	[ "$(packets 0)" -eq 5 ] && [ "$(packets 1)" -eq 2 ]
+	[ "$(xl status vb --json | jq '.attachments | length')" -eq 1 ]
+}
+
 @test "two programs run in priority order" {
 	attach_n 2
 	[ "$(xl status vb --json | jq -r '[.attachments[].name] | join(",")')" = "xl_pass_1,xl_pass_0" ]
