@@ -145,6 +145,9 @@ static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
 	for (size_t i = 0; i < *n_old; i++)
 		old[i] = att[i].id;
 
+	/* The caller waits only for the commit; the old revision goes after
+	 * the reply (XD_JOB_CLEANUP), before the interface's next job. */
+	opts.defer_cleanup = true;
 	opts.expected_revision = j->expected_revision;
 	opts.mode = j->mode != XL_MODE_UNSPEC ? j->mode :
 		    j->was_attached ? j->live_mode : j->default_mode;
@@ -183,6 +186,11 @@ static void job_run(struct xd_job *j)
 
 	if (j->type == XD_JOB_FORGET)
 		return job_forget(j);
+	if (j->type == XD_JOB_CLEANUP) {
+		if (rec->xi)
+			(void)xl_iface__cleanup(rec->xi);	/* leftovers are recovery's */
+		return;
+	}
 	if (job_open(j) < 0)
 		return;
 	r = job_apply(j, old, &n_old);
@@ -247,6 +255,20 @@ static int job_start(struct xd_iface *rec)
 	return r;
 }
 
+/* Ahead of everything queued: nothing may build on rec before it is tidy. */
+static void queue_cleanup(struct manager *m, struct xd_iface *rec)
+{
+	struct xd_job *j = xd_job_new(m, XD_JOB_CLEANUP);
+
+	if (!j)
+		return;		/* the next apply or the close cleans up instead */
+	j->rec = rec;
+	j->next = rec->queue;
+	if (!rec->queue)
+		rec->queue_tail = &j->next;
+	rec->queue = j;
+}
+
 int xd_job_submit(struct xd_iface *rec, struct xd_job *j)
 {
 	j->rec = rec;
@@ -268,14 +290,17 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 
 		m->jobs_running--;
 		rec->busy = false;
-		if (j->r == 0) {
+		if (j->r == 0 && j->type != XD_JOB_CLEANUP) {
 			rec->revision = j->revision;
 			json_decref(rec->snapshot);
 			rec->snapshot = TAKE_PTR(j->snapshot);
 		}
 		if (j->type == XD_JOB_FORGET)
 			rec->revision = 0;	/* gone either way; a restart's recovery retries */
-		xd_job_reply(j);
+		if (j->type != XD_JOB_CLEANUP)
+			xd_job_reply(j);
+		if (j->type != XD_JOB_CLEANUP && rec->xi && xl_iface__cleanup_pending(rec->xi))
+			queue_cleanup(m, rec);
 		xd_job_free(j);
 		manager_update_status(m);
 		if (rec->queue && !m->exiting)

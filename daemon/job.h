@@ -26,6 +26,7 @@ enum xd_job_type {
 	XD_JOB_DETACH,
 	XD_JOB_REPLACE,
 	XD_JOB_FORGET,		/* the device is gone: clean its pins and state */
+	XD_JOB_CLEANUP,		/* after a reply: drop the revision a swap replaced */
 };
 
 struct xd_job {

@@ -153,6 +153,7 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 		return vl_link_reply(l, json_pack("{s:I,s:o}", "revision", (json_int_t)j->revision,
 						  "ids", ids_to_json(j->added, j->n_added)));
 	case XD_JOB_FORGET:
+	case XD_JOB_CLEANUP:
 		break;
 	}
 	return -EINVAL;

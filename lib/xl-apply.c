@@ -169,28 +169,64 @@ static int commit(struct xl_iface *iface, struct xl_attempt *a, enum xl_mode mod
 	return 0;
 }
 
-/* After the commit: drop the old revision and adopt the new one. Nothing
- * here can make the commit fail; leftovers are recovery's to remove. */
-static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b)
+/* The old revision and the pins of removed programs; nothing here can
+ * undo a commit, and whatever is left is recovery's to remove. */
+static void drop_stale(struct xl_iface *iface)
 {
-	int fds[XL_MAX_PROGS];
 	char path[PATH_MAX];
 
-	xl_undo_done(&a->undo);
-	if (iface->st.revision && xl_path_rev(path, sizeof(path), iface->dir, iface->st.revision) == 0)
+	if (iface->stale_revision &&
+	    xl_path_rev(path, sizeof(path), iface->dir, iface->stale_revision) == 0)
 		xl_rm_tree(path, NULL);
-	if (iface->st.revision && xl_path_state(path, sizeof(path), iface->state_dir, iface->st.revision) == 0)
+	if (iface->stale_revision &&
+	    xl_path_state(path, sizeof(path), iface->state_dir, iface->stale_revision) == 0)
 		unlink(path);
+	for (size_t i = 0; i < iface->n_stale_removed; i++) {
+		if (xl_path_prog(path, sizeof(path), iface->dir, iface->stale_removed[i]) == 0)
+			xl_unpin(path);
+		if (xl_path_direct(path, sizeof(path), iface->dir, iface->stale_removed[i]) == 0)
+			xl_unpin(path);
+	}
+	iface->stale_revision = 0;
+	iface->n_stale_removed = 0;
+}
+
+bool xl_iface__cleanup_pending(const struct xl_iface *iface)
+{
+	return iface->stale_revision || iface->n_stale_removed;
+}
+
+int xl_iface__cleanup(struct xl_iface *iface)
+{
+	_cleanup_(xl_engine_unlock) int lock = -EBADF;
+
+	if (!xl_iface__cleanup_pending(iface))
+		return 0;
+	lock = xl_engine_lock_iface(iface->e, iface->netns_cookie, iface->ifindex);
+	if (lock < 0)
+		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir,
+				  errno_name(lock));
+	drop_stale(iface);
+	return 0;
+}
+
+/* After the commit: adopt the new revision, and drop the old one unless
+ * the caller wants to answer first. */
+static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, bool defer)
+{
+	int fds[XL_MAX_PROGS];
+
+	xl_undo_done(&a->undo);
+	iface->stale_revision = iface->st.revision;
 	for (size_t i = 0; i < a->plan.n_removed; i++) {
 		int li = xl_live_index(iface, a->plan.removed[i]);
 
-		if (xl_path_prog(path, sizeof(path), iface->dir, a->plan.removed[i]) == 0)
-			xl_unpin(path);
-		if (xl_path_direct(path, sizeof(path), iface->dir, a->plan.removed[i]) == 0)
-			xl_unpin(path);
+		iface->stale_removed[iface->n_stale_removed++] = a->plan.removed[i];
 		if (li >= 0)
 			iface->prog_fds[li] = safe_close(iface->prog_fds[li]);
 	}
+	if (!defer)
+		drop_stale(iface);
 	for (size_t i = 0; i < a->plan.n; i++) {
 		const struct xl_plan_item *it = &a->plan.items[i];
 
@@ -257,6 +293,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	lock = xl_engine_lock_iface(iface->e, iface->netns_cookie, iface->ifindex);
 	if (lock < 0)
 		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir, errno_name(lock));
+	drop_stale(iface);
 	r = check_current(iface, a->ifname);
 	if (r == 0)
 		r = open_additions(iface, b, a);
@@ -275,6 +312,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 		return r;	/* attempt_free runs the undo log */
 	iface->err.kind = XL_ERROR_NONE;
 	crash_point("after-commit");
-	finish(iface, a, b);
+	finish(iface, a, b, opts->sz >= offsetofend(struct xl_apply_opts, defer_cleanup) &&
+			    opts->defer_cleanup);
 	return 0;
 }

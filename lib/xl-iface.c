@@ -23,6 +23,7 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface)
 {
 	if (!iface)
 		return NULL;
+	(void)xl_iface__cleanup(iface);	/* if it fails, recovery sweeps the rest */
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	free(iface->verifier_log);

@@ -31,6 +31,10 @@ struct xl_iface {
 	int prog_fds[XL_MAX_PROGS];	/* parallel to st.att */
 	struct xl_err err;
 	char *verifier_log;
+	/* What the last commit replaced, while its cleanup is deferred. */
+	__u64 stale_revision;
+	size_t n_stale_removed;
+	__u32 stale_removed[XL_MAX_PROGS];
 };
 
 struct xl_batch_add {

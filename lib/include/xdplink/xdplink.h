@@ -154,6 +154,9 @@ struct xl_apply_opts {
 	__u64 expected_revision;	/* 0: don't check */
 	enum xl_mode mode;		/* must match an existing link's mode */
 	bool counters;			/* per-program verdict counters */
+	/* Leave the old revision's pins for xl_iface__cleanup(), so that the
+	 * caller can answer as soon as the new revision is live. */
+	bool defer_cleanup;
 	size_t :0;
 };
 #define xl_apply_opts__last_field counters
@@ -162,10 +165,18 @@ struct xl_apply_opts {
  * Build the revision the batch describes, commit it with one
  * BPF_LINK_UPDATE (or create the link, or detach it when the set becomes
  * empty) and drop the old revision. On failure the live revision is
- * untouched and everything the attempt created is released.
+ * untouched and everything the attempt created is released. A cleanup
+ * left pending by defer_cleanup runs first.
  */
 int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b,
 		    const struct xl_apply_opts *opts);
+
+/* Whether an apply with defer_cleanup left the old revision behind. */
+bool xl_iface__cleanup_pending(const struct xl_iface *iface);
+/* Remove what the last commit replaced: the old revision's directory and
+ * state file, and the pins of the programs it removed. Recovery removes
+ * the same leftovers if this never runs. */
+int xl_iface__cleanup(struct xl_iface *iface);
 
 /* Names of chain-call actions: "aborted,drop,pass,tx,redirect". */
 int xl_actions_parse(const char *s, __u32 *ret);
