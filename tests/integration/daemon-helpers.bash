@@ -21,8 +21,32 @@ daemon_setup() {
 }
 
 daemon_teardown() {
+	local sanitizer_report=0
+
+	if [ -n "${XL_SANITIZE:-}" ]; then
+		# A clean exit, so that LeakSanitizer gets to report; then any
+		# sanitizer report in the log fails the test that caused it.
+		daemon_stop_gently
+		grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" 2>/dev/null && sanitizer_report=1
+	fi
 	daemon_kill KILL
 	xl_teardown
+	if [ "$sanitizer_report" = 1 ]; then
+		echo "xdplinkd under sanitizers reported:" >&2
+		grep -A30 -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" >&2
+		return 1
+	fi
+}
+
+# SIGTERM, and SIGKILL if the daemon has not exited within 10 s.
+daemon_stop_gently() {
+	[ -n "$DAEMON_PID" ] || return 0
+	kill -s TERM "$DAEMON_PID" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		kill -0 "$DAEMON_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	daemon_kill KILL
 }
 
 # daemon_start [OPTION...]: start xdplinkd with the shipped config and wait
