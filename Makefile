@@ -88,7 +88,8 @@ check-unit: $(UNIT_TESTS)
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 check-host: all
 	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats \
-		tests/integration/bad-input.bats tests/integration/xdpctl.bats
+		tests/integration/bad-input.bats tests/integration/xdpctl.bats \
+		tests/integration/netns.bats
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all

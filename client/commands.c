@@ -24,6 +24,8 @@ const struct opt xdpctl_global_opts[] = {
 	{ "json", OPT_FLAG, OPT_AT(struct global, json), 0, NULL, "print JSON (see xdpctl(8))" },
 	{ "timeout", OPT_SECONDS, OPT_AT(struct global, timeout_sec), 0, "SEC",
 	  "wait at most SEC seconds for an answer (default 60; 0: forever)" },
+	{ "netns", OPT_STRING, OPT_AT(struct global, netns), 0, "NS",
+	  "the interface's network namespace: a name under /run/netns, a path or a pid" },
 	{}
 };
 
@@ -111,12 +113,15 @@ static int run_attach(const struct global *g, void *cfg)
 					  .prog_name = a->prog, .priority = a->priority,
 					  .actions = a->actions, .label = a->label };
 	_cleanup_free_ char *path = NULL;
-	_cleanup_close_ int fd = -EBADF;
+	_cleanup_close_ int fd = -EBADF, nsfd = -EBADF;
 	struct xl_client_result res;
 	struct xl_client *c;
 	int r;
 
 	r = attach_object(a, &prog, &path, &fd);
+	if (r == EXIT_OK)
+		r = xdpctl_open_netns(g, &nsfd);
+	opts.netns_fd = nsfd > 0 ? nsfd : 0;
 	if (r == EXIT_OK)
 		r = xdpctl_connect(g, &c);
 	if (r != EXIT_OK)
@@ -166,13 +171,17 @@ static int run_detach(const struct global *g, void *cfg)
 {
 	const struct detach_cfg *d = cfg;
 	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = d->expect };
+	_cleanup_close_ int nsfd = -EBADF;
 	struct xl_client_result res;
 	struct xl_client *c;
 	int r;
 
 	if (!d->id == !d->all)
 		return xdpctl_usage_error(stderr, "detach", "give either an attachment ID or --all");
-	r = xdpctl_connect(g, &c);
+	r = xdpctl_open_netns(g, &nsfd);
+	opts.netns_fd = nsfd > 0 ? nsfd : 0;
+	if (r == EXIT_OK)
+		r = xdpctl_connect(g, &c);
 	if (r != EXIT_OK)
 		return r;
 	r = xl_client__detach(c, d->ifname, d->id, &opts, &res);
@@ -262,11 +271,15 @@ static int run_replace(const struct global *g, void *cfg)
 	const struct replace_cfg *rc = cfg;
 	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = rc->expect };
 	_cleanup_(progset_done) struct progset set = {};
+	_cleanup_close_ int nsfd = -EBADF;
 	struct xl_client_result res;
 	struct xl_client *c;
 	int r;
 
 	r = load_set(rc->from, &set);
+	if (r == EXIT_OK)
+		r = xdpctl_open_netns(g, &nsfd);
+	opts.netns_fd = nsfd > 0 ? nsfd : 0;
 	if (r == EXIT_OK)
 		r = xdpctl_connect(g, &c);
 	if (r != EXIT_OK)
@@ -296,14 +309,17 @@ static const struct opt status_opts[] = {
 static int run_status(const struct global *g, void *cfg)
 {
 	const struct iface_cfg *s = cfg;
+	_cleanup_close_ int nsfd = -EBADF;
 	json_t *interfaces = NULL;
 	struct xl_client *c;
 	int r;
 
-	r = xdpctl_connect(g, &c);
+	r = xdpctl_open_netns(g, &nsfd);
+	if (r == EXIT_OK)
+		r = xdpctl_connect(g, &c);
 	if (r != EXIT_OK)
 		return r;
-	r = xl_client__list(c, s->ifname, &interfaces);
+	r = xl_client__list_in(c, s->ifname, nsfd > 0 ? nsfd : 0, &interfaces);
 	if (r == 0 && g->json) {
 		json_t *o = json_pack("{s:o}", "interfaces", interfaces);
 

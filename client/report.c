@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xdpctl: connecting to the daemon, and saying how a call went: one line and an exit code. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 
 #include "xdpctl.h"
@@ -32,6 +34,41 @@ int xdpctl_connect(const struct global *g, struct xl_client **ret)
 		r == -ENOENT || r == -ECONNREFUSED ? " (is xdplinkd running?)" :
 		r == -EACCES ? " (only root or the socket's group may use it)" : "");
 	return r == -EACCES || r == -EPERM ? EXIT_NOPERM : EXIT_UNAVAILABLE;
+}
+
+/* NAME as "ip netns" makes them, a PID, or a path. We open it ourselves
+ * and pass the fd: the daemon then never opens a path on our behalf. */
+int xdpctl_open_netns(const struct global *g, int *ret_fd)
+{
+	const char *ns = g->netns;
+	char path[PATH_MAX];
+	int fd;
+
+	*ret_fd = 0;
+	if (!ns)
+		return EXIT_OK;
+	if (ns[0] != '\0' && strspn(ns, "0123456789") == strlen(ns))
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", ns);
+	else if (strchr(ns, '/'))
+		snprintf(path, sizeof(path), "%s", ns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "xdpctl: cannot open the network namespace %s (%s): %s\n", ns, path,
+			strerror(errno));
+		return errno == EACCES || errno == EPERM ? EXIT_NOPERM : EXIT_NOINPUT;
+	}
+	/* Never fd 0: to the client library, 0 means "the daemon's own". */
+	if (fd == 0) {
+		*ret_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		close(fd);
+		if (*ret_fd < 0)
+			return EXIT_SOFTWARE;
+		return EXIT_OK;
+	}
+	*ret_fd = fd;
+	return EXIT_OK;
 }
 
 int xdpctl_exit_code(int r, const struct xl_client_error *e)

@@ -38,3 +38,9 @@ $(B)/tests/test-config: tests/unit/test-config.c $(B)/daemon/config.o | $(B)/tes
 all: $(B)/tests/notify-sink
 $(B)/tests/notify-sink: tests/tools/notify-sink.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Interface files (daemon/netconfig.c); the library brings xl_actions_parse().
+$(B)/tests/test-netconfig: tests/unit/test-netconfig.c $(B)/daemon/netconfig.o $(B)/libxdplink.a \
+		| $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/netconfig.o $(B)/libxdplink.a \
+		$(LDLIBS) -linih -lcmocka

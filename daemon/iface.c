@@ -2,6 +2,7 @@
 /* Managed interface records and their io.xdplink.Manager JSON form. */
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
@@ -9,27 +10,41 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "netns.h"
 
-struct xd_iface *xd_iface_find(struct manager *m, int ifindex)
+struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex)
 {
 	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next)
-		if (rec->ifindex == ifindex)
+		if (rec->netns_cookie == netns_cookie && rec->ifindex == ifindex)
 			return rec;
 	return NULL;
 }
 
-int xd_iface_get(struct manager *m, int ifindex, const char *name, struct xd_iface **ret)
+/* Own namespace first, then by cookie; by ifindex within each, so that List is stable. */
+static bool goes_before(const struct xd_iface *a, bool foreign, uint64_t cookie, int ifindex)
 {
-	struct xd_iface *rec = xd_iface_find(m, ifindex), **p;
+	if (a->foreign != foreign)
+		return !a->foreign;
+	if (a->netns_cookie != cookie)
+		return a->netns_cookie < cookie;
+	return a->ifindex < ifindex;
+}
+
+int xd_iface_get(struct manager *m, uint64_t netns_cookie, int ifindex, const char *name,
+		 struct xd_iface **ret)
+{
+	struct xd_iface *rec = xd_iface_find(m, netns_cookie, ifindex), **p;
 
 	if (!rec) {
 		rec = calloc(1, sizeof(*rec));
 		if (!rec)
 			return -ENOMEM;
+		rec->netns_cookie = netns_cookie;
+		rec->foreign = netns_cookie != m->self_cookie;
 		rec->ifindex = ifindex;
 		rec->queue_tail = &rec->queue;
-		/* Kept in ifindex order, so that List is stable. */
-		for (p = &m->ifaces; *p && (*p)->ifindex < ifindex; p = &(*p)->next)
+		for (p = &m->ifaces; *p && goes_before(*p, rec->foreign, netns_cookie, ifindex);
+		     p = &(*p)->next)
 			;
 		rec->next = *p;
 		*p = rec;
@@ -72,41 +87,74 @@ void xd_iface_free_all(struct manager *m)
 	}
 }
 
+/* Open one interface of the calling thread's netns and keep it if it has programs. */
+static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char *name)
+{
+	struct xd_iface *rec;
+	int r;
+
+	r = xd_iface_get(m, cookie, ifindex, name, &rec);
+	if (r < 0) {
+		log_oom();
+		return;
+	}
+	r = xl_iface__open(m->engine, rec->ifindex, &rec->xi);
+	if (r < 0) {
+		/* One broken interface must not keep the others unmanaged. */
+		log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s: %s", name,
+				xl_engine__last_error(m->engine));
+		xd_iface_gc(m, rec);
+		return;
+	}
+	rec->revision = xl_iface__revision(rec->xi);
+	rec->snapshot = xd_iface_to_json(rec, false);
+	log_iface(LOG_INFO, name, rec->revision, "Adopted %s%s at revision %llu", name,
+		  rec->foreign ? " (in another network namespace)" : "",
+		  (unsigned long long)rec->revision);
+	xd_iface_gc(m, rec);
+}
+
+/* Startup is single-threaded: entering another namespace here is safe. */
+static void adopt_foreign(struct manager *m, const struct xl_iface_id *id)
+{
+	_cleanup_close_ int nsfd = xd_netns_find(id->netns_cookie, m->self_netns_fd);
+	char name[IF_NAMESIZE];
+
+	if (nsfd < 0) {
+		log_warning("Interface %d of network namespace %" PRIu64 " has programs, but no "
+			    "process or /run/netns entry holds that namespace; leaving it as it is",
+			    id->ifindex, (uint64_t)id->netns_cookie);
+		return;
+	}
+	if (xd_netns_enter(nsfd) < 0)
+		return;
+	if (if_indextoname((unsigned)id->ifindex, name))
+		adopt_one(m, id->netns_cookie, id->ifindex, name);
+	xd_netns_leave(m->self_netns_fd);
+}
+
 int xd_iface_adopt_all(struct manager *m)
 {
-	int ifindexes[4096];
+	_cleanup_free_ struct xl_iface_id *ids = calloc(4096, sizeof(*ids));
 	size_t n;
 	int r;
 
-	r = xl_engine__interfaces(m->engine, ifindexes, ELEMENTSOF(ifindexes), &n);
+	if (!ids)
+		return log_oom();
+	r = xl_engine__all_interfaces(m->engine, ids, 4096, &n);
 	if (r < 0)
 		return log_error_errno(r, "Failed to list interfaces under %s: %s",
 				       m->config.bpffs_root, xl_engine__last_error(m->engine));
-	if (n > ELEMENTSOF(ifindexes))
-		log_warning("%zu interfaces have state; adopting the first %zu", n,
-			    ELEMENTSOF(ifindexes));
-	for (size_t i = 0; i < n && i < ELEMENTSOF(ifindexes); i++) {
-		struct xd_iface *rec;
+	if (n > 4096)
+		log_warning("%zu interfaces have state; adopting the first 4096", n);
+	for (size_t i = 0; i < n && i < 4096; i++) {
 		char name[IF_NAMESIZE];
 
-		if (!if_indextoname((unsigned)ifindexes[i], name))
-			continue;	/* gone: recovery cleaned it */
-		r = xd_iface_get(m, ifindexes[i], name, &rec);
-		if (r < 0)
-			return log_error_errno(r, "Out of memory");
-		r = xl_iface__open(m->engine, rec->ifindex, &rec->xi);
-		if (r < 0) {
-			/* One broken interface must not keep the others unmanaged. */
-			log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s: %s", name,
-					xl_engine__last_error(m->engine));
-			xd_iface_gc(m, rec);
-			continue;
-		}
-		rec->revision = xl_iface__revision(rec->xi);
-		rec->snapshot = xd_iface_to_json(rec->xi, name, false);
-		log_iface(LOG_INFO, name, rec->revision, "Adopted %s at revision %llu", name,
-			  (unsigned long long)rec->revision);
-		xd_iface_gc(m, rec);
+		if (ids[i].netns_cookie != m->self_cookie)
+			adopt_foreign(m, &ids[i]);
+		else if (if_indextoname((unsigned)ids[i].ifindex, name))
+			adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
+		/* else gone: recovery cleaned it */
 	}
 	return 0;
 }
@@ -172,8 +220,10 @@ static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachmen
 				counters_to_json(xi, a->id) : json_null());
 }
 
-json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool live)
+json_t *xd_iface_to_json(const struct xd_iface *rec, bool live)
 {
+	struct xl_iface *xi = rec->xi;
+	const char *name = rec->name;
 	const struct xl_attachment *att;
 	json_t *list = json_array();
 	size_t n;
@@ -182,8 +232,9 @@ json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool live)
 	for (size_t i = 0; list && i < n; i++)
 		if (json_array_append_new(list, attachment_to_json(xi, &att[i], live)) < 0)
 			return json_decref(list), NULL;
-	return json_pack("{s:s,s:i,s:I,s:s,s:I,s:I,s:b,s:o}", "name", name,
+	return json_pack("{s:s,s:i,s:I,s:I,s:s,s:I,s:I,s:b,s:o}", "name", name,
 			 "ifindex", xl_iface__ifindex(xi),
+			 "netnsCookie", (json_int_t)rec->netns_cookie,
 			 "revision", (json_int_t)xl_iface__revision(xi),
 			 "mode", mode_name(xl_iface__mode(xi)),
 			 "linkId", (json_int_t)xl_iface__link_id(xi),
@@ -195,11 +246,12 @@ json_t *xd_iface_list_entry(struct xd_iface *rec)
 {
 	char name[IF_NAMESIZE];
 
-	/* Renames are the kernel's business; show today's name. */
-	if (if_indextoname((unsigned)rec->ifindex, name))
+	/* Renames are the kernel's business; show today's name (of another
+	 * namespace: the name it had when last asked for). */
+	if (!rec->foreign && if_indextoname((unsigned)rec->ifindex, name))
 		snprintf(rec->name, sizeof(rec->name), "%s", name);
 	if (!rec->busy && rec->xi)
-		return xd_iface_to_json(rec->xi, rec->name, true);
+		return xd_iface_to_json(rec, true);
 	if (rec->snapshot) {
 		json_t *copy = json_deep_copy(rec->snapshot), *a;
 		size_t i;

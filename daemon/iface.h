@@ -15,7 +15,10 @@ struct xd_job;
 
 struct xd_iface {
 	struct xd_iface *next;
+	/* An ifindex means something only within its namespace. */
+	uint64_t netns_cookie;
 	int ifindex;
+	bool foreign;			/* not the daemon's own namespace */
 	char name[IF_NAMESIZE];
 	/* Owned by the running job's thread while busy, by the main thread otherwise. */
 	struct xl_iface *xi;
@@ -27,12 +30,14 @@ struct xd_iface {
 	uint64_t revision;
 };
 
-struct xd_iface *xd_iface_find(struct manager *m, int ifindex);
-int xd_iface_get(struct manager *m, int ifindex, const char *name, struct xd_iface **ret);
+struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex);
+int xd_iface_get(struct manager *m, uint64_t netns_cookie, int ifindex, const char *name,
+		 struct xd_iface **ret);
 /* Drop the record if nothing is attached and nothing is queued. */
 void xd_iface_gc(struct manager *m, struct xd_iface *rec);
 void xd_iface_free_all(struct manager *m);
-/* Adopt every interface of our netns that has pinned state. */
+/* Adopt every interface with pinned state: those of our netns, and those
+ * of other namespaces that can still be found (netns.h). */
 int xd_iface_adopt_all(struct manager *m);
 
 /*
@@ -41,7 +46,7 @@ int xd_iface_adopt_all(struct manager *m);
  * cheap enough to take before a swap's reply. Callable from the thread
  * owning xi.
  */
-json_t *xd_iface_to_json(struct xl_iface *xi, const char *name, bool live);
+json_t *xd_iface_to_json(const struct xd_iface *rec, bool live);
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 

@@ -13,6 +13,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "netns.h"
 #include "vl-server.h"
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type)
@@ -29,6 +30,7 @@ struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type)
 	j->m = m;
 	j->type = type;
 	j->counters = -1;
+	j->netns_fd = -EBADF;
 	return j;
 }
 
@@ -44,6 +46,7 @@ struct xd_job *xd_job_free(struct xd_job *j)
 	}
 	for (size_t i = 0; i < j->n_object_fds; i++)
 		safe_close(j->object_fds[i]);
+	safe_close(j->netns_fd);
 	free(j->verifier_log);
 	json_decref(j->snapshot);
 	free(j);
@@ -115,7 +118,7 @@ static void job_record_success(struct xd_job *j, const uint32_t *old, size_t n_o
 				j->prog_id = att[i].prog_id;
 	}
 	diff_removed(j, old, n_old);
-	j->snapshot = xd_iface_to_json(xi, j->rec->name, false);
+	j->snapshot = xd_iface_to_json(j->rec, false);
 }
 
 static int job_open(struct xd_job *j)
@@ -156,13 +159,14 @@ static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
 	return xl_iface__apply(xi, j->batch, &opts);
 }
 
-/* Opening a vanished device's record is what cleans it: recovery finds
- * its link defunct and removes every pin and state file. */
+/* A vanished device's link is defunct: its pins and state go, in
+ * whatever namespace it was (none needs entering). */
 static void job_forget(struct xd_job *j)
 {
 	struct xd_iface *rec = j->rec;
 	const struct xl_attachment *att;
 	size_t n;
+	int r;
 
 	if (rec->xi) {
 		att = xl_iface__attachments(rec->xi, &n);
@@ -170,14 +174,14 @@ static void job_forget(struct xd_job *j)
 			j->removed[j->n_removed++] = att[i].id;
 	}
 	rec->xi = xl_iface__free(rec->xi);
-	if (job_open(j) < 0)
-		return;
-	j->revision = xl_iface__revision(rec->xi);
-	rec->xi = xl_iface__free(rec->xi);
+	r = xl_engine__forget(j->m->engine, rec->netns_cookie, rec->ifindex);
+	if (r < 0 && r != -EEXIST)
+		job_fail(j, r, XL_ERROR_KERNEL, xl_engine__last_error(j->m->engine), NULL);
+	j->revision = 0;
 }
 
 /* Runs on the worker thread, which owns j->rec->xi until it hands j back. */
-static void job_run(struct xd_job *j)
+static void job_run_here(struct xd_job *j)
 {
 	struct xd_iface *rec = j->rec;
 	uint32_t old[XL_MAX_PROGS];
@@ -210,6 +214,23 @@ static void job_run(struct xd_job *j)
 		return;
 	}
 	job_record_success(j, old, n_old);
+}
+
+/* In the caller's namespace when it named one: link creation and the
+ * engine's ifindex lookups resolve in the calling thread's namespace. */
+static void job_run(struct xd_job *j)
+{
+	int r;
+
+	if (j->netns_fd < 0)
+		return job_run_here(j);
+	r = xd_netns_enter(j->netns_fd);
+	if (r < 0) {
+		job_fail(j, r, XL_ERROR_KERNEL, "cannot enter the network namespace", NULL);
+		return;
+	}
+	job_run_here(j);
+	xd_netns_leave(j->m->self_netns_fd);
 }
 
 static void *job_thread(void *arg)
@@ -313,19 +334,24 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 	return 0;
 }
 
-/* A device that vanished takes its programs with it; clean up after it.
+/* A device that vanished takes its programs with it, and leaves its link
+ * defunct (ifindex 0): that, not the name, tells, because a new device
+ * may take the old number, and another namespace's names are not ours.
  * (Watching rtnetlink instead of polling is the next step.) */
+static bool rec_gone(const struct xd_iface *rec)
+{
+	return rec->xi && xl_iface__link_ifindex(rec->xi) == 0;
+}
+
 static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
-	char name[IF_NAMESIZE];
 
 	for (struct xd_iface *rec = m->ifaces, *next; rec && !m->exiting; rec = next) {
 		struct xd_job *j;
 
 		next = rec->next;
-		if (rec->busy || rec->queue || rec->revision == 0 ||
-		    if_indextoname((unsigned)rec->ifindex, name))
+		if (rec->busy || rec->queue || rec->revision == 0 || !rec_gone(rec))
 			continue;
 		j = xd_job_new(m, XD_JOB_FORGET);
 		if (j) {

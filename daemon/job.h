@@ -48,6 +48,8 @@ struct xd_job {
 	char *objects[XL_MAX_PROGS + 1];
 	char *programs[XL_MAX_PROGS + 1];
 	size_t n_objects;
+	/* The caller's network namespace, entered for the job; -EBADF: ours. */
+	int netns_fd;
 	/* Objects passed as fds: kept open until the job is done with them. */
 	int object_fds[XL_MAX_PROGS + 1];
 	size_t n_object_fds;

@@ -31,6 +31,7 @@ _printf_(5, 6) int log_internal(int level, int error, const char *ifname, uint64
 #define log_error(...) log_internal(LOG_ERR, 0, NULL, 0, __VA_ARGS__)
 #define log_warning_errno(error, ...) log_internal(LOG_WARNING, error, NULL, 0, __VA_ARGS__)
 #define log_error_errno(error, ...) log_internal(LOG_ERR, error, NULL, 0, __VA_ARGS__)
+#define log_oom() log_error_errno(-ENOMEM, "Out of memory")
 /* An event on one interface. */
 #define log_iface(level, ifname, revision, ...) \
 	log_internal(level, 0, ifname, revision, __VA_ARGS__)

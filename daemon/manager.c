@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The manager: configuration, engine, recovery, the varlink socket, signals and sd_notify. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "netns.h"
 #include "monitor.h"
 #include "vl-server.h"
 
@@ -75,6 +77,13 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	m->cli = *cli;
 	m->job_pipe[0] = m->job_pipe[1] = -EBADF;
+	m->self_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (m->self_netns_fd < 0)
+		return log_error_errno(-errno, "Cannot open /proc/self/ns/net: %m");
+	r = xd_netns_cookie_here(&m->self_cookie);
+	if (r < 0)
+		return log_error_errno(r, "Cannot read the network namespace cookie (Linux >= 5.14 "
+				       "needed): %m");
 	r = config_read(cli, &m->config, err, sizeof(err));
 	if (r < 0)
 		return log_error_errno(r, "Refusing to start: %s", err);
@@ -97,6 +106,7 @@ struct manager *manager_free(struct manager *m)
 	sd_event_source_unref(m->gone_src);
 	safe_close(m->job_pipe[0]);
 	safe_close(m->job_pipe[1]);
+	safe_close(m->self_netns_fd);
 	xl_engine__free(m->engine);
 	sd_event_unref(m->event);
 	xd_config_done(&m->config);

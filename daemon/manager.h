@@ -4,6 +4,7 @@
 #define XD_MANAGER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 #include "xdplink/xdplink.h"
@@ -35,6 +36,9 @@ struct manager {
 	sd_event_source *gone_src;	/* polls for devices that vanished */
 	unsigned jobs_running;
 	bool exiting;
+	/* Where every thread returns after working in a caller's namespace. */
+	int self_netns_fd;
+	uint64_t self_cookie;
 };
 
 int manager_new(struct manager **ret, const struct xd_cli *cli);

@@ -12,6 +12,7 @@ struct xd_monitor {
 	struct xd_monitor *next;
 	struct manager *m;
 	struct vl_link *link;
+	uint64_t cookie;
 	int ifindex;
 };
 
@@ -32,7 +33,7 @@ static void on_disconnect(struct vl_link *l _unused_, void *userdata)
 	monitor_unlink(userdata);
 }
 
-int xd_monitor_add(struct manager *m, struct vl_link *l, int ifindex)
+int xd_monitor_add(struct manager *m, struct vl_link *l, uint64_t cookie, int ifindex)
 {
 	struct xd_monitor *mon = calloc(1, sizeof(*mon));
 
@@ -40,6 +41,7 @@ int xd_monitor_add(struct manager *m, struct vl_link *l, int ifindex)
 		return -ENOMEM;
 	mon->m = m;
 	mon->link = vl_link_ref(l);
+	mon->cookie = cookie;
 	mon->ifindex = ifindex;
 	mon->next = m->monitors;
 	m->monitors = mon;
@@ -47,13 +49,13 @@ int xd_monitor_add(struct manager *m, struct vl_link *l, int ifindex)
 	return 0;
 }
 
-void xd_monitor_emit(struct manager *m, int ifindex, json_t *event)
+void xd_monitor_emit(struct manager *m, uint64_t cookie, int ifindex, json_t *event)
 {
 	struct xd_monitor *mon = m->monitors, *next;
 
 	for (; mon; mon = next) {
 		next = mon->next;
-		if (mon->ifindex && mon->ifindex != ifindex)
+		if (mon->ifindex && (mon->ifindex != ifindex || mon->cookie != cookie))
 			continue;
 		/* A subscriber that stopped reading is dropped by the server;
 		 * its disconnect callback unlinks it. */

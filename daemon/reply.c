@@ -131,9 +131,10 @@ static void announce(const struct xd_job *j)
 			  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
 			  (unsigned long long)j->revision, event_names[j->type], j->n_added,
 			  j->n_removed);
-	xd_monitor_emit(j->m, rec->ifindex,
-			json_pack("{s:s,s:s,s:i,s:I,s:I,s:o,s:o}", "type", event_names[j->type],
+	xd_monitor_emit(j->m, rec->netns_cookie, rec->ifindex,
+			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o}", "type", event_names[j->type],
 				  "interface", rec->name, "ifindex", rec->ifindex,
+				  "netnsCookie", (json_int_t)rec->netns_cookie,
 				  "revision", (json_int_t)j->revision,
 				  "previousRevision", (json_int_t)j->old_revision,
 				  "added", ids_to_json(j->added, j->n_added),

@@ -19,6 +19,7 @@
 #define XD_ERROR_NOT_SUPPORTED XD_INTERFACE ".NotSupported"
 #define XD_ERROR_CONFIG_INVALID XD_INTERFACE ".ConfigInvalid"
 #define XD_ERROR_SYSTEM_ERROR XD_INTERFACE ".SystemError"
+#define XD_ERROR_NAMESPACE_NOT_FOUND XD_INTERFACE ".NamespaceNotFound"
 
 int xd_reply_interface_not_found(struct vl_link *l, const char *ifname);
 int xd_reply_not_supported(struct vl_link *l, const char *reason);

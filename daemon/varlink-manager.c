@@ -17,6 +17,7 @@
 #include "log.h"
 #include "manager.h"
 #include "monitor.h"
+#include "netns.h"
 #include "reply.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
@@ -146,22 +147,146 @@ static int parse_tristate(const struct vl_field *f _unused_, json_t *v, void *de
 	return 0;
 }
 
+static int parse_netns_path(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v)) {
+		*(const char **)dest = NULL;
+		return 0;
+	}
+	/* An absolute path, or a name under /run/netns as "ip netns" makes them. */
+	if (!s || !*s || strlen(s) >= PATH_MAX || (s[0] != '/' && strchr(s, '/')) ||
+	    strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return -EINVAL;
+	*(const char **)dest = s;
+	return 0;
+}
+
 VL_DEFINE_UINT64_PARSER(parse_revision, 1, INT64_MAX)
+VL_DEFINE_UINT32_PARSER(parse_pid, 1, INT32_MAX)
 VL_DEFINE_UINT32_PARSER(parse_attach_id, 1, UINT32_MAX)
 
 /* ---- shared steps ---- */
 
-/* Like vl_link_dispatch(): nonzero when the call has been answered. */
-static int resolve_ifname(struct vl_link *l, const char *name, int *ret)
-{
-	unsigned idx = if_nametoindex(name);
-	int r;
+/* Which network namespace a call means: at most one of these. */
+struct netns_params {
+	int fd_index;		/* passed with SCM_RIGHTS: the normal way */
+	const char *path;	/* root only */
+	uint32_t pid;		/* root only */
+};
 
-	if (idx == 0) {
-		r = xd_reply_interface_not_found(l, name);
+#define NETNS_FIELDS(T)                                                                 \
+	{ "netnsFd", VL_INTEGER, vl_parse_fd_index, offsetof(T, ns.fd_index), VL_NULLABLE }, \
+	{ "netns", VL_STRING, parse_netns_path, offsetof(T, ns.path), VL_NULLABLE },         \
+	{ "netnsPid", VL_INTEGER, parse_pid, offsetof(T, ns.pid), VL_NULLABLE }
+
+#define NETNS_INIT { .fd_index = -EBADF }
+
+/* Where a call's interface lives: nsfd -EBADF for our own namespace. */
+struct target {
+	int nsfd;
+	uint64_t cookie;
+	int ifindex;
+};
+
+static void target_done(struct target *t)
+{
+	t->nsfd = safe_close(t->nsfd);
+}
+
+static bool peer_is_root(struct vl_link *l)
+{
+	struct ucred peer;
+
+	return vl_link_get_peer(l, &peer) == 0 && peer.uid == 0;
+}
+
+static int reply_invalid(struct vl_link *l, const char *param)
+{
+	int r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
+
+	return r < 0 ? r : 1;
+}
+
+static int reply_netns_not_found(struct vl_link *l, const char *what, int err)
+{
+	int r = vl_link_error(l, XD_ERROR_NAMESPACE_NOT_FOUND,
+			      json_pack("{s:s,s:s}", "netns", what, "errnoName", errno_name(err)));
+
+	return r < 0 ? r : 1;
+}
+
+/* The namespace's fd, or -EBADF for ours; nonzero when the call is answered. */
+static int open_netns(struct vl_link *l, const struct netns_params *ns, int *ret)
+{
+	char what[64];
+	int fd, r;
+
+	*ret = -EBADF;
+	if ((ns->fd_index >= 0) + !!ns->path + !!ns->pid > 1)
+		return reply_invalid(l, "netns");
+	if ((ns->path || ns->pid) && !peer_is_root(l)) {
+		/* A path or pid would make us open what the caller may not. */
+		r = vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
 		return r < 0 ? r : 1;
 	}
-	*ret = (int)idx;
+	if (ns->fd_index >= 0) {
+		fd = vl_link_take_fd(l, (unsigned)ns->fd_index);
+		if (fd < 0 || xd_netns_check_fd(fd) < 0) {
+			safe_close(fd);
+			return reply_invalid(l, "netnsFd");
+		}
+	} else if (ns->path) {
+		fd = xd_netns_open_path(ns->path);
+		if (fd < 0)
+			return reply_netns_not_found(l, ns->path, fd);
+	} else if (ns->pid) {
+		fd = xd_netns_open_pid((int)ns->pid);
+		snprintf(what, sizeof(what), "pid %u", ns->pid);
+		if (fd < 0)
+			return reply_netns_not_found(l, what, fd);
+	} else {
+		return 0;
+	}
+	*ret = fd;
+	return 0;
+}
+
+/* Resolve the call's namespace and, when named, its interface there.
+ * Nonzero when the call has been answered. */
+static int resolve_target(struct vl_link *l, struct manager *m, const struct netns_params *ns,
+			  const char *ifname, struct target *t)
+{
+	int r;
+
+	*t = (struct target){ .nsfd = -EBADF, .cookie = m->self_cookie };
+	r = open_netns(l, ns, &t->nsfd);
+	if (r != 0)
+		return r;
+	if (t->nsfd < 0) {
+		unsigned idx = ifname ? if_nametoindex(ifname) : 0;
+
+		if (ifname && idx == 0) {
+			r = xd_reply_interface_not_found(l, ifname);
+			return r < 0 ? r : 1;
+		}
+		t->ifindex = (int)idx;
+		return 0;
+	}
+	r = xd_netns_resolve(t->nsfd, m->self_netns_fd, ifname, &t->cookie, &t->ifindex);
+	if (r == -ENODEV) {
+		target_done(t);
+		r = xd_reply_interface_not_found(l, ifname);
+		return r < 0 ? r : 1;
+	}
+	if (r < 0) {
+		target_done(t);
+		r = xd_reply_system_error(l, r, "cannot enter the network namespace");
+		return r < 0 ? r : 1;
+	}
+	if (t->cookie == m->self_cookie)
+		target_done(t);		/* ours after all */
 	return 0;
 }
 
@@ -181,17 +306,19 @@ static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned fla
 	return j;
 }
 
-/* The job answers from now on, also when it cannot start. */
-static int submit(struct manager *m, const char *ifname, int ifindex, struct xd_job *j)
+/* The job answers from now on, also when it cannot start. It takes the
+ * target's namespace fd for its worker to enter. */
+static int submit(struct manager *m, const char *ifname, struct target *t, struct xd_job *j)
 {
 	struct xd_iface *rec;
 	int r;
 
-	r = xd_iface_get(m, ifindex, ifname, &rec);
+	r = xd_iface_get(m, t->cookie, t->ifindex, ifname, &rec);
 	if (r < 0) {
 		xd_job_free(j);
 		return r;
 	}
+	j->netns_fd = TAKE_FD(t->nsfd);
 	(void)xd_job_submit(rec, j);
 	return 0;
 }
@@ -306,6 +433,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 
 struct attach_params {
 	const char *interface;
+	struct netns_params ns;
 	struct program_params prog;
 	enum xl_mode mode;
 	int counters;
@@ -316,22 +444,24 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 {
 	static const struct vl_field table[] = {
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct attach_params, interface), VL_MANDATORY },
+		NETNS_FIELDS(struct attach_params),
 		PROGRAM_FIELDS(struct attach_params),
 		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
 		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct attach_params, counters), VL_NULLABLE },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct attach_params, expected_revision), 0 },
 		{}
 	};
-	struct attach_params p = { .prog = PROGRAM_INIT, .counters = -1 };
+	struct attach_params p = { .ns = NETNS_INIT, .prog = PROGRAM_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	char owner[32];
-	int ifindex, r;
+	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
 	if (r != 0)
 		return r;
-	r = resolve_ifname(l, p.interface, &ifindex);
+	r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	j = job_for(m, l, flags, XD_JOB_ATTACH);
@@ -344,11 +474,12 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	j->mode = p.mode;
 	j->counters = p.counters;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 struct detach_params {
 	const char *interface;
+	struct netns_params ns;
 	uint32_t id;
 	bool all;
 	uint64_t expected_revision;
@@ -358,15 +489,17 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 {
 	static const struct vl_field table[] = {
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct detach_params, interface), VL_MANDATORY },
+		NETNS_FIELDS(struct detach_params),
 		{ "id", VL_INTEGER, parse_attach_id, offsetof(struct detach_params, id), 0 },
 		{ "all", VL_BOOLEAN, vl_parse_bool, offsetof(struct detach_params, all), 0 },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct detach_params, expected_revision), 0 },
 		{}
 	};
-	struct detach_params p = {};
+	struct detach_params p = { .ns = NETNS_INIT };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
-	int ifindex, r;
+	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
 	if (r != 0)
@@ -375,7 +508,7 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	if ((p.id != 0) == p.all)
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", p.all ? "all" : "id"));
-	r = resolve_ifname(l, p.interface, &ifindex);
+	r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	j = job_for(m, l, flags, XD_JOB_DETACH);
@@ -386,7 +519,7 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		return r;
 	j->detach_id = p.id;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 struct program_entry {
@@ -435,6 +568,7 @@ static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *program
 
 struct replace_params {
 	const char *interface;
+	struct netns_params ns;
 	json_t *programs;
 	enum xl_mode mode;
 	int counters;
@@ -445,21 +579,23 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 {
 	static const struct vl_field table[] = {
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct replace_params, interface), VL_MANDATORY },
+		NETNS_FIELDS(struct replace_params),
 		{ "programs", VL_ARRAY, vl_parse_json, offsetof(struct replace_params, programs), VL_MANDATORY },
 		{ "mode", VL_STRING, parse_mode, offsetof(struct replace_params, mode), VL_NULLABLE },
 		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct replace_params, counters), VL_NULLABLE },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct replace_params, expected_revision), 0 },
 		{}
 	};
-	struct replace_params p = { .counters = -1 };
+	struct replace_params p = { .ns = NETNS_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
-	int ifindex, r;
+	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
 	if (r != 0)
 		return r;
-	r = resolve_ifname(l, p.interface, &ifindex);
+	r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	if (json_array_size(p.programs) > XL_MAX_PROGS)
@@ -478,53 +614,61 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	j->mode = p.mode;
 	j->counters = p.counters;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, ifindex, TAKE_PTR(j));
+	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 struct list_params {
 	const char *interface;
+	struct netns_params ns;
 };
 
 /* An interface with nothing attached is listed when asked for by name. */
-static json_t *empty_entry(const char *name, int ifindex)
+static json_t *empty_entry(const char *name, const struct target *t)
 {
-	return json_pack("{s:s,s:i,s:i,s:s,s:i,s:i,s:b,s:[]}", "name", name, "ifindex", ifindex,
+	return json_pack("{s:s,s:i,s:I,s:i,s:s,s:i,s:i,s:b,s:[]}", "name", name,
+			 "ifindex", t->ifindex, "netnsCookie", (json_int_t)t->cookie,
 			 "revision", 0, "mode", "native", "linkId", 0, "entryProgramId", 0,
 			 "counters", false, "attachments");
 }
 
+/* Without a namespace or a name: every managed interface, in every namespace. */
 static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 		       void *userdata)
 {
 	static const struct vl_field table[] = {
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
+		NETNS_FIELDS(struct list_params),
 		{}
 	};
-	struct list_params p = {};
+	struct list_params p = { .ns = NETNS_INIT };
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
-	json_t *list = json_array();
-	int ifindex = 0, r;
+	bool any_netns;
+	json_t *list;
+	int r;
 
+	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r != 0)
+		return r;
+	any_netns = !p.interface && p.ns.fd_index < 0 && !p.ns.path && !p.ns.pid;
+	r = resolve_target(l, m, &p.ns, p.interface, &t);
+	if (r != 0)
+		return r;
+	list = json_array();
 	if (!list)
 		return -ENOMEM;
-	r = vl_link_dispatch(l, parameters, table, &p);
-	if (r == 0 && p.interface)
-		r = resolve_ifname(l, p.interface, &ifindex);
-	if (r != 0) {
-		json_decref(list);
-		return r;
-	}
 	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
 		json_t *e;
 
-		if (ifindex && rec->ifindex != ifindex)
+		if ((!any_netns && rec->netns_cookie != t.cookie) ||
+		    (t.ifindex && rec->ifindex != t.ifindex))
 			continue;
 		e = xd_iface_list_entry(rec);
 		if (e)
 			json_array_append_new(list, e);
 	}
-	if (ifindex && json_array_size(list) == 0)
-		json_array_append_new(list, empty_entry(p.interface, ifindex));
+	if (t.ifindex && json_array_size(list) == 0)
+		json_array_append_new(list, empty_entry(p.interface, &t));
 	return vl_link_reply(l, json_pack("{s:o}", "interfaces", list));
 }
 
@@ -535,16 +679,17 @@ static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags 
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
 		{}
 	};
-	struct list_params p = {};
+	struct list_params p = { .ns = NETNS_INIT };
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
-	int ifindex = 0, r;
+	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
 	if (r == 0 && p.interface)
-		r = resolve_ifname(l, p.interface, &ifindex);
+		r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	r = xd_monitor_add(m, l, ifindex);
+	r = xd_monitor_add(m, l, t.cookie, t.ifindex);
 	if (r < 0)
 		return r;
 	/* The first reply carries no event: the subscription is in place, so

@@ -261,6 +261,27 @@ static int recover_foreign(struct xl_engine *e, const char *dir, const char *sdi
 	return xl_iface_purge(e, dir, sdir);
 }
 
+int xl_engine__forget(struct xl_engine *e, __u64 netns_cookie, int ifindex)
+{
+	_cleanup_(xl_engine_unlock) int lock = -EBADF;
+	struct xl_recover_stats st = {};
+	char dir[PATH_MAX], sdir[PATH_MAX];
+	int r;
+
+	r = xl_path_iface(dir, sizeof(dir), e->root, netns_cookie, ifindex);
+	if (r == 0)
+		r = xl_path_iface(sdir, sizeof(sdir), e->state_dir, netns_cookie, ifindex);
+	if (r < 0)
+		return xl_err_set(xl_engine_err(e), r, "path for ifindex %d too long", ifindex);
+	lock = xl_engine_lock_iface(e, netns_cookie, ifindex);
+	if (lock < 0)
+		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
+	r = recover_foreign(e, dir, sdir, &st);
+	if (r < 0)
+		return xl_err_set(xl_engine_err(e), r, "%s", xl_engine_err(e)->msg);
+	return st.defunct ? 0 : -EEXIST;
+}
+
 int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 {
 	_cleanup_(xl_engine_unlock) int lock = -EBADF;
@@ -326,6 +347,28 @@ int xl_engine__interfaces(struct xl_engine *e, int *ret, size_t max, size_t *ret
 			continue;
 		if (n < max)
 			ret[n] = ifindex;
+		n++;
+	}
+	*ret_n = n;
+	return 0;
+}
+
+int xl_engine__all_interfaces(struct xl_engine *e, struct xl_iface_id *ret, size_t max,
+			      size_t *ret_n)
+{
+	_cleanup_(closedirp) DIR *d = opendir(e->root);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
+	while ((de = readdir(d))) {
+		struct xl_iface_id id;
+
+		if (xl_parse_iface_name(de->d_name, &id.netns_cookie, &id.ifindex) < 0)
+			continue;
+		if (n < max)
+			ret[n] = id;
 		n++;
 	}
 	*ret_n = n;

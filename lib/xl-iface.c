@@ -111,6 +111,17 @@ static __u32 fd_to_id(int fd, bool link)
 }
 
 __u32 xl_iface__link_id(const struct xl_iface *iface) { return fd_to_id(iface->link_fd, true); }
+int xl_iface__link_ifindex(const struct xl_iface *iface)
+{
+	struct bpf_link_info li;
+	int r;
+
+	if (iface->link_fd < 0)
+		return -ENOLINK;
+	r = xl_link_info(iface->link_fd, &li);
+	return r < 0 ? r : (int)li.xdp.ifindex;
+}
+
 __u32 xl_iface__entry_prog_id(const struct xl_iface *iface) { return fd_to_id(iface->entry_fd, false); }
 
 const struct xl_attachment *xl_iface__attachments(const struct xl_iface *iface, size_t *ret_n)

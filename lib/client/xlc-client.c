@@ -274,6 +274,22 @@ static bool change_opts_ok(const struct xl_client_change_opts *o)
 		      o->expected_revision <= INT64_MAX);
 }
 
+static int opts_netns_fd(const struct xl_client_change_opts *o)
+{
+	if (!o || o->sz < offsetofend(struct xl_client_change_opts, netns_fd))
+		return 0;
+	return o->netns_fd;
+}
+
+/* A namespace fd goes last among the call's fds. */
+static int add_netns(json_t *params, int netns_fd, int *fds, size_t *n_fds)
+{
+	if (netns_fd <= 0)
+		return 0;
+	fds[*n_fds] = netns_fd;
+	return set_new(params, "netnsFd", json_integer((json_int_t)(*n_fds)++));
+}
+
 /* mode and counters only where the method has them. */
 static int change_params(json_t *params, const struct xl_client_change_opts *o,
 			 bool mode_counters)
@@ -300,7 +316,7 @@ int xl_client__attach(struct xl_client *c, const char *ifname,
 	json_t *params = NULL;
 	__u64 id, prog_id, rev;
 	size_t n_fds = 0;
-	int fds[1], r;
+	int fds[2], r;
 
 	if (!c || !ifname || !change_opts_ok(opts))
 		return -EINVAL;
@@ -312,6 +328,8 @@ int xl_client__attach(struct xl_client *c, const char *ifname,
 		r = set_new(params, "interface", json_string(ifname));
 	if (r == 0)
 		r = change_params(params, opts, true);
+	if (r == 0)
+		r = add_netns(params, opts_netns_fd(opts), fds, &n_fds);
 	if (r < 0) {
 		json_decref(params);
 		return r;
@@ -334,8 +352,9 @@ int xl_client__detach(struct xl_client *c, const char *ifname, __u32 id,
 {
 	_cleanup_json_ json_t *reply = NULL;
 	json_t *params;
+	size_t n_fds = 0;
 	__u64 rev;
-	int r;
+	int fds[1], r;
 
 	if (!c || !ifname || !change_opts_ok(opts))
 		return -EINVAL;
@@ -344,11 +363,13 @@ int xl_client__detach(struct xl_client *c, const char *ifname, __u32 id,
 	if (!params)
 		return -ENOMEM;
 	r = change_params(params, opts, false);
+	if (r == 0)
+		r = add_netns(params, opts_netns_fd(opts), fds, &n_fds);
 	if (r < 0) {
 		json_decref(params);
 		return r;
 	}
-	r = xl_client__call(c, METHOD("Detach"), params, NULL, 0, &reply);
+	r = xl_client__call(c, METHOD("Detach"), params, fds, n_fds, &reply);
 	if (r < 0)
 		return r;
 	if (reply_uint(reply, "revision", INT64_MAX, &rev) < 0)
@@ -382,6 +403,8 @@ static int replace_params(const char *ifname, const struct xl_client_program *pr
 			return r;
 	}
 	r = change_params(params, opts, true);
+	if (r == 0)
+		r = add_netns(params, opts_netns_fd(opts), fds, n_fds);
 	if (r == 0)
 		*ret = TAKE_PTR(params);
 	return r;
@@ -419,7 +442,7 @@ int xl_client__replace(struct xl_client *c, const char *ifname,
 
 	if (!c || !ifname || (n && !progs) || !change_opts_ok(opts))
 		return -EINVAL;
-	fds = calloc(n ? n : 1, sizeof(*fds));
+	fds = calloc(n + 1, sizeof(*fds));	/* the objects' and the namespace's */
 	if (!fds)
 		return -ENOMEM;
 	r = replace_params(ifname, progs, n, opts, fds, &n_fds, &params);
@@ -439,17 +462,29 @@ static json_t *iface_params(const char *ifname)
 
 int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interfaces)
 {
+	return xl_client__list_in(c, ifname, 0, ret_interfaces);
+}
+
+int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
+		       json_t **ret_interfaces)
+{
 	_cleanup_json_ json_t *reply = NULL;
 	json_t *params = iface_params(ifname), *list;
-	int r;
+	size_t n_fds = 0;
+	int fds[1], r;
 
-	if (!c || !ret_interfaces) {
+	if (!c || !ret_interfaces || netns_fd < 0) {
 		json_decref(params);
 		return -EINVAL;
 	}
 	if (!params)
 		return -ENOMEM;
-	r = xl_client__call(c, METHOD("List"), params, NULL, 0, &reply);
+	r = add_netns(params, netns_fd, fds, &n_fds);
+	if (r < 0) {
+		json_decref(params);
+		return r;
+	}
+	r = xl_client__call(c, METHOD("List"), params, fds, n_fds, &reply);
 	if (r < 0)
 		return r;
 	list = json_object_get(reply, "interfaces");

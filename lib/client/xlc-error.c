@@ -42,6 +42,7 @@ static const struct error_info errors[] = {
 	{ M "NotSupported", -EOPNOTSUPP, "not supported: %s", { "reason" } },
 	{ M "ConfigInvalid", -EINVAL, "the configuration is invalid: %s", { "message" } },
 	{ M "SystemError", -EIO, "%s", { "message" } },
+	{ M "NamespaceNotFound", -ENOENT, "no network namespace %s: %s", { "netns", "errnoName" } },
 	{ S "InvalidParameter", -EINVAL, "invalid parameter '%s'", { "parameter" } },
 	{ S "PermissionDenied", -EPERM, "permission denied", {} },
 	{ S "MethodNotFound", -EOPNOTSUPP, "the daemon does not know %s", { "method" } },

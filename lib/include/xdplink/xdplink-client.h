@@ -81,6 +81,10 @@ struct xl_client_change_opts {
 	enum xl_mode mode;	/* XL_MODE_UNSPEC: the link's, or the daemon's default */
 	enum xl_client_counters counters;	/* attach, replace */
 	__u64 expected_revision;	/* refuse unless at this revision (RevisionMismatch); 0: don't check */
+	/* The interface's network namespace, as an open fd of it (e.g. of
+	 * /run/netns/NAME or /proc/PID/ns/net), passed with the call; 0: the
+	 * daemon's own. The caller keeps the fd. */
+	int netns_fd;
 	size_t :0;
 };
 #define xl_client_change_opts__last_field expected_revision
@@ -110,6 +114,10 @@ int xl_client__replace(struct xl_client *c, const char *ifname,
  * interface with programs; a named one is listed even with none.
  */
 int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interfaces);
+/* The same within one network namespace (netns_fd as in
+ * xl_client_change_opts; 0: the daemon's own). */
+int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
+		       json_t **ret_interfaces);
 /* The Describe reply (new reference): version, freplace, maxPrograms, ... */
 int xl_client__describe(struct xl_client *c, json_t **ret);
 /* org.varlink.service.GetInfo (new reference): vendor, product, version, url, interfaces. */
@@ -146,7 +154,7 @@ const struct xl_client_error *xl_client__last_error(const struct xl_client *c);
  *     TooManyPrograms -E2BIG, RevisionMismatch -ESTALE, ObjectNotFound -ENOENT,
  *     InvalidObject -ENOEXEC, ProgramNotFound -ESRCH, ProgramLoadFailed -EINVAL,
  *     InterfaceBusy -EBUSY, ModeMismatch -EINVAL, NotSupported -EOPNOTSUPP,
- *     ConfigInvalid -EINVAL, SystemError -EIO;
+ *     ConfigInvalid -EINVAL, SystemError -EIO, NamespaceNotFound -ENOENT;
  *   org.varlink.service.  InvalidParameter -EINVAL, PermissionDenied -EPERM,
  *     InterfaceNotFound, MethodNotFound, MethodNotImplemented -EOPNOTSUPP,
  *     ExpectedMore -EPROTO.

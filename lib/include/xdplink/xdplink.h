@@ -75,6 +75,19 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats);
  * max ifindexes into ret, their count in *ret_n (which may exceed max). */
 int xl_engine__interfaces(struct xl_engine *e, int *ret, size_t max, size_t *ret_n);
 
+/* Every interface with pinned state, in any netns. */
+struct xl_iface_id {
+	__u64 netns_cookie;
+	int ifindex;
+};
+int xl_engine__all_interfaces(struct xl_engine *e, struct xl_iface_id *ret, size_t max,
+			      size_t *ret_n);
+
+/* Remove the pins and state of an interface of any netns if its link is
+ * defunct or missing (the device is gone); a live one is left alone
+ * (-EEXIST). Needs no entry into that netns. */
+int xl_engine__forget(struct xl_engine *e, __u64 netns_cookie, int ifindex);
+
 /* Kernel calls that change the data plane, since the engine was created. */
 __u64 xl_engine__link_updates(const struct xl_engine *e);
 
@@ -120,6 +133,9 @@ __u64 xl_iface__netns_cookie(const struct xl_iface *iface);
 enum xl_mode xl_iface__mode(const struct xl_iface *iface);
 bool xl_iface__counters_enabled(const struct xl_iface *iface);
 __u32 xl_iface__link_id(const struct xl_iface *iface);	/* 0 when not attached */
+/* The ifindex the interface's link reports now: 0 once the device is gone
+ * (the link is defunct); -ENOLINK without a link. */
+int xl_iface__link_ifindex(const struct xl_iface *iface);
 __u32 xl_iface__entry_prog_id(const struct xl_iface *iface); /* what the link runs */
 /* Attachments in run order. */
 const struct xl_attachment *xl_iface__attachments(const struct xl_iface *iface, size_t *ret_n);
