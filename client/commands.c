@@ -48,6 +48,7 @@ struct attach_cfg {
 	int counters;		/* enum xl_client_counters */
 	__u64 expect;
 	bool pass_fd;
+	enum xl_client_lifetime lifetime;
 };
 
 static const struct attach_cfg attach_defaults = { .priority = XL_PRIORITY_FROM_OBJECT };
@@ -75,6 +76,9 @@ static const struct opt attach_opts[] = {
 	{ "expect-revision", OPT_REVISION, OPT_AT(struct attach_cfg, expect), 0, "N", EXPECT_HELP },
 	{ "pass-fd", OPT_FLAG, OPT_AT(struct attach_cfg, pass_fd), 0, NULL,
 	  "send the object as an open file, not its path" },
+	{ "lifetime", OPT_LIFETIME, OPT_AT(struct attach_cfg, lifetime), 0, "pinned|connection",
+	  "connection: xdpctl stays until interrupted, and the program goes when it exits "
+	  "(default: pinned)" },
 	{}
 };
 
@@ -103,12 +107,38 @@ static int attach_object(const struct attach_cfg *a, struct xl_client_program *p
 	return EXIT_OK;
 }
 
+static struct xl_client *held;
+
+static void stop_holding(int sig _unused_)
+{
+	xl_client__interrupt(held);
+}
+
+/* lifetime connection: the programs live as long as we keep the
+ * connection, so keep it until SIGINT, SIGTERM or the daemon goes. */
+static int hold(struct xl_client *c)
+{
+	struct sigaction sa = { .sa_handler = stop_holding };
+	int r;
+
+	held = c;
+	fflush(stdout);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	r = xl_client__hold(c);
+	/* The daemon going away is reported as any hangup is (exit 69); the
+	 * programs go with the connection, or at its next start. */
+	return r == -ECANCELED ? 0 : r;
+}
+
 static int run_attach(const struct global *g, void *cfg)
 {
 	const struct attach_cfg *a = cfg;
 	struct xl_client_change_opts opts = { .sz = sizeof(opts), .mode = a->mode,
 					      .counters = a->counters,
-					      .expected_revision = a->expect };
+					      .expected_revision = a->expect,
+					      .lifetime = a->lifetime };
 	struct xl_client_program prog = { .sz = sizeof(prog), .object_fd = -EBADF,
 					  .prog_name = a->prog, .priority = a->priority,
 					  .actions = a->actions, .label = a->label };
@@ -139,6 +169,8 @@ static int run_attach(const struct global *g, void *cfg)
 		       a->prog ? a->prog : basename(path), res.id, res.prog_id, a->ifname,
 		       (unsigned long long)res.revision);
 	}
+	if (r == 0 && a->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
+		r = hold(c);
 	r = finish(g, c, a->ifname, r);
 	/* A daemon that takes no fds drops the connection rather than answer. */
 	if (r == EXIT_UNAVAILABLE && a->pass_fd)
@@ -210,6 +242,7 @@ struct replace_cfg {
 	enum xl_mode mode;
 	int counters;		/* enum xl_client_counters */
 	__u64 expect;
+	enum xl_client_lifetime lifetime;
 };
 
 static const struct opt replace_opts[] = {
@@ -224,6 +257,9 @@ static const struct opt replace_opts[] = {
 	{ "no-counters", OPT_CONST, OPT_AT(struct replace_cfg, counters), 0, NULL,
 	  "do not count (overrides the file)", XL_CLIENT_COUNTERS_OFF },
 	{ "expect-revision", OPT_REVISION, OPT_AT(struct replace_cfg, expect), 0, "N", EXPECT_HELP },
+	{ "lifetime", OPT_LIFETIME, OPT_AT(struct replace_cfg, lifetime), 0, "pinned|connection",
+	  "connection: xdpctl stays until interrupted, and the set goes when it exits "
+	  "(default: pinned)" },
 	{}
 };
 
@@ -269,7 +305,8 @@ static void print_replaced(const struct global *g, const char *ifname,
 static int run_replace(const struct global *g, void *cfg)
 {
 	const struct replace_cfg *rc = cfg;
-	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = rc->expect };
+	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = rc->expect,
+					      .lifetime = rc->lifetime };
 	_cleanup_(progset_done) struct progset set = {};
 	_cleanup_close_ int nsfd = -EBADF;
 	struct xl_client_result res;
@@ -291,6 +328,8 @@ static int run_replace(const struct global *g, void *cfg)
 	r = xl_client__replace(c, rc->ifname, set.progs, set.n, &opts, &res);
 	if (r == 0)
 		print_replaced(g, rc->ifname, &res);
+	if (r == 0 && rc->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
+		r = hold(c);
 	return finish(g, c, rc->ifname, r);
 }
 

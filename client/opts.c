@@ -169,6 +169,14 @@ static int set_value(FILE *err, const char *cmd, const struct opt *o, const char
 		return EXIT_OK;
 	case OPT_SECONDS:
 		return set_seconds(err, cmd, o, v, dest);
+	case OPT_LIFETIME:
+		if (strcmp(v, "pinned") == 0)
+			*(enum xl_client_lifetime *)dest = XL_CLIENT_LIFETIME_PINNED;
+		else if (strcmp(v, "connection") == 0)
+			*(enum xl_client_lifetime *)dest = XL_CLIENT_LIFETIME_CONNECTION;
+		else
+			return bad_value(err, cmd, o, v, "pinned or connection");
+		return EXIT_OK;
 	}
 	return EXIT_SOFTWARE;
 }

@@ -41,6 +41,7 @@ enum opt_type {
 	OPT_ACTIONS,	/* __u32 XL_ACTION() mask, or XL_ACTIONS_NONE */
 	OPT_MODE,	/* enum xl_mode */
 	OPT_SECONDS,	/* double, 0..86400 */
+	OPT_LIFETIME,	/* enum xl_client_lifetime: pinned | connection */
 };
 
 enum {

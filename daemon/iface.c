@@ -87,6 +87,44 @@ void xd_iface_free_all(struct manager *m)
 	}
 }
 
+/*
+ * Connection-scoped attachments whose daemon died took their connections
+ * with it: none can come back, so they go before anyone is answered.
+ */
+static void batch_freep(struct xl_batch **b)
+{
+	xl_batch__free(*b);
+}
+
+static void drop_orphaned(struct xd_iface *rec)
+{
+	_cleanup_(batch_freep) struct xl_batch *b = xl_batch__new();
+	struct xl_apply_opts opts = { .sz = sizeof(opts) };
+	const struct xl_attachment *att;
+	size_t n, k = 0;
+	int r;
+
+	if (!b)
+		return;
+	att = xl_iface__attachments(rec->xi, &n);
+	for (size_t i = 0; i < n; i++)
+		if (att[i].connection && xl_batch__remove(b, att[i].id) == 0)
+			k++;
+	if (k == 0)
+		return;
+	opts.mode = xl_iface__mode(rec->xi);
+	opts.counters = xl_iface__counters_enabled(rec->xi);
+	r = xl_iface__apply(rec->xi, b, &opts);
+	if (r < 0)
+		log_iface_errno(LOG_ERR, r, rec->name, "%s: cannot remove %zu connection-scoped "
+				"programs left by the last run: %s", rec->name, k,
+				xl_iface__last_error(rec->xi));
+	else
+		log_iface(LOG_INFO, rec->name, xl_iface__revision(rec->xi),
+			  "%s: removed %zu connection-scoped programs whose connections died "
+			  "with the last run", rec->name, k);
+}
+
 /* Open one interface of the calling thread's netns and keep it if it has programs. */
 static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char *name)
 {
@@ -106,11 +144,13 @@ static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const cha
 		xd_iface_gc(m, rec);
 		return;
 	}
+	drop_orphaned(rec);
 	rec->revision = xl_iface__revision(rec->xi);
 	rec->snapshot = xd_iface_to_json(rec, false);
-	log_iface(LOG_INFO, name, rec->revision, "Adopted %s%s at revision %llu", name,
-		  rec->foreign ? " (in another network namespace)" : "",
-		  (unsigned long long)rec->revision);
+	if (rec->revision)
+		log_iface(LOG_INFO, name, rec->revision, "Adopted %s%s at revision %llu", name,
+			  rec->foreign ? " (in another network namespace)" : "",
+			  (unsigned long long)rec->revision);
 	xd_iface_gc(m, rec);
 }
 
@@ -210,12 +250,13 @@ static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachmen
 	/* Two syscalls per program: not on the path of a swap's reply. */
 	if (live)
 		tag_of(a->prog_id, tag, sizeof(tag));
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:i,s:o,s:b,s:s?,s:s?,s:o}",
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:i,s:o,s:b,s:s?,s:s?,s:s,s:o}",
 			 "id", (json_int_t)a->id, "programId", (json_int_t)a->prog_id,
 			 "name", a->name ? a->name : "", "tag", tag,
 			 "object", a->object ? a->object : "", "priority", a->priority,
 			 "actions", actions_to_json(a->chain_actions), "frags", a->frags,
 			 "owner", a->owner, "label", a->label,
+			 "lifetime", a->connection ? "connection" : "pinned",
 			 "counters", counters && xl_iface__counters_enabled(xi) ?
 				counters_to_json(xi, a->id) : json_null());
 }

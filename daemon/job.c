@@ -11,6 +11,7 @@
 
 #include "iface.h"
 #include "job.h"
+#include "lifetime.h"
 #include "log.h"
 #include "manager.h"
 #include "netns.h"
@@ -40,6 +41,7 @@ struct xd_job *xd_job_free(struct xd_job *j)
 		return NULL;
 	xl_batch__free(j->batch);
 	vl_link_unref(j->link);
+	vl_link_unref(j->holder);
 	for (size_t i = 0; i < j->n_objects; i++) {
 		free(j->objects[i]);
 		free(j->programs[i]);
@@ -180,6 +182,22 @@ static void job_forget(struct xd_job *j)
 	j->revision = 0;
 }
 
+/* The released ids that are still attached (someone may have detached or
+ * replaced them since), into the batch; returns how many. */
+static size_t release_batch(struct xd_job *j)
+{
+	const struct xl_attachment *att;
+	size_t n, k = 0;
+
+	att = xl_iface__attachments(j->rec->xi, &n);
+	for (size_t i = 0; i < j->n_release; i++)
+		for (size_t a = 0; a < n; a++)
+			if (att[a].id == j->release[i] && att[a].connection &&
+			    xl_batch__remove(j->batch, att[a].id) == 0)
+				k++;
+	return k;
+}
+
 /* Runs on the worker thread, which owns j->rec->xi until it hands j back. */
 static void job_run_here(struct xd_job *j)
 {
@@ -197,6 +215,10 @@ static void job_run_here(struct xd_job *j)
 	}
 	if (job_open(j) < 0)
 		return;
+	if (j->type == XD_JOB_RELEASE && release_batch(j) == 0) {
+		j->noop = true;
+		return;
+	}
 	r = job_apply(j, old, &n_old);
 	/* Someone else (xdpctl of another daemon, a test tool) changed the
 	 * interface since we opened it: look again, once, unless the caller
@@ -311,14 +333,16 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 
 		m->jobs_running--;
 		rec->busy = false;
-		if (j->r == 0 && j->type != XD_JOB_CLEANUP) {
+		if (j->r == 0 && j->type != XD_JOB_CLEANUP && !j->noop) {
 			rec->revision = j->revision;
 			json_decref(rec->snapshot);
 			rec->snapshot = TAKE_PTR(j->snapshot);
 		}
 		if (j->type == XD_JOB_FORGET)
 			rec->revision = 0;	/* gone either way; a restart's recovery retries */
-		if (j->type != XD_JOB_CLEANUP)
+		if (j->r == 0 && j->holder)
+			(void)xd_lifetime_hold(m, j->holder, rec, j->added, j->n_added);
+		if (j->type != XD_JOB_CLEANUP && !j->noop)
 			xd_job_reply(j);
 		if (j->type != XD_JOB_CLEANUP && rec->xi && xl_iface__cleanup_pending(rec->xi))
 			queue_cleanup(m, rec);

@@ -27,6 +27,7 @@ enum xd_job_type {
 	XD_JOB_REPLACE,
 	XD_JOB_FORGET,		/* the device is gone: clean its pins and state */
 	XD_JOB_CLEANUP,		/* after a reply: drop the revision a swap replaced */
+	XD_JOB_RELEASE,		/* a connection closed: remove what it attached */
 };
 
 struct xd_job {
@@ -35,6 +36,8 @@ struct xd_job {
 	struct manager *m;
 	struct xd_iface *rec;
 	struct vl_link *link;		/* NULL for oneway calls */
+	/* lifetime "connection": the connection the additions will belong to */
+	struct vl_link *holder;
 
 	/* Request, fixed in the main thread. */
 	struct xl_batch *batch;
@@ -54,7 +57,13 @@ struct xd_job {
 	int object_fds[XL_MAX_PROGS + 1];
 	size_t n_object_fds;
 
+	/* XD_JOB_RELEASE: the ids a closed connection held; those still
+	 * attached are removed in one swap. */
+	uint32_t release[XL_MAX_PROGS];
+	size_t n_release;
+
 	/* Result, written by the worker. */
+	bool noop;			/* nothing was left to do: no event */
 	int r;
 	enum xl_error_kind kind;
 	char error[512];

@@ -11,6 +11,7 @@
 
 #include "iface.h"
 #include "job.h"
+#include "lifetime.h"
 #include "log.h"
 #include "manager.h"
 #include "netns.h"
@@ -100,6 +101,7 @@ struct manager *manager_free(struct manager *m)
 	if (!m)
 		return NULL;
 	xd_monitor_free_all(m);
+	xd_lifetime_free_all(m);
 	m->server = vl_server_free(m->server);
 	xd_iface_free_all(m);
 	sd_event_source_unref(m->job_src);
@@ -173,6 +175,7 @@ static int on_terminate(sd_event_source *s _unused_, const struct signalfd_sigin
 	sd_notify(false, "STOPPING=1\nSTATUS=Stopping; attached programs stay running");
 	/* No new calls; running jobs finish first, so no swap is cut short. */
 	xd_monitor_free_all(m);
+	xd_lifetime_free_all(m);
 	m->server = vl_server_free(m->server);
 	if (m->jobs_running == 0)
 		sd_event_exit(m->event, 0);

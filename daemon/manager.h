@@ -13,6 +13,7 @@
 struct vl_server;
 struct xd_iface;
 struct xd_monitor;
+struct xd_conn;
 
 /* What the command line set; it wins over the config file, also on reload. */
 struct xd_cli {
@@ -31,6 +32,7 @@ struct manager {
 	struct vl_server *server;
 	struct xd_iface *ifaces;	/* every interface with programs, or with work queued */
 	struct xd_monitor *monitors;
+	struct xd_conn *conns;		/* connections holding connection-scoped attachments */
 	int job_pipe[2];		/* workers hand finished jobs back through it */
 	sd_event_source *job_src;
 	sd_event_source *gone_src;	/* polls for devices that vanished */

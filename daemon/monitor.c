@@ -16,6 +16,8 @@ struct xd_monitor {
 	int ifindex;
 };
 
+static void on_disconnect(struct vl_link *l, void *userdata);
+
 static void monitor_unlink(struct xd_monitor *mon)
 {
 	for (struct xd_monitor **p = &mon->m->monitors; *p; p = &(*p)->next)
@@ -23,7 +25,7 @@ static void monitor_unlink(struct xd_monitor *mon)
 			*p = mon->next;
 			break;
 		}
-	vl_link_set_disconnect_callback(mon->link, NULL, NULL);
+	vl_link_remove_disconnect_callback(mon->link, on_disconnect, mon);
 	vl_link_unref(mon->link);
 	free(mon);
 }
@@ -36,6 +38,7 @@ static void on_disconnect(struct vl_link *l _unused_, void *userdata)
 int xd_monitor_add(struct manager *m, struct vl_link *l, uint64_t cookie, int ifindex)
 {
 	struct xd_monitor *mon = calloc(1, sizeof(*mon));
+	int r;
 
 	if (!mon)
 		return -ENOMEM;
@@ -45,8 +48,10 @@ int xd_monitor_add(struct manager *m, struct vl_link *l, uint64_t cookie, int if
 	mon->ifindex = ifindex;
 	mon->next = m->monitors;
 	m->monitors = mon;
-	vl_link_set_disconnect_callback(l, on_disconnect, mon);
-	return 0;
+	r = vl_link_add_disconnect_callback(l, on_disconnect, mon);
+	if (r < 0)
+		monitor_unlink(mon);
+	return r;
 }
 
 void xd_monitor_emit(struct manager *m, uint64_t cookie, int ifindex, json_t *event)

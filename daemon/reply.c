@@ -116,6 +116,7 @@ static const char *const event_names[] = {
 	[XD_JOB_DETACH] = "detach",
 	[XD_JOB_REPLACE] = "replace",
 	[XD_JOB_FORGET] = "interface-gone",
+	[XD_JOB_RELEASE] = "detach",
 };
 
 static void announce(const struct xd_job *j)
@@ -155,6 +156,7 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 						  "ids", ids_to_json(j->added, j->n_added)));
 	case XD_JOB_FORGET:
 	case XD_JOB_CLEANUP:
+	case XD_JOB_RELEASE:
 		break;
 	}
 	return -EINVAL;

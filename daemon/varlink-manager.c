@@ -136,6 +136,19 @@ static int parse_mode(const struct vl_field *f _unused_, json_t *v, void *dest)
 	return 0;
 }
 
+static int parse_lifetime(const struct vl_field *f _unused_, json_t *v, void *dest)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_null(v) || (s && strcmp(s, "pinned") == 0))
+		*(bool *)dest = false;
+	else if (s && strcmp(s, "connection") == 0)
+		*(bool *)dest = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 static int parse_tristate(const struct vl_field *f _unused_, json_t *v, void *dest)
 {
 	if (json_is_null(v))
@@ -389,7 +402,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	struct xl_prog_spec spec = {
 		.sz = sizeof(spec), .object = p->object, .prog_name = p->program,
 		.priority = p->priority, .chain_actions = p->actions, .label = p->label,
-		.owner = owner,
+		.owner = owner, .connection = j->holder != NULL,
 	};
 	char param[64], maps[PATH_MAX], fd_path[64];
 	int r;
@@ -437,8 +450,16 @@ struct attach_params {
 	struct program_params prog;
 	enum xl_mode mode;
 	int counters;
+	bool connection;
 	uint64_t expected_revision;
 };
+
+/* lifetime "connection": the additions go with the calling connection. */
+static void job_hold(struct xd_job *j, struct vl_link *l, bool connection)
+{
+	if (connection)
+		j->holder = vl_link_ref(l);
+}
 
 static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
@@ -448,6 +469,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		PROGRAM_FIELDS(struct attach_params),
 		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
 		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct attach_params, counters), VL_NULLABLE },
+		{ "lifetime", VL_STRING, parse_lifetime, offsetof(struct attach_params, connection), VL_NULLABLE },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct attach_params, expected_revision), 0 },
 		{}
 	};
@@ -467,6 +489,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	j = job_for(m, l, flags, XD_JOB_ATTACH);
 	if (!j)
 		return -ENOMEM;
+	job_hold(j, l, p.connection);
 	owner_of(l, owner, sizeof(owner));
 	r = add_program(l, j, &p.prog, owner, "");
 	if (r <= 0)
@@ -572,6 +595,7 @@ struct replace_params {
 	json_t *programs;
 	enum xl_mode mode;
 	int counters;
+	bool connection;
 	uint64_t expected_revision;
 };
 
@@ -583,6 +607,7 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 		{ "programs", VL_ARRAY, vl_parse_json, offsetof(struct replace_params, programs), VL_MANDATORY },
 		{ "mode", VL_STRING, parse_mode, offsetof(struct replace_params, mode), VL_NULLABLE },
 		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct replace_params, counters), VL_NULLABLE },
+		{ "lifetime", VL_STRING, parse_lifetime, offsetof(struct replace_params, connection), VL_NULLABLE },
 		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct replace_params, expected_revision), 0 },
 		{}
 	};
@@ -605,6 +630,7 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	j = job_for(m, l, flags, XD_JOB_REPLACE);
 	if (!j)
 		return -ENOMEM;
+	job_hold(j, l, p.connection);
 	r = xl_batch__remove_all(j->batch);
 	if (r < 0)
 		return r;

@@ -44,7 +44,9 @@ int xl_batch__add(struct xl_batch *b, const struct xl_prog_spec *spec)
 	if (b->n_adds == ELEMENTSOF(b->adds))
 		return -E2BIG;
 	s = &b->adds[b->n_adds].spec;
-	*s = *spec;
+	/* An older caller's smaller struct: what it does not have is zero. */
+	memset(s, 0, sizeof(*s));
+	memcpy(s, spec, spec->sz < sizeof(*s) ? spec->sz : sizeof(*s));
 	s->sz = sizeof(*s);
 	if (dup_field(&s->object, spec->object) || dup_field(&s->prog_name, spec->prog_name) ||
 	    dup_field(&s->label, spec->label) || dup_field(&s->owner, spec->owner) ||

@@ -232,12 +232,14 @@ static int fill_att(struct xl_iface *iface, struct xl_attempt *a, struct xl_batc
 	if (it->add_idx >= 0) {
 		const struct xl_prog_spec *spec = &b->adds[it->add_idx].spec;
 
+		att->connection = spec->connection;	/* batch copies are full size */
 		return dup_strings(att, xl_prog_name(a->progs[it->add_idx]),
 				   xl_prog_object(a->progs[it->add_idx]),
 				   spec->label, spec->owner);
 	}
 	const struct xl_attachment *old = &iface->st.att[xl_live_index(iface, it->id)];
 
+	att->connection = old->connection;
 	return dup_strings(att, old->name, old->object, old->label, old->owner);
 }
 

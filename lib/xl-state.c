@@ -55,12 +55,12 @@ int xl_state_copy(struct xl_state *dst, const struct xl_state *src)
 
 static json_t *att_to_json(const struct xl_attachment *a)
 {
-	return json_pack("{s:I, s:I, s:i, s:I, s:b, s:s, s:s*, s:s*, s:s*, s:I}",
+	return json_pack("{s:I, s:I, s:i, s:I, s:b, s:s, s:s*, s:s*, s:s*, s:I, s:b}",
 			 "id", (json_int_t)a->id, "prog_id", (json_int_t)a->prog_id,
 			 "priority", a->priority, "chain_actions", (json_int_t)a->chain_actions,
 			 "frags", a->frags, "name", a->name, "object", a->object,
 			 "label", a->label, "owner", a->owner,
-			 "counter_row", (json_int_t)a->counter_row);
+			 "counter_row", (json_int_t)a->counter_row, "connection", a->connection);
 }
 
 int xl_state_format(const struct xl_state *st, char **ret)
@@ -101,13 +101,14 @@ static int att_from_json(json_t *j, struct xl_attachment *a)
 {
 	const char *name = NULL, *object = NULL, *label = NULL, *owner = NULL;
 	json_int_t id, prog_id, actions, row;
-	int prio, frags;
+	int prio, frags, connection = 0;
 
-	if (json_unpack(j, "{s:I, s:I, s:i, s:I, s:b, s:s, s?s, s?s, s?s, s:I !}",
+	/* "connection" is optional: states written before it existed. */
+	if (json_unpack(j, "{s:I, s:I, s:i, s:I, s:b, s:s, s?s, s?s, s?s, s:I, s?b !}",
 			"id", &id, "prog_id", &prog_id, "priority", &prio,
 			"chain_actions", &actions, "frags", &frags, "name", &name,
 			"object", &object, "label", &label, "owner", &owner,
-			"counter_row", &row) < 0)
+			"counter_row", &row, "connection", &connection) < 0)
 		return -EBADMSG;
 	if (!in_range(id, 1, UINT32_MAX) || !in_range(prog_id, 0, UINT32_MAX) ||
 	    !in_range(prio, 0, XL_PRIORITY_MAX) || !in_range(actions, 0, UINT32_MAX) ||
@@ -119,6 +120,7 @@ static int att_from_json(json_t *j, struct xl_attachment *a)
 	a->chain_actions = (__u32)actions;
 	a->frags = frags;
 	a->counter_row = (__u32)row;
+	a->connection = connection;
 	if (dup_opt(&a->name, name) || dup_opt(&a->object, object) ||
 	    dup_opt(&a->label, label) || dup_opt(&a->owner, owner))
 		return -ENOMEM;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libxdplink-client: typed io.xdplink.Manager calls over the blocking varlink client. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +272,9 @@ static bool change_opts_ok(const struct xl_client_change_opts *o)
 	return !o || (o->sz >= offsetofend(struct xl_client_change_opts,
 					   xl_client_change_opts__last_field) &&
 		      o->mode <= XL_MODE_SKB && o->counters <= XL_CLIENT_COUNTERS_OFF &&
-		      o->expected_revision <= INT64_MAX);
+		      o->expected_revision <= INT64_MAX &&
+		      (o->sz < offsetofend(struct xl_client_change_opts, lifetime) ||
+		       o->lifetime <= XL_CLIENT_LIFETIME_CONNECTION));
 }
 
 static int opts_netns_fd(const struct xl_client_change_opts *o)
@@ -305,6 +308,9 @@ static int change_params(json_t *params, const struct xl_client_change_opts *o,
 	if (r == 0 && o->expected_revision)
 		r = set_new(params, "expectedRevision",
 			    json_integer((json_int_t)o->expected_revision));
+	if (r == 0 && mode_counters && o->sz >= offsetofend(struct xl_client_change_opts, lifetime) &&
+	    o->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
+		r = set_new(params, "lifetime", json_string("connection"));
 	return r;
 }
 
@@ -559,5 +565,31 @@ int xl_client__next_event(struct xl_client *c, json_t **ret_event)
 		/* A final reply ends the stream; one without an event is skipped. */
 		if (!cont)
 			return -ECONNRESET;
+	}
+}
+
+int xl_client__hold(struct xl_client *c)
+{
+	struct pollfd p = { .fd = c ? c->fd : -1, .events = POLLIN | POLLRDHUP };
+	char byte;
+
+	if (!c)
+		return -EINVAL;
+	for (;;) {
+		if (c->interrupted)
+			return -ECANCELED;
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (c->interrupted)
+			return -ECANCELED;
+		/* Nothing is due on this connection: the daemon closing it is
+		 * the only thing that can happen, anything else is a bug. */
+		if ((p.revents & (POLLHUP | POLLRDHUP | POLLERR)) ||
+		    recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+			return -ECONNRESET;
+		return -EBADMSG;
 	}
 }

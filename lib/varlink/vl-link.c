@@ -54,21 +54,46 @@ int vl_link_get_peer(struct vl_link *l, struct ucred *ret)
 	return 0;
 }
 
-void vl_link_set_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn, void *userdata)
+int vl_link_add_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn, void *userdata)
 {
-	assert(l);
-	l->on_disconnect = fn;
-	l->on_disconnect_data = userdata;
+	assert(l && fn);
+	if (!l->server)
+		return -ENOTCONN;
+	for (size_t i = 0; i < ELEMENTSOF(l->on_disconnect); i++)
+		if (!l->on_disconnect[i].fn) {
+			l->on_disconnect[i].fn = fn;
+			l->on_disconnect[i].userdata = userdata;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void vl_link_remove_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn,
+					void *userdata)
+{
+	size_t n = ELEMENTSOF(l->on_disconnect);
+
+	for (size_t i = 0; i < n; i++)
+		if (l->on_disconnect[i].fn == fn && l->on_disconnect[i].userdata == userdata) {
+			/* Keep the order of the rest. */
+			memmove(&l->on_disconnect[i], &l->on_disconnect[i + 1],
+				(n - i - 1) * sizeof(l->on_disconnect[0]));
+			l->on_disconnect[n - 1].fn = NULL;
+			l->on_disconnect[n - 1].userdata = NULL;
+			return;
+		}
 }
 
 /* Drop the socket and everything watching it; the memory lives on while referenced. */
 static void link_disconnect(struct vl_link *l)
 {
 	struct vl_server *s = l->server;
-	vl_link_disconnect_fn fn = l->on_disconnect;
+	__typeof__(l->on_disconnect) cbs;
 
 	if (!s)
 		return;
+	memcpy(cbs, l->on_disconnect, sizeof(cbs));
+	memset(l->on_disconnect, 0, sizeof(l->on_disconnect));
 	l->io = sd_event_source_disable_unref(l->io);
 	l->idle = sd_event_source_disable_unref(l->idle);
 	l->defer = sd_event_source_disable_unref(l->defer);
@@ -88,9 +113,9 @@ static void link_disconnect(struct vl_link *l)
 	close_fds(l->in_fds, l->n_in_fds);
 	l->in_fds = mfree(l->in_fds);
 	l->n_in_fds = 0;
-	l->on_disconnect = NULL;
-	if (fn)
-		fn(l, l->on_disconnect_data);
+	/* Each may drop a reference; the caller of link_disconnect holds one. */
+	for (size_t i = 0; i < ELEMENTSOF(cbs) && cbs[i].fn; i++)
+		cbs[i].fn(l, cbs[i].userdata);
 }
 
 void vl_link_close(struct vl_link *l)

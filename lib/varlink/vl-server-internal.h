@@ -39,8 +39,10 @@ struct vl_link {
 	unsigned n_in_fds;
 	int *call_fds;                 /* of the current call; -EBADF once taken */
 	unsigned n_call_fds;
-	vl_link_disconnect_fn on_disconnect;
-	void *on_disconnect_data;
+	struct {
+		vl_link_disconnect_fn fn;
+		void *userdata;
+	} on_disconnect[VL_LINK_DISCONNECT_MAX];
 };
 
 struct vl_server {

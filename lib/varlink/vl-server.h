@@ -128,9 +128,15 @@ unsigned vl_link_n_fds(const struct vl_link *l);
 int vl_link_get_peer(struct vl_link *l, struct ucred *ret);
 bool vl_link_is_connected(const struct vl_link *l);
 
-/* Called once when the connection goes away, e.g. to drop a stream subscriber. */
+/* Called once when the connection goes away, e.g. to drop a stream
+ * subscriber or what the connection owned. Up to VL_LINK_DISCONNECT_MAX
+ * callbacks, called in the order they were added. */
+#define VL_LINK_DISCONNECT_MAX 4
 typedef void (*vl_link_disconnect_fn)(struct vl_link *l, void *userdata);
-void vl_link_set_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn,
-				     void *userdata);
+/* -ENOSPC when full, -ENOTCONN when the link is gone already. */
+int vl_link_add_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn, void *userdata);
+/* Remove the one added with the same fn and userdata; no-op if none. */
+void vl_link_remove_disconnect_callback(struct vl_link *l, vl_link_disconnect_fn fn,
+					void *userdata);
 
 #endif

@@ -181,3 +181,24 @@ stop_mid_stream() {
 	send_udp 2
 	[ "$(packets 1)" -eq $((before + 2)) ] && [ "$(packets 2)" -eq $((before + 2)) ]
 }
+
+@test "a connection-scoped program leaves a shared set in one swap, under traffic" {
+	ctl attach vb "$OBJ" --prog xl_pass_1 --priority 1
+	"$XDPCTL" --socket "$SOCK" attach vb "$OBJ" --prog xl_pass_2 --priority 2 \
+		--lifetime connection > "$BATS_TEST_TMPDIR/holder.out" 2>&1 3>&- &
+	holder=$!
+	for _ in $(seq 1 100); do [ "$(vb_names)" = xl_pass_1,xl_pass_2 ] && break; sleep 0.1; done
+	[ "$(vb_names)" = xl_pass_1,xl_pass_2 ]
+	rev=$(vb_revision); link=$(vb_link)
+	ip netns exec "$NSA" bash -c \
+		'for ((i = 0; i < 200; i++)); do echo -n x > /dev/udp/10.199.0.2/9; sleep 0.005; done' \
+		2>/dev/null 3>&- &
+	sender=$!
+	sleep 0.5
+	kill -9 "$holder"; wait "$holder" 2>/dev/null || true
+	wait "$sender"
+	sleep 0.3
+	[ "$(vb_names)" = xl_pass_1 ]
+	[ "$(vb_revision)" -eq $((rev + 1)) ] && [ "$(vb_link)" = "$link" ]
+	[ "$(packets 1)" -eq 200 ]
+}

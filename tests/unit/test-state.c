@@ -26,7 +26,7 @@ static void sample(struct xl_state *st)
 	st->att[0] = (struct xl_attachment){ .id = 3, .prog_id = 100, .priority = 10,
 		.chain_actions = 6, .frags = true, .name = strdup("fw"),
 		.object = strdup("/usr/lib/fw.o"), .label = strdup("firewall \"v2\""),
-		.owner = strdup("uid=0"), .counter_row = 1 };
+		.owner = strdup("uid=0"), .counter_row = 1, .connection = true };
 	st->att[1] = (struct xl_attachment){ .id = 8, .prog_id = 101, .priority = 50,
 		.chain_actions = XL_ACTIONS_NONE, .name = strdup("lb"),
 		.object = strdup("/usr/lib/lb.o") };
@@ -49,6 +49,7 @@ static void assert_same(const struct xl_state *a, const struct xl_state *b)
 		assert_int_equal(a->att[i].chain_actions, b->att[i].chain_actions);
 		assert_int_equal(a->att[i].frags, b->att[i].frags);
 		assert_int_equal(a->att[i].counter_row, b->att[i].counter_row);
+		assert_int_equal(a->att[i].connection, b->att[i].connection);
 		assert_string_equal(a->att[i].name, b->att[i].name);
 		assert_string_equal(a->att[i].object, b->att[i].object);
 		assert_true((!a->att[i].label && !b->att[i].label) ||
@@ -158,6 +159,15 @@ static void test_corrupt(void **state)
 		   "\"chain_actions\":4,\"frags\":false,\"name\":\"a\",\"counter_row\":63}]}");
 	expect_bad("{" HDR "\"attachments\":[{\"id\":1,\"prog_id\":9,\"priority\":5,"
 		   "\"chain_actions\":4,\"frags\":\"no\",\"name\":\"a\",\"counter_row\":0}]}");
+	expect_bad("{" HDR "\"attachments\":[" ATT ",\"connection\":1}]}");	/* not a bool */
+	/* States written before lifetimes existed have no "connection": pinned. */
+	assert_int_equal(xl_state_parse("{" HDR "\"attachments\":[" ATT "}]}", &st), 0);
+	assert_false(st.att[0].connection);
+	xl_state_clear(&st);
+	assert_int_equal(xl_state_parse("{" HDR "\"attachments\":[" ATT ",\"connection\":true}]}",
+					&st), 0);
+	assert_true(st.att[0].connection);
+	xl_state_clear(&st);
 }
 
 static void test_missing_and_garbage_files(void **state)

@@ -76,6 +76,11 @@ enum xl_client_counters {
 	XL_CLIENT_COUNTERS_OFF,
 };
 
+enum xl_client_lifetime {
+	XL_CLIENT_LIFETIME_PINNED = 0,	/* until detached */
+	XL_CLIENT_LIFETIME_CONNECTION,	/* until this client's connection closes */
+};
+
 struct xl_client_change_opts {
 	size_t sz;
 	enum xl_mode mode;	/* XL_MODE_UNSPEC: the link's, or the daemon's default */
@@ -85,6 +90,7 @@ struct xl_client_change_opts {
 	 * /run/netns/NAME or /proc/PID/ns/net), passed with the call; 0: the
 	 * daemon's own. The caller keeps the fd. */
 	int netns_fd;
+	enum xl_client_lifetime lifetime;	/* attach, replace */
 	size_t :0;
 };
 #define xl_client_change_opts__last_field expected_revision
@@ -132,6 +138,9 @@ int xl_client__reload(struct xl_client *c);
 int xl_client__monitor(struct xl_client *c, const char *ifname);
 /* Block until the next Event object (new reference). -ECONNRESET: the daemon hung up. */
 int xl_client__next_event(struct xl_client *c, json_t **ret_event);
+/* Keep the connection, and so its connection-scoped attachments, until the
+ * daemon hangs up (-ECONNRESET) or xl_client__interrupt() (-ECANCELED). */
+int xl_client__hold(struct xl_client *c);
 
 /* Any method of any interface, e.g. for a method newer than this library.
  * parameters is taken over (NULL: none); ret may be NULL. */

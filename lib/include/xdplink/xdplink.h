@@ -125,6 +125,7 @@ struct xl_attachment {
 	const char *label;	/* caller's free text, may be NULL */
 	const char *owner;	/* caller's free text, may be NULL */
 	__u32 counter_row;	/* row of the interface's counters map */
+	bool connection;	/* the caller's: lives only as long as its client's connection */
 };
 
 __u64 xl_iface__revision(const struct xl_iface *iface);	/* 0: nothing attached */
@@ -151,6 +152,7 @@ struct xl_prog_spec {
 	const char *label;
 	const char *owner;
 	const char *pin_root_path; /* for LIBBPF_PIN_BY_NAME maps; NULL: libbpf default */
+	bool connection;	/* recorded as xl_attachment.connection; the engine ignores it */
 	size_t :0;
 };
 #define xl_prog_spec__last_field pin_root_path
