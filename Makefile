@@ -89,7 +89,8 @@ check-unit: $(UNIT_TESTS)
 check-host: all
 	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats \
 		tests/integration/bad-input.bats tests/integration/xdpctl.bats \
-		tests/integration/netns.bats tests/integration/lifetime.bats
+		tests/integration/netns.bats tests/integration/lifetime.bats tests/integration/access.bats \
+		tests/integration/hotplug.bats
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all

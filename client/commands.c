@@ -47,8 +47,10 @@ struct attach_cfg {
 	enum xl_mode mode;
 	int counters;		/* enum xl_client_counters */
 	__u64 expect;
-	bool pass_fd;
+	bool pass_fd;		/* the default now; kept so that scripts using it still work */
+	bool pass_path;
 	enum xl_client_lifetime lifetime;
+	__u32 program_id;
 };
 
 static const struct attach_cfg attach_defaults = { .priority = XL_PRIORITY_FROM_OBJECT };
@@ -56,8 +58,11 @@ static const struct attach_cfg attach_defaults = { .priority = XL_PRIORITY_FROM_
 static const struct opt attach_opts[] = {
 	{ "IFACE", OPT_STRING, OPT_AT(struct attach_cfg, ifname), OPT_POSITIONAL | OPT_REQUIRED,
 	  NULL, "the interface, as in ip link" },
-	{ "OBJECT", OPT_STRING, OPT_AT(struct attach_cfg, object), OPT_POSITIONAL | OPT_REQUIRED,
-	  NULL, "BPF ELF object file" },
+	{ "OBJECT", OPT_STRING, OPT_AT(struct attach_cfg, object), OPT_POSITIONAL,
+	  NULL, "BPF ELF object file (or --program-id)" },
+	{ "program-id", OPT_ID, OPT_AT(struct attach_cfg, program_id), 0, "ID",
+	  "instead of OBJECT: the program the daemon runs with this id (status's Prog ID), "
+	  "on one more interface, sharing its maps" },
 	{ "prog", OPT_STRING, OPT_AT(struct attach_cfg, prog), 0, "NAME",
 	  "program in the object (default: its first XDP one)" },
 	{ "priority", OPT_PRIORITY, OPT_AT(struct attach_cfg, priority), 0, "N",
@@ -75,25 +80,34 @@ static const struct opt attach_opts[] = {
 	  "stop counting verdicts", XL_CLIENT_COUNTERS_OFF },
 	{ "expect-revision", OPT_REVISION, OPT_AT(struct attach_cfg, expect), 0, "N", EXPECT_HELP },
 	{ "pass-fd", OPT_FLAG, OPT_AT(struct attach_cfg, pass_fd), 0, NULL,
-	  "send the object as an open file, not its path" },
+	  "send the object as an open file (the default)" },
+	{ "pass-path", OPT_FLAG, OPT_AT(struct attach_cfg, pass_path), 0, NULL,
+	  "send the object's path for the daemon to open (root only)" },
 	{ "lifetime", OPT_LIFETIME, OPT_AT(struct attach_cfg, lifetime), 0, "pinned|connection",
 	  "connection: xdpctl stays until interrupted, and the program goes when it exits "
 	  "(default: pinned)" },
 	{}
 };
 
-/* The object for the daemon: its absolute path (the daemon's cwd is not
- * ours), or an open fd with --pass-fd. */
+/* The object for the daemon: an open fd, which it reads with our rights
+ * (the only way for callers other than root), or with --pass-path its
+ * absolute path (the daemon's cwd is not ours). */
 static int attach_object(const struct attach_cfg *a, struct xl_client_program *p,
 			 char **ret_path, int *ret_fd)
 {
-	_cleanup_free_ char *abs = realpath(a->object, NULL);
+	_cleanup_free_ char *abs = NULL;
 
+	if (a->program_id) {
+		p->prog_id = a->program_id;
+		*ret_path = NULL;
+		return EXIT_OK;
+	}
+	abs = realpath(a->object, NULL);
 	if (!abs) {
 		fprintf(stderr, "xdpctl: %s: %s\n", a->object, strerror(errno));
 		return EXIT_NOINPUT;
 	}
-	if (a->pass_fd) {
+	if (!a->pass_path) {
 		*ret_fd = open(abs, O_RDONLY | O_CLOEXEC);
 		if (*ret_fd < 0) {
 			fprintf(stderr, "xdpctl: %s: %s\n", abs, strerror(errno));
@@ -148,6 +162,11 @@ static int run_attach(const struct global *g, void *cfg)
 	struct xl_client *c;
 	int r;
 
+	if (!a->object && !a->program_id)
+		return xdpctl_usage_error(stderr, "attach", "missing OBJECT (or --program-id ID)");
+	if (a->object && a->program_id)
+		return xdpctl_usage_error(stderr, "attach", "give either OBJECT or --program-id, "
+					  "not both");
 	r = attach_object(a, &prog, &path, &fd);
 	if (r == EXIT_OK)
 		r = xdpctl_open_netns(g, &nsfd);
@@ -166,16 +185,17 @@ static int run_attach(const struct global *g, void *cfg)
 		json_decref(o);
 	} else if (r == 0) {
 		printf("attached %s (id %u, program %u) to %s, revision %llu\n",
-		       a->prog ? a->prog : basename(path), res.id, res.prog_id, a->ifname,
+		       a->prog ? a->prog : path ? basename(path) : "the program", res.id, res.prog_id,
+		       a->ifname,
 		       (unsigned long long)res.revision);
 	}
 	if (r == 0 && a->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
 		r = hold(c);
 	r = finish(g, c, a->ifname, r);
 	/* A daemon that takes no fds drops the connection rather than answer. */
-	if (r == EXIT_UNAVAILABLE && a->pass_fd)
+	if (r == EXIT_UNAVAILABLE && !a->pass_path)
 		fprintf(stderr, "xdpctl: xdplinkd may not accept file descriptors; "
-			"try without --pass-fd\n");
+			"try --pass-path\n");
 	return r;
 }
 
@@ -243,6 +263,7 @@ struct replace_cfg {
 	int counters;		/* enum xl_client_counters */
 	__u64 expect;
 	enum xl_client_lifetime lifetime;
+	bool pass_path;
 };
 
 static const struct opt replace_opts[] = {
@@ -260,8 +281,34 @@ static const struct opt replace_opts[] = {
 	{ "lifetime", OPT_LIFETIME, OPT_AT(struct replace_cfg, lifetime), 0, "pinned|connection",
 	  "connection: xdpctl stays until interrupted, and the set goes when it exits "
 	  "(default: pinned)" },
+	{ "pass-path", OPT_FLAG, OPT_AT(struct replace_cfg, pass_path), 0, NULL,
+	  "send the objects' paths for the daemon to open (root only)" },
 	{}
 };
+
+/* Every object of the set as an open fd (see attach_object()); fds[i]
+ * belongs to the caller, -EBADF where nothing was opened. */
+static int open_objects(struct progset *set, int *fds)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct xl_client_program *p = &set->progs[i];
+
+		fds[i] = open(p->object, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			fprintf(stderr, "xdpctl: %s: %s\n", p->object, strerror(errno));
+			return EXIT_NOINPUT;
+		}
+		p->object_fd = fds[i];
+		p->object = NULL;
+	}
+	return EXIT_OK;
+}
+
+static void close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		safe_close(fds[i]);
+}
 
 static int load_set(const char *path, struct progset *set)
 {
@@ -309,18 +356,25 @@ static int run_replace(const struct global *g, void *cfg)
 					      .lifetime = rc->lifetime };
 	_cleanup_(progset_done) struct progset set = {};
 	_cleanup_close_ int nsfd = -EBADF;
+	int fds[XL_MAX_PROGS];
 	struct xl_client_result res;
 	struct xl_client *c;
 	int r;
 
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+		fds[i] = -EBADF;
 	r = load_set(rc->from, &set);
+	if (r == EXIT_OK && !rc->pass_path)
+		r = open_objects(&set, fds);
 	if (r == EXIT_OK)
 		r = xdpctl_open_netns(g, &nsfd);
 	opts.netns_fd = nsfd > 0 ? nsfd : 0;
 	if (r == EXIT_OK)
 		r = xdpctl_connect(g, &c);
-	if (r != EXIT_OK)
+	if (r != EXIT_OK) {
+		close_all(fds, ELEMENTSOF(fds));
 		return r;
+	}
 	opts.mode = rc->mode ? rc->mode : set.mode;
 	opts.counters = rc->counters ? rc->counters :
 			set.counters < 0 ? XL_CLIENT_COUNTERS_DEFAULT :
@@ -330,6 +384,7 @@ static int run_replace(const struct global *g, void *cfg)
 		print_replaced(g, rc->ifname, &res);
 	if (r == 0 && rc->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
 		r = hold(c);
+	close_all(fds, ELEMENTSOF(fds));
 	return finish(g, c, rc->ifname, r);
 }
 

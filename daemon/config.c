@@ -27,15 +27,11 @@ struct key {
 	size_t offset;
 };
 
-static int parse_path(const char *v, void *dest, char *why, size_t whylen)
+/* The string fields all own their value. */
+static int set_string(const char *v, void *dest)
 {
-	char *s;
+	char *s = strdup(v);
 
-	if (v[0] != '/' || strlen(v) >= PATH_MAX) {
-		snprintf(why, whylen, "must be an absolute path");
-		return -EINVAL;
-	}
-	s = strdup(v);
 	if (!s)
 		return -ENOMEM;
 	free(*(char **)dest);
@@ -43,20 +39,22 @@ static int parse_path(const char *v, void *dest, char *why, size_t whylen)
 	return 0;
 }
 
+static int parse_path(const char *v, void *dest, char *why, size_t whylen)
+{
+	if (v[0] != '/' || strlen(v) >= PATH_MAX) {
+		snprintf(why, whylen, "must be an absolute path");
+		return -EINVAL;
+	}
+	return set_string(v, dest);
+}
+
 static int parse_group(const char *v, void *dest, char *why, size_t whylen)
 {
-	char *s;
-
 	if (strlen(v) > 32 || strpbrk(v, " :/\t")) {
 		snprintf(why, whylen, "must be a group name (or empty for root's group)");
 		return -EINVAL;
 	}
-	s = strdup(v);
-	if (!s)
-		return -ENOMEM;
-	free(*(char **)dest);
-	*(char **)dest = s;
-	return 0;
+	return set_string(v, dest);
 }
 
 static int parse_mode(const char *v, void *dest, char *why, size_t whylen)
@@ -162,6 +160,22 @@ static int parse_size(const char *v, void *dest, char *why, size_t whylen)
 	return 0;
 }
 
+/* A space-separated list, checked word by word by access.c when applied;
+ * here only its characters. */
+static int parse_words(const char *v, void *dest, char *why, size_t whylen)
+{
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t') {
+			snprintf(why, whylen, "must be a space-separated list");
+			return -EINVAL;
+		}
+	if (strlen(v) >= 4096) {
+		snprintf(why, whylen, "is longer than 4095 characters");
+		return -EINVAL;
+	}
+	return set_string(v, dest);
+}
+
 static int parse_level(const char *v, void *dest, char *why, size_t whylen)
 {
 	if (xd_parse_log_level(v, dest) < 0) {
@@ -178,6 +192,7 @@ static const struct key keys[] = {
 	KEY("Socket", "Group", parse_group, socket_group),
 	KEY("Engine", "BpffsRoot", parse_path, bpffs_root),
 	KEY("Engine", "StateDir", parse_path, state_dir),
+	KEY("Engine", "InterfacesDir", parse_path, interfaces_dir),
 	KEY("Engine", "DefaultMode", parse_attach_mode, default_mode),
 	KEY("Engine", "Counters", parse_boolean, counters),
 	KEY("Limits", "MaxConnections", parse_connections, max_connections),
@@ -185,6 +200,9 @@ static const struct key keys[] = {
 	KEY("Limits", "IdleTimeoutSec", parse_idle, idle_timeout_usec),
 	KEY("Limits", "MaxMessageSize", parse_size, max_message_size),
 	KEY("Log", "Level", parse_level, log_level),
+	KEY("Access", "AllowUsers", parse_words, allow_users),
+	KEY("Access", "AllowGroups", parse_words, allow_groups),
+	KEY("Access", "GroupInterfaces", parse_words, group_interfaces),
 };
 
 struct parse_state {
@@ -328,6 +346,10 @@ void xd_config_init(struct xd_config *c)
 	c->socket_group = strdup("xdplinkd");
 	c->bpffs_root = strdup(XL_DEFAULT_BPFFS_ROOT);
 	c->state_dir = strdup(XL_DEFAULT_STATE_DIR);
+	c->interfaces_dir = strdup("/etc/xdplinkd/interfaces.d");
+	c->allow_users = strdup("");
+	c->allow_groups = strdup("xdplinkd");
+	c->group_interfaces = strdup("");
 }
 
 void xd_config_done(struct xd_config *c)
@@ -336,7 +358,12 @@ void xd_config_done(struct xd_config *c)
 	free(c->socket_group);
 	free(c->bpffs_root);
 	free(c->state_dir);
+	free(c->interfaces_dir);
+	free(c->allow_users);
+	free(c->allow_groups);
+	free(c->group_interfaces);
 	c->socket_path = c->socket_group = c->bpffs_root = c->state_dir = NULL;
+	c->allow_users = c->allow_groups = c->group_interfaces = c->interfaces_dir = NULL;
 }
 
 static int dup_or_null(char **dst, const char *src)
@@ -350,10 +377,15 @@ int xd_config_copy(struct xd_config *dst, const struct xd_config *src)
 	struct xd_config c = *src;
 
 	c.socket_path = c.socket_group = c.bpffs_root = c.state_dir = NULL;
+	c.allow_users = c.allow_groups = c.group_interfaces = c.interfaces_dir = NULL;
 	if (dup_or_null(&c.socket_path, src->socket_path) < 0 ||
 	    dup_or_null(&c.socket_group, src->socket_group) < 0 ||
 	    dup_or_null(&c.bpffs_root, src->bpffs_root) < 0 ||
-	    dup_or_null(&c.state_dir, src->state_dir) < 0) {
+	    dup_or_null(&c.state_dir, src->state_dir) < 0 ||
+	    dup_or_null(&c.interfaces_dir, src->interfaces_dir) < 0 ||
+	    dup_or_null(&c.allow_users, src->allow_users) < 0 ||
+	    dup_or_null(&c.allow_groups, src->allow_groups) < 0 ||
+	    dup_or_null(&c.group_interfaces, src->group_interfaces) < 0) {
 		xd_config_done(&c);
 		return -ENOMEM;
 	}

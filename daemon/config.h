@@ -18,6 +18,7 @@ struct xd_config {
 	char *socket_group;                /* [Socket] Group; "": leave root's group */
 	char *bpffs_root;                  /* [Engine] BpffsRoot */
 	char *state_dir;                   /* [Engine] StateDir */
+	char *interfaces_dir;              /* [Engine] InterfacesDir: declarative files */
 	enum xl_mode default_mode;         /* [Engine] DefaultMode: native | skb */
 	bool counters;                     /* [Engine] Counters */
 	unsigned max_connections;          /* [Limits] MaxConnections */
@@ -25,6 +26,9 @@ struct xd_config {
 	uint64_t idle_timeout_usec;        /* [Limits] IdleTimeoutSec; 0 in the file: UINT64_MAX */
 	size_t max_message_size;           /* [Limits] MaxMessageSize */
 	int log_level;                     /* [Log] Level: LOG_* */
+	char *allow_users;                 /* [Access] AllowUsers: names or uids, space-separated */
+	char *allow_groups;                /* [Access] AllowGroups: names or gids */
+	char *group_interfaces;            /* [Access] GroupInterfaces: GROUP:GLOB[,GLOB]... */
 };
 
 void xd_config_init(struct xd_config *c);

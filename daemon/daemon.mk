@@ -4,7 +4,8 @@ XD_VERSION ?= 0.1.0
 
 DAEMON_SRCS := $(filter-out daemon/config.c,$(wildcard daemon/*.c))
 DAEMON_OBJS := $(DAEMON_SRCS:daemon/%.c=$(B)/daemon/%.o) $(B)/daemon/config.o
-DAEMON_CFLAGS := -Idaemon -Ilib/varlink -DXD_VERSION='"$(XD_VERSION)"' -pthread
+DAEMON_CFLAGS := -Idaemon -Ilib/varlink -DXD_VERSION='"$(XD_VERSION)"' -pthread \
+	$(shell pkg-config --cflags libnl-route-3.0)
 all: $(B)/xdplinkd
 
 # The IDL file is the one source: GetInterfaceDescription returns it verbatim.
@@ -20,7 +21,7 @@ $(B)/daemon/%.o: daemon/%.c $(wildcard daemon/*.h) lib/include/xdplink/xdplink.h
 
 $(B)/xdplinkd: $(DAEMON_OBJS) $(B)/libxdplink.a $(B)/libxlvarlink.a
 	$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(B)/libxlvarlink.a $(B)/libxdplink.a \
-		$(LDLIBS) -lsystemd -linih
+		$(LDLIBS) -lsystemd -linih $(shell pkg-config --libs libnl-route-3.0)
 
 $(B)/daemon:
 	mkdir -p $@
@@ -44,3 +45,6 @@ $(B)/tests/test-netconfig: tests/unit/test-netconfig.c $(B)/daemon/netconfig.o $
 		| $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/netconfig.o $(B)/libxdplink.a \
 		$(LDLIBS) -linih -lcmocka
+
+$(B)/tests/test-access: tests/unit/test-access.c $(B)/daemon/access.o | $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/access.o -lcmocka

@@ -10,7 +10,9 @@
 #include "job.h"
 #include "log.h"
 #include "manager.h"
+#include "monitor.h"
 #include "netns.h"
+#include "netwatch.h"
 
 struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex)
 {
@@ -53,6 +55,22 @@ int xd_iface_get(struct manager *m, uint64_t netns_cookie, int ifindex, const ch
 		snprintf(rec->name, sizeof(rec->name), "%s", name);
 	*ret = rec;
 	return 0;
+}
+
+void xd_iface_renamed(struct manager *m, struct xd_iface *rec, const char *name)
+{
+	char old[IF_NAMESIZE];
+
+	snprintf(old, sizeof(old), "%s", rec->name);
+	snprintf(rec->name, sizeof(rec->name), "%s", name);
+	if (rec->snapshot)
+		json_object_set_new(rec->snapshot, "name", json_string(name));
+	xd_monitor_emit(m, rec->netns_cookie, rec->ifindex,
+			json_pack("{s:s,s:s,s:s,s:i,s:I,s:I,s:I,s:[],s:[]}", "type", "interface-renamed",
+				  "interface", name, "previousName", old, "ifindex", rec->ifindex,
+				  "netnsCookie", (json_int_t)rec->netns_cookie,
+				  "revision", (json_int_t)rec->revision,
+				  "previousRevision", (json_int_t)rec->revision, "added", "removed"));
 }
 
 static void iface_free(struct xd_iface *rec)
@@ -166,6 +184,7 @@ static void adopt_foreign(struct manager *m, const struct xl_iface_id *id)
 			    id->ifindex, (uint64_t)id->netns_cookie);
 		return;
 	}
+	(void)xd_netwatch_track(m, nsfd, id->netns_cookie);
 	if (xd_netns_enter(nsfd) < 0)
 		return;
 	if (if_indextoname((unsigned)id->ifindex, name))

@@ -28,11 +28,15 @@ struct xd_iface {
 	 * for List while a job runs. */
 	json_t *snapshot;
 	uint64_t revision;
+	bool forgetting;		/* an XD_JOB_FORGET is queued or running */
+	unsigned declared_pass;		/* declare.c's last pass that reached it */
 };
 
 struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex);
 int xd_iface_get(struct manager *m, uint64_t netns_cookie, int ifindex, const char *name,
 		 struct xd_iface **ret);
+/* The kernel renamed it: List shows the new name, Monitor says so. */
+void xd_iface_renamed(struct manager *m, struct xd_iface *rec, const char *name);
 /* Drop the record if nothing is attached and nothing is queued. */
 void xd_iface_gc(struct manager *m, struct xd_iface *rec);
 void xd_iface_free_all(struct manager *m);

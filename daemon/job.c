@@ -14,6 +14,7 @@
 #include "lifetime.h"
 #include "log.h"
 #include "manager.h"
+#include "maps.h"
 #include "netns.h"
 #include "vl-server.h"
 
@@ -50,6 +51,7 @@ struct xd_job *xd_job_free(struct xd_job *j)
 		safe_close(j->object_fds[i]);
 	safe_close(j->netns_fd);
 	free(j->verifier_log);
+	free(j->scope_owner);
 	json_decref(j->snapshot);
 	free(j);
 	return NULL;
@@ -175,11 +177,95 @@ static void job_forget(struct xd_job *j)
 		for (size_t i = 0; i < n; i++)
 			j->removed[j->n_removed++] = att[i].id;
 	}
+	if (rec->xi && xl_iface__link_ifindex(rec->xi) > 0) {
+		/* Moved to another namespace, and XDP went with it: the rule
+		 * (docs/daemon.md) is to detach and clean, like a deletion.
+		 * (A namespace being destroyed says so before its devices go.) */
+		j->moved = !j->ns_gone;
+		r = xl_batch__remove_all(j->batch);
+		if (r == 0)
+			r = job_apply(j, (uint32_t[XL_MAX_PROGS]){ 0 }, &n);
+		if (r < 0)
+			job_fail(j, r, XL_ERROR_KERNEL, xl_iface__last_error(rec->xi), NULL);
+	}
 	rec->xi = xl_iface__free(rec->xi);
 	r = xl_engine__forget(j->m->engine, rec->netns_cookie, rec->ifindex);
 	if (r < 0 && r != -EEXIST)
 		job_fail(j, r, XL_ERROR_KERNEL, xl_engine__last_error(j->m->engine), NULL);
 	j->revision = 0;
+}
+
+static bool owned_by(const struct xd_job *j, const struct xl_attachment *a)
+{
+	if (!a->owner)
+		return false;
+	if (j->scope_prefix)
+		return strncmp(a->owner, j->scope_owner, strlen(j->scope_owner)) == 0;
+	return strcmp(a->owner, j->scope_owner) == 0;
+}
+
+static bool wanted_is(const struct xd_job *j, size_t i, const struct xl_attachment *a,
+		      const char *real)
+{
+	return a->owner && strcmp(a->owner, j->declare_owner) == 0 && a->object &&
+	       strcmp(a->object, real) == 0 &&
+	       (!j->programs[i] || (a->name && strcmp(a->name, j->programs[i]) == 0)) &&
+	       (j->want[i].priority == XL_PRIORITY_FROM_OBJECT ||
+		j->want[i].priority == a->priority) &&
+	       (!j->want[i].actions || j->want[i].actions == a->chain_actions);
+}
+
+/* A declarative job whose file is in force already: no swap, no event. */
+static bool declared_already(const struct xd_job *j)
+{
+	const struct xl_attachment *att;
+	size_t n, k = 0;
+
+	att = xl_iface__attachments(j->rec->xi, &n);
+	for (size_t a = 0; a < n; a++)
+		k += owned_by(j, &att[a]);
+	if (k != j->n_want)
+		return false;
+	for (size_t i = 0; i < j->n_want; i++) {
+		char real[PATH_MAX];
+		bool found = false;
+
+		if (!realpath(j->objects[i], real))
+			return false;	/* let the apply say why */
+		for (size_t a = 0; a < n && !found; a++)
+			found = wanted_is(j, i, &att[a], real);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* A caller's own attachments, at the time its job runs (the set may have
+ * changed while the job was queued). -EPERM for someone else's id. */
+static int scope_batch(struct xd_job *j)
+{
+	const struct xl_attachment *att;
+	size_t n;
+	int r;
+
+	att = xl_iface__attachments(j->rec->xi, &n);
+	if (j->detach_id) {
+		for (size_t i = 0; i < n; i++)
+			if (att[i].id == j->detach_id && !owned_by(j, &att[i])) {
+				job_fail(j, -EPERM, XL_ERROR_REQUEST, "the attachment is not yours", NULL);
+				return -EPERM;
+			}
+		return 0;
+	}
+	for (size_t i = 0; j->remove_all && i < n; i++)
+		if (owned_by(j, &att[i])) {
+			r = xl_batch__remove(j->batch, att[i].id);
+			if (r < 0) {
+				job_fail(j, r, XL_ERROR_KERNEL, "out of memory", NULL);
+				return r;
+			}
+		}
+	return 0;
 }
 
 /* The released ids that are still attached (someone may have detached or
@@ -219,6 +305,12 @@ static void job_run_here(struct xd_job *j)
 		j->noop = true;
 		return;
 	}
+	if (j->declare && declared_already(j)) {
+		j->noop = true;
+		return;
+	}
+	if (j->scope_owner && scope_batch(j) < 0)
+		return;
 	r = job_apply(j, old, &n_old);
 	/* Someone else (xdpctl of another daemon, a test tool) changed the
 	 * interface since we opened it: look again, once, unless the caller
@@ -338,8 +430,10 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 			json_decref(rec->snapshot);
 			rec->snapshot = TAKE_PTR(j->snapshot);
 		}
-		if (j->type == XD_JOB_FORGET)
+		if (j->type == XD_JOB_FORGET) {
 			rec->revision = 0;	/* gone either way; a restart's recovery retries */
+			rec->forgetting = false;
+		}
 		if (j->r == 0 && j->holder)
 			(void)xd_lifetime_hold(m, j->holder, rec, j->added, j->n_added);
 		if (j->type != XD_JOB_CLEANUP && !j->noop)
@@ -353,6 +447,8 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 		else
 			xd_iface_gc(m, rec);
 	}
+	if (!m->exiting)
+		xd_maps_gc(m);
 	if (m->exiting && m->jobs_running == 0)
 		sd_event_exit(m->event, 0);
 	return 0;

@@ -47,6 +47,20 @@ struct xd_job {
 	bool default_counters;
 	uint64_t expected_revision;
 	uint32_t detach_id;		/* for AttachmentNotFound */
+	/* A caller other than root acts on its own attachments only: detach
+	 * all and replace remove just those, detach by id refuses others'. */
+	char *scope_owner;
+	bool scope_prefix;		/* scope_owner is a prefix: "config:" for declare.c */
+	bool remove_all;		/* with scope_owner: all of the owner's */
+	/* declare.c: nothing to do when the config-owned programs already are
+	 * what the file says (objects[], programs[] and these, in order). */
+	bool declare;
+	char declare_owner[300];
+	struct xd_want {
+		int priority;		/* XL_PRIORITY_FROM_OBJECT: any */
+		__u32 actions;		/* 0: any */
+	} want[XL_MAX_PROGS + 1];
+	size_t n_want;
 	/* Additions, for naming the one that failed (the call's strings die with it). */
 	char *objects[XL_MAX_PROGS + 1];
 	char *programs[XL_MAX_PROGS + 1];
@@ -64,6 +78,8 @@ struct xd_job {
 
 	/* Result, written by the worker. */
 	bool noop;			/* nothing was left to do: no event */
+	bool moved;			/* XD_JOB_FORGET: the device moved away, not deleted */
+	bool ns_gone;			/* XD_JOB_FORGET: its namespace is being destroyed */
 	int r;
 	enum xl_error_kind kind;
 	char error[512];

@@ -9,12 +9,15 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include "access.h"
+#include "declare.h"
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
 #include "log.h"
 #include "manager.h"
 #include "netns.h"
+#include "netwatch.h"
 #include "monitor.h"
 #include "vl-server.h"
 
@@ -89,6 +92,9 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 	if (r < 0)
 		return log_error_errno(r, "Refusing to start: %s", err);
 	log_set_max_level(m->config.log_level);
+	r = manager_apply_access(m, &m->config, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "Refusing to start: %s", err);
 	r = sd_event_default(&m->event);
 	if (r < 0)
 		return log_error_errno(r, "Failed to get the event loop: %m");
@@ -102,6 +108,8 @@ struct manager *manager_free(struct manager *m)
 		return NULL;
 	xd_monitor_free_all(m);
 	xd_lifetime_free_all(m);
+	xd_netwatch_free(m);
+	xd_declare_free(m);
 	m->server = vl_server_free(m->server);
 	xd_iface_free_all(m);
 	sd_event_source_unref(m->job_src);
@@ -110,6 +118,7 @@ struct manager *manager_free(struct manager *m)
 	safe_close(m->job_pipe[1]);
 	safe_close(m->self_netns_fd);
 	xl_engine__free(m->engine);
+	xd_access_done(&m->access);
 	sd_event_unref(m->event);
 	xd_config_done(&m->config);
 	free(m);
@@ -152,6 +161,20 @@ int manager_reload(struct manager *m, char *err, size_t errlen)
 	    c.max_message_size != m->config.max_message_size)
 		log_notice("Socket, paths and limits change only on restart; "
 			   "the new default mode, counters and log level apply now");
+	r = manager_apply_access(m, &c, err, errlen);
+	if (r < 0) {
+		xd_config_done(&c);
+		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
+	}
+	free(m->config.interfaces_dir);
+	m->config.interfaces_dir = TAKE_PTR(c.interfaces_dir);
+	r = xd_declare_load(m, err, errlen);
+	if (r < 0) {
+		xd_config_done(&c);
+		return log_error_errno(r, "Reload refused, keeping the interface files in force: %s",
+				       err);
+	}
+	xd_declare_apply_all(m);
 	/* Keep what cannot change on the fly, take the rest. */
 	m->config.default_mode = c.default_mode;
 	m->config.counters = c.counters;
@@ -159,6 +182,24 @@ int manager_reload(struct manager *m, char *err, size_t errlen)
 	log_set_max_level(c.log_level);
 	xd_config_done(&c);
 	log_info("Configuration reloaded");
+	return 0;
+}
+
+/* [Access] of c becomes the policy in force; on error nothing changes. */
+int manager_apply_access(struct manager *m, const struct xd_config *c, char *err, size_t errlen)
+{
+	struct xd_access a;
+	char warn[512];
+	int r;
+
+	r = xd_access_build(&a, c->allow_users, c->allow_groups, c->group_interfaces,
+			    xd_access_resolve_system, warn, sizeof(warn), err, errlen);
+	if (r < 0)
+		return r;
+	if (warn[0])
+		log_warning("[Access]: %s; left out until a reload finds them", warn);
+	xd_access_done(&m->access);
+	m->access = a;
 	return 0;
 }
 
@@ -176,6 +217,8 @@ static int on_terminate(sd_event_source *s _unused_, const struct signalfd_sigin
 	/* No new calls; running jobs finish first, so no swap is cut short. */
 	xd_monitor_free_all(m);
 	xd_lifetime_free_all(m);
+	xd_netwatch_free(m);
+	xd_declare_free(m);
 	m->server = vl_server_free(m->server);
 	if (m->jobs_running == 0)
 		sd_event_exit(m->event, 0);
@@ -243,7 +286,23 @@ static int setup_engine(struct manager *m)
 	log_info("Recovered %u interfaces (%u orphan revisions, %u orphan programs, %u gone "
 		 "interfaces cleaned) with %u link updates", st.interfaces, st.orphan_revisions,
 		 st.orphan_programs, st.defunct, st.link_updates);
+	r = xd_netwatch_setup(m);
+	if (r < 0)
+		return r;
 	return xd_iface_adopt_all(m);
+}
+
+/* interfaces.d, once jobs can run: a bad file stops the start like a bad config. */
+static int setup_declared(struct manager *m)
+{
+	char err[1024];
+	int r;
+
+	r = xd_declare_load(m, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "Refusing to start: %s", err);
+	xd_declare_apply_all(m);
+	return 0;
 }
 
 static int mkdir_parents(const char *path)
@@ -344,6 +403,8 @@ int manager_start(struct manager *m)
 	if (r < 0)
 		return r;
 	r = xd_job_setup(m);
+	if (r == 0)
+		r = setup_declared(m);
 	if (r < 0)
 		return r;
 	r = setup_server(m);

@@ -8,12 +8,16 @@
 #include <systemd/sd-event.h>
 
 #include "xdplink/xdplink.h"
+#include "access.h"
 #include "config.h"
+#include "netconfig.h"
 
 struct vl_server;
 struct xd_iface;
 struct xd_monitor;
 struct xd_conn;
+struct xd_netwatch;
+struct xd_declared_ns;
 
 /* What the command line set; it wins over the config file, also on reload. */
 struct xd_cli {
@@ -28,6 +32,7 @@ struct manager {
 	sd_event *event;
 	struct xd_cli cli;
 	struct xd_config config;
+	struct xd_access access;	/* from config's [Access] */
 	struct xl_engine *engine;
 	struct vl_server *server;
 	struct xd_iface *ifaces;	/* every interface with programs, or with work queued */
@@ -38,6 +43,12 @@ struct manager {
 	sd_event_source *gone_src;	/* polls for devices that vanished */
 	unsigned jobs_running;
 	bool exiting;
+	struct xd_netwatch *netwatch;	/* rtnetlink events */
+	/* interfaces.d (declare.c) */
+	struct xd_netconfig netconfig;
+	struct xd_declared_ns *declared_ns;
+	size_t n_declared_ns;
+	unsigned declare_pass;
 	/* Where every thread returns after working in a caller's namespace. */
 	int self_netns_fd;
 	uint64_t self_cookie;
@@ -49,6 +60,7 @@ void manager_freep(struct manager **m);
 /* Recover, listen, notify READY; then sd_event_loop(m->event). */
 int manager_start(struct manager *m);
 int manager_reload(struct manager *m, char *err, size_t errlen);
+int manager_apply_access(struct manager *m, const struct xd_config *c, char *err, size_t errlen);
 void manager_update_status(struct manager *m);
 
 /* varlink-manager.c */

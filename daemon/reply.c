@@ -59,6 +59,9 @@ static int reply_request_error(struct vl_link *l, const struct xd_job *j, const 
 		break;
 	case -EOPNOTSUPP:
 		return xd_reply_not_supported(l, j->error);
+	case -EPERM:
+		/* Someone else's attachment (job.c, scoped jobs). */
+		return vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
 	}
 	return xd_reply_system_error(l, j->r, j->error);
 }
@@ -122,18 +125,20 @@ static const char *const event_names[] = {
 static void announce(const struct xd_job *j)
 {
 	const struct xd_iface *rec = j->rec;
+	const char *type = j->moved ? "interface-moved" : event_names[j->type];
 
 	if (j->type == XD_JOB_FORGET)
 		log_iface(LOG_NOTICE, rec->name, j->old_revision,
-			  "%s (ifindex %d) is gone; its %zu programs, pins and state were removed",
-			  rec->name, rec->ifindex, j->n_removed);
+			  "%s (ifindex %d) %s; its %zu programs, pins and state were removed",
+			  rec->name, rec->ifindex,
+			  j->moved ? "moved to another network namespace" : "is gone", j->n_removed);
 	else
 		log_iface(LOG_INFO, rec->name, j->revision,
 			  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
 			  (unsigned long long)j->revision, event_names[j->type], j->n_added,
 			  j->n_removed);
 	xd_monitor_emit(j->m, rec->netns_cookie, rec->ifindex,
-			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o}", "type", event_names[j->type],
+			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o}", "type", type,
 				  "interface", rec->name, "ifindex", rec->ifindex,
 				  "netnsCookie", (json_int_t)rec->netns_cookie,
 				  "revision", (json_int_t)j->revision,

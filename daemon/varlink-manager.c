@@ -11,13 +11,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <bpf/bpf.h>
 
 #include "iface.h"
 #include "job.h"
 #include "log.h"
 #include "manager.h"
 #include "monitor.h"
+#include "maps.h"
 #include "netns.h"
+#include "netwatch.h"
 #include "reply.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
@@ -196,6 +199,46 @@ struct netns_params {
 
 #define NETNS_INIT { .fd_index = -EBADF }
 
+/*
+ * [Access]: nonzero when the call has been refused. Denials are logged
+ * with the caller's credentials, for whoever has to explain them.
+ */
+static int authorize(struct vl_link *l, struct manager *m, const char *method,
+		     const char *ifname)
+{
+	struct ucred peer = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	struct xd_caller c;
+	gid_t groups[256];
+	size_t n = 0;
+	char why[256];
+	int r;
+
+	(void)vl_link_get_peer(l, &peer);
+	if (vl_link_get_peer_groups(l, groups, ELEMENTSOF(groups), &n) < 0)
+		n = 0;	/* more than 256: judged by uid and primary group */
+	c = (struct xd_caller){ .uid = peer.uid, .gid = peer.gid, .pid = peer.pid,
+				.groups = groups, .n_groups = n };
+	if (xd_access_check(&m->access, &c, ifname, why, sizeof(why)) == 0)
+		return 0;
+	log_notice("Denied %s%s%s to uid=%u gid=%u pid=%d: %s", method, ifname ? " on " : "",
+		   ifname ? ifname : "", (unsigned)peer.uid, (unsigned)peer.gid, (int)peer.pid, why);
+	r = vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
+	return r < 0 ? r : 1;
+}
+
+/* Refusals that are root's to lift, logged like the policy's. */
+static int deny(struct vl_link *l, const char *what)
+{
+	struct ucred peer = {};
+	int r;
+
+	(void)vl_link_get_peer(l, &peer);
+	log_notice("Denied %s to uid=%u gid=%u pid=%d", what, (unsigned)peer.uid,
+		   (unsigned)peer.gid, (int)peer.pid);
+	r = vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
+	return r < 0 ? r : 1;
+}
+
 /* Where a call's interface lives: nsfd -EBADF for our own namespace. */
 struct target {
 	int nsfd;
@@ -234,16 +277,14 @@ static int reply_netns_not_found(struct vl_link *l, const char *what, int err)
 static int open_netns(struct vl_link *l, const struct netns_params *ns, int *ret)
 {
 	char what[64];
-	int fd, r;
+	int fd;
 
 	*ret = -EBADF;
 	if ((ns->fd_index >= 0) + !!ns->path + !!ns->pid > 1)
 		return reply_invalid(l, "netns");
-	if ((ns->path || ns->pid) && !peer_is_root(l)) {
-		/* A path or pid would make us open what the caller may not. */
-		r = vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
-		return r < 0 ? r : 1;
-	}
+	/* A path or pid would make us open what the caller may not. */
+	if ((ns->path || ns->pid) && !peer_is_root(l))
+		return deny(l, "a namespace by path or pid (pass netnsFd)");
 	if (ns->fd_index >= 0) {
 		fd = vl_link_take_fd(l, (unsigned)ns->fd_index);
 		if (fd < 0 || xd_netns_check_fd(fd) < 0) {
@@ -300,6 +341,8 @@ static int resolve_target(struct vl_link *l, struct manager *m, const struct net
 	}
 	if (t->cookie == m->self_cookie)
 		target_done(t);		/* ours after all */
+	else
+		(void)xd_netwatch_track(m, t->nsfd, t->cookie);
 	return 0;
 }
 
@@ -407,9 +450,9 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	char param[64], maps[PATH_MAX], fd_path[64];
 	int r;
 
-	/* Maps pinned by name live under our root, not in bpffs's top level. */
-	if (snprintf(maps, sizeof(maps), "%s/maps", j->m->config.bpffs_root) >= (int)sizeof(maps))
-		return -ENAMETOOLONG;
+	r = xd_maps_dir(j->m, owner, maps, sizeof(maps));
+	if (r < 0)
+		return r;
 	spec.pin_root_path = maps;
 
 	if (p->object_fd >= 0 && p->object) {
@@ -426,6 +469,10 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		snprintf(param, sizeof(param), "%sobject", where);
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", param));
+	} else if (!peer_is_root(l)) {
+		/* We would read it with our rights, not the caller's. */
+		r = deny(l, "an object by path (pass objectFd)");
+		return r < 0 ? r : 0;
 	}
 	/* Say "no such file" plainly, before libbpf has a go at it. */
 	if (access(spec.object, R_OK) < 0)
@@ -442,17 +489,106 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	return 1;
 }
 
+/* What List shows of the attachment that runs program prog_id, if any. */
+static json_t *find_program(struct manager *m, uint32_t prog_id)
+{
+	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
+		_cleanup_json_ json_t *view = !rec->busy && rec->xi ?
+			xd_iface_to_json(rec, false) : json_incref(rec->snapshot);
+		json_t *a;
+		size_t i;
+
+		json_array_foreach(json_object_get(view, "attachments"), i, a)
+			if (json_integer_value(json_object_get(a, "programId")) == prog_id)
+				return json_incref(a);
+	}
+	return NULL;
+}
+
+static int reply_no_program(struct vl_link *l, uint32_t prog_id)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "no attachment runs program %u", prog_id);
+	return vl_link_error(l, XD_ERROR_PROGRAM_NOT_FOUND,
+			     json_pack("{s:s,s:s,s:s}", "object", "", "program", "", "message", msg));
+}
+
+/*
+ * Attach a program the daemon loaded already (programId): the same
+ * program, and so the same maps, on one more interface. Only its owner
+ * (or root) may, since it shares the owner's state. Kept alive by the
+ * kernel while any interface pins or links it.
+ */
+static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_params *p,
+		      uint32_t prog_id, const char *owner)
+{
+	_cleanup_json_ json_t *a = find_program(j->m, prog_id);
+	const char *a_owner = json_string_value(json_object_get(a, "owner"));
+	struct xl_prog_spec spec = { .sz = sizeof(spec), .label = p->label, .owner = owner,
+				     .connection = j->holder != NULL };
+	char maps[PATH_MAX];
+	int fd, r;
+
+	if (!a)
+		return reply_no_program(l, prog_id);
+	if (!peer_is_root(l) && (!a_owner || strcmp(a_owner, owner) != 0)) {
+		r = deny(l, "a program someone else owns");
+		return r < 0 ? r : 0;
+	}
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return reply_no_program(l, prog_id);
+	j->object_fds[j->n_object_fds++] = fd;
+	r = xd_maps_dir(j->m, owner, maps, sizeof(maps));
+	if (r < 0)
+		return r;
+	spec.prog_fd = fd;
+	spec.pin_root_path = maps;
+	spec.object = json_string_value(json_object_get(a, "object"));
+	spec.prog_name = json_string_value(json_object_get(a, "name"));
+	spec.priority = p->priority != XL_PRIORITY_FROM_OBJECT ? p->priority :
+			(int)json_integer_value(json_object_get(a, "priority"));
+	r = parse_actions(NULL, json_object_get(a, "actions"), &spec.chain_actions);
+	if (r == 0 && p->actions)
+		spec.chain_actions = p->actions;
+	spec.frags = json_is_true(json_object_get(a, "frags"));
+	if (r == 0)
+		r = xl_batch__add(j->batch, &spec);
+	if (r < 0)
+		return r;
+	j->objects[j->n_objects] = strdup(spec.object ? spec.object : "");
+	j->programs[j->n_objects] = spec.prog_name ? strdup(spec.prog_name) : NULL;
+	if (!j->objects[j->n_objects++])
+		return -ENOMEM;
+	return 1;
+}
+
 /* ---- methods ---- */
 
 struct attach_params {
 	const char *interface;
 	struct netns_params ns;
 	struct program_params prog;
+	uint32_t program_id;
 	enum xl_mode mode;
 	int counters;
 	bool connection;
 	uint64_t expected_revision;
 };
+
+/* Callers other than root change only what they own (job.c). */
+static int scope_to_caller(struct vl_link *l, struct xd_job *j, bool remove_all)
+{
+	char owner[32];
+
+	if (peer_is_root(l))
+		return 0;
+	owner_of(l, owner, sizeof(owner));
+	j->scope_owner = strdup(owner);
+	j->remove_all = remove_all;
+	return j->scope_owner ? 0 : -ENOMEM;
+}
 
 /* lifetime "connection": the additions go with the calling connection. */
 static void job_hold(struct xd_job *j, struct vl_link *l, bool connection)
@@ -467,6 +603,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		{ "interface", VL_STRING, parse_ifname, offsetof(struct attach_params, interface), VL_MANDATORY },
 		NETNS_FIELDS(struct attach_params),
 		PROGRAM_FIELDS(struct attach_params),
+		{ "programId", VL_INTEGER, parse_attach_id, offsetof(struct attach_params, program_id), 0 },
 		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
 		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct attach_params, counters), VL_NULLABLE },
 		{ "lifetime", VL_STRING, parse_lifetime, offsetof(struct attach_params, connection), VL_NULLABLE },
@@ -481,6 +618,8 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0)
+		r = authorize(l, m, "Attach", p.interface);
 	if (r != 0)
 		return r;
 	r = resolve_target(l, m, &p.ns, p.interface, &t);
@@ -491,7 +630,11 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		return -ENOMEM;
 	job_hold(j, l, p.connection);
 	owner_of(l, owner, sizeof(owner));
-	r = add_program(l, j, &p.prog, owner, "");
+	if (p.program_id && (p.prog.object || p.prog.object_fd >= 0 || p.prog.program))
+		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				     json_pack("{s:s}", "parameter", "programId"));
+	r = p.program_id ? add_shared(l, j, &p.prog, p.program_id, owner)
+			 : add_program(l, j, &p.prog, owner, "");
 	if (r <= 0)
 		return r;
 	j->mode = p.mode;
@@ -525,6 +668,8 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0)
+		r = authorize(l, m, "Detach", p.interface);
 	if (r != 0)
 		return r;
 	/* Exactly one of them: "all" must never be a typo's default. */
@@ -537,7 +682,10 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	j = job_for(m, l, flags, XD_JOB_DETACH);
 	if (!j)
 		return -ENOMEM;
-	r = p.all ? xl_batch__remove_all(j->batch) : xl_batch__remove(j->batch, p.id);
+	r = scope_to_caller(l, j, p.all);
+	if (r == 0)
+		r = p.all ? (j->scope_owner ? 0 : xl_batch__remove_all(j->batch))
+			  : xl_batch__remove(j->batch, p.id);
 	if (r < 0)
 		return r;
 	j->detach_id = p.id;
@@ -618,6 +766,8 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0)
+		r = authorize(l, m, "Replace", p.interface);
 	if (r != 0)
 		return r;
 	r = resolve_target(l, m, &p.ns, p.interface, &t);
@@ -631,7 +781,10 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	if (!j)
 		return -ENOMEM;
 	job_hold(j, l, p.connection);
-	r = xl_batch__remove_all(j->batch);
+	/* A caller other than root replaces its own programs, not others'. */
+	r = scope_to_caller(l, j, true);
+	if (r == 0 && !j->scope_owner)
+		r = xl_batch__remove_all(j->batch);
 	if (r < 0)
 		return r;
 	r = replace_programs(l, j, p.programs);
@@ -674,6 +827,8 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0)
+		r = authorize(l, m, "List", NULL);
 	if (r != 0)
 		return r;
 	any_netns = !p.interface && p.ns.fd_index < 0 && !p.ns.path && !p.ns.pid;
@@ -711,6 +866,8 @@ static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags 
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, &p);
+	if (r == 0)
+		r = authorize(l, m, "Monitor", NULL);
 	if (r == 0 && p.interface)
 		r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
@@ -732,6 +889,8 @@ static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, m);
+	if (r == 0 && !peer_is_root(l))
+		r = deny(l, "Reload (root only)");
 	if (r != 0)
 		return r;
 	r = manager_reload(m, err, sizeof(err));
@@ -748,6 +907,8 @@ static int method_describe(struct vl_link *l, json_t *parameters, unsigned flags
 	int r;
 
 	r = vl_link_dispatch(l, parameters, table, m);
+	if (r == 0)
+		r = authorize(l, m, "Describe", NULL);
 	if (r != 0)
 		return r;
 	return vl_link_reply(l, json_pack("{s:s,s:b,s:s?,s:i,s:s,s:s}", "version", XD_VERSION,

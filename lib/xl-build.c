@@ -145,6 +145,8 @@ static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
 	if (it->add_idx < 0)
 		return kept_twin(iface, a, i, path);
 	fd = xl_prog_load_twin(a->progs[it->add_idx], &iface->err);
+	if (fd < 0 && xl_prog_shared(a->progs[it->add_idx]))
+		return 0;	/* as for a kept one (kept_twin): it replaces the entry */
 	if (fd < 0)
 		return fd;
 	r = xl_pin_tracked(a, fd, path, &iface->err);

@@ -14,8 +14,10 @@
 #define XL_LOG_SIZE (1U << 20)
 
 struct xl_prog {
-	struct bpf_object *obj;
+	struct bpf_object *obj;		/* NULL for a shared, already loaded program */
 	struct bpf_program *prog;
+	int shared_fd;			/* that program; else -EBADF */
+	char *name;
 	char *object;
 	char *pin_root;
 	int priority;
@@ -29,6 +31,8 @@ struct xl_prog *xl_prog_free(struct xl_prog *p)
 	if (!p)
 		return NULL;
 	bpf_object__close(p->obj);
+	safe_close(p->shared_fd);
+	free(p->name);
 	free(p->object);
 	free(p->pin_root);
 	free(p->log);
@@ -102,6 +106,29 @@ static int read_metadata(struct xl_prog *p, struct xl_err *err)
 	return 0;
 }
 
+/* A program loaded before, by this engine, for another attachment. */
+static int open_shared(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err)
+{
+	_cleanup_(xl_prog_freep) struct xl_prog *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->shared_fd = fcntl(spec->prog_fd, F_DUPFD_CLOEXEC, 3);
+	if (p->shared_fd < 0)
+		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
+	p->name = strdup(spec->prog_name ? spec->prog_name : "");
+	p->object = strdup(spec->object ? spec->object : "");
+	if (!p->name || !p->object)
+		return -ENOMEM;
+	p->priority = spec->priority == XL_PRIORITY_FROM_OBJECT ? XL_DEFAULT_PRIORITY
+								 : spec->priority;
+	p->chain_actions = spec->chain_actions ? spec->chain_actions : XL_ACTION(XDP_PASS);
+	p->frags = spec->frags;
+	err->kind = XL_ERROR_NONE;
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
 int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err)
 {
 	_cleanup_(xl_prog_freep) struct xl_prog *p = NULL;
@@ -109,6 +136,8 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	char msg[128];
 	int r;
 
+	if (spec->prog_fd > 0)
+		return open_shared(spec, ret, err);
 	if (!spec->object)
 		return xl_err_set(err, -EINVAL, "no object file given");
 	err->kind = XL_ERROR_REQUEST;
@@ -124,6 +153,7 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	p->shared_fd = -EBADF;
 	/* Recorded in the state file, so it must not depend on our cwd. */
 	p->object = realpath(spec->object, NULL);
 	if (!p->object)
@@ -156,15 +186,28 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 int xl_prog_priority(const struct xl_prog *p) { return p->priority; }
 __u32 xl_prog_chain_actions(const struct xl_prog *p) { return p->chain_actions; }
 bool xl_prog_frags(const struct xl_prog *p) { return p->frags; }
-const char *xl_prog_name(const struct xl_prog *p) { return bpf_program__name(p->prog); }
+bool xl_prog_shared(const struct xl_prog *p) { return !p->prog; }
+
+const char *xl_prog_name(const struct xl_prog *p)
+{
+	return p->prog ? bpf_program__name(p->prog) : p->name;
+}
 const char *xl_prog_object(const struct xl_prog *p) { return p->object; }
 const char *xl_prog_log(const struct xl_prog *p) { return p->log && p->log[0] ? p->log : NULL; }
 
 int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err)
 {
-	__u32 flags = bpf_program__flags(p->prog) & ~BPF_F_XDP_HAS_FRAGS;
+	__u32 flags;
 	char msg[128];
 	int r, fd;
+
+	if (!p->prog) {
+		/* Shared: an EXT program attaches to any slot of any
+		 * dispatcher, since all slots have one signature. */
+		fd = fcntl(p->shared_fd, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno)) : fd;
+	}
+	flags = bpf_program__flags(p->prog) & ~BPF_F_XDP_HAS_FRAGS;
 
 	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))
 		return -ENOMEM;
@@ -314,10 +357,16 @@ static int load_twin(const char *object, const char *name, bool frags, const cha
 
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 {
-	const char *name = bpf_program__name(p->prog);
+	const char *name = xl_prog_name(p);
 	int fd;
 
 	err->kind = XL_ERROR_LOAD;
+	if (!p->prog) {
+		/* Shared: found again from its object, with the running maps. */
+		fd = xl_prog_twin_of(p->shared_fd, p->object, name, p->frags);
+		return fd < 0 ? xl_err_set(err, fd, "loading %s from %s as plain XDP: %s", name,
+					   p->object, errno_name(fd)) : fd;
+	}
 	fd = load_twin(p->object, name, p->frags, p->pin_root, share_maps_of_object, p->obj);
 	if (fd < 0)
 		return xl_err_set(err, fd, "loading %s from %s as plain XDP (to run it alone): %s",

@@ -18,6 +18,8 @@ int xl_prog_priority(const struct xl_prog *p);
 __u32 xl_prog_chain_actions(const struct xl_prog *p);
 bool xl_prog_frags(const struct xl_prog *p);
 const char *xl_prog_name(const struct xl_prog *p);
+/* Opened from xl_prog_spec.prog_fd: loaded already, no object open. */
+bool xl_prog_shared(const struct xl_prog *p);
 const char *xl_prog_object(const struct xl_prog *p);
 /* Verifier log of a failed load, or NULL. */
 const char *xl_prog_log(const struct xl_prog *p);

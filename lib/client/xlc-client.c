@@ -222,11 +222,16 @@ static json_t *actions_json(__u32 mask)
 #define ACTIONS_VALID (XL_ACTION(0) | XL_ACTION(1) | XL_ACTION(2) | XL_ACTION(3) | \
 		       XL_ACTION(4) | XL_ACTIONS_NONE)
 
+static __u32 program_shared(const struct xl_client_program *p)
+{
+	return p->sz >= offsetofend(struct xl_client_program, prog_id) ? p->prog_id : 0;
+}
+
 static int program_check(const struct xl_client_program *p)
 {
 	if (!p || p->sz < offsetofend(struct xl_client_program, xl_client_program__last_field))
 		return -EINVAL;
-	if (!p->object && p->object_fd < 0)
+	if (!p->object && p->object_fd < 0 && !program_shared(p))
 		return -EINVAL;
 	if (p->priority != XL_PRIORITY_FROM_OBJECT &&
 	    (p->priority < 0 || p->priority > XL_PRIORITY_MAX))
@@ -250,6 +255,8 @@ static int program_json(const struct xl_client_program *p, int *fds, size_t *n_f
 
 	if (r == 0 && p->object) {
 		r = set_new(o, "object", json_string(p->object));
+	} else if (r == 0 && p->object_fd < 0 && program_shared(p)) {
+		r = set_new(o, "programId", json_integer((json_int_t)program_shared(p)));
 	} else if (r == 0) {
 		r = set_new(o, "objectFd", json_integer((json_int_t)*n_fds));
 		fds[(*n_fds)++] = p->object_fd;

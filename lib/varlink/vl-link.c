@@ -46,6 +46,18 @@ bool vl_link_is_connected(const struct vl_link *l)
 	return l && l->server;
 }
 
+int vl_link_get_peer_groups(struct vl_link *l, gid_t *ret, size_t max, size_t *ret_n)
+{
+	socklen_t len = (socklen_t)(max * sizeof(*ret));
+
+	if (!l->server || l->fd < 0)
+		return -ENOTCONN;
+	if (getsockopt(l->fd, SOL_SOCKET, SO_PEERGROUPS, ret, &len) < 0)
+		return -errno;	/* ERANGE: more than max */
+	*ret_n = len / sizeof(*ret);
+	return 0;
+}
+
 int vl_link_get_peer(struct vl_link *l, struct ucred *ret)
 {
 	assert(l);

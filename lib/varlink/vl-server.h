@@ -126,6 +126,8 @@ unsigned vl_link_n_fds(const struct vl_link *l);
 
 /* Credentials of the peer at connect time (SO_PEERCRED). */
 int vl_link_get_peer(struct vl_link *l, struct ucred *ret);
+/* Its supplementary groups at connect time (SO_PEERGROUPS); -ERANGE past max. */
+int vl_link_get_peer_groups(struct vl_link *l, gid_t *ret, size_t max, size_t *ret_n);
 bool vl_link_is_connected(const struct vl_link *l);
 
 /* Called once when the connection goes away, e.g. to drop a stream

@@ -11,13 +11,21 @@ VL_RAW=$BUILD/tests/vl-raw
 
 daemon_setup() {
 	xl_setup
-	# Maps the test programs pin by name go to <root>/maps under the daemon.
+	# Maps the test programs pin by name go to <root>/maps/<owner> under
+	# the daemon; the tests' own programs are root's.
 	rmdir "$MAPS" 2>/dev/null || true
-	MAPS=$ROOT/maps
+	MAPS=$ROOT/maps/uid-0
 	SOCK=$BATS_TEST_TMPDIR/io.xdplink.Manager
 	DLOG=$BATS_TEST_TMPDIR/xdplinkd.log
 	CONF=$REPO/config/xdplinkd.conf
 	DAEMON_PID=
+}
+
+# veth_in_nsb NAME PEER: another veth pair, both ends up, in the daemon's namespace.
+veth_in_nsb() {
+	ip -n "$NSB" link add "$1" type veth peer name "$2"
+	ip -n "$NSB" link set "$1" up
+	ip -n "$NSB" link set "$2" up
 }
 
 daemon_teardown() {

@@ -106,7 +106,9 @@ assert_usage_error() {
 
 @test "missing arguments and options name what is missing" {
 	run --separate-stderr xdpctl attach eth0
-	assert_usage_error "xdpctl attach: missing OBJECT"
+	assert_usage_error "xdpctl attach: missing OBJECT (or --program-id ID)"
+	run --separate-stderr xdpctl attach eth0 x.o --program-id 7
+	assert_usage_error "xdpctl attach: give either OBJECT or --program-id, not both"
 	run --separate-stderr xdpctl detach
 	assert_usage_error "xdpctl detach: missing IFACE"
 	run --separate-stderr xdpctl replace eth0
@@ -232,8 +234,13 @@ assert_usage_error() {
 	run --separate-stderr xdpctl replace eth0 --from - <<<'[{"object": "a.o", "actions": "pass"}]'
 	assert_equal "$status" 65
 	assert_equal "$stderr" "xdpctl: <stdin>: programs[0].actions: invalid value"
-	# A good file gets as far as the (missing) daemon.
+	# Objects are opened here and passed as fds: a missing one stops here...
 	run --separate-stderr xdpctl replace eth0 --from - <<<'[{"object": "a.o", "actions": ["pass"]}]'
+	assert_equal "$status" 66
+	assert_equal "$stderr" "xdpctl: $PWD/a.o: No such file or directory"
+	# ...and with --pass-path a good file gets as far as the (missing) daemon.
+	run --separate-stderr xdpctl replace eth0 --pass-path --from - \
+		<<<'[{"object": "a.o", "actions": ["pass"]}]'
 	assert_equal "$status" 69
 }
 

@@ -66,6 +66,10 @@ struct xl_client_program {
 	int priority;		/* XL_PRIORITY_FROM_OBJECT or 0..XL_PRIORITY_MAX */
 	__u32 actions;		/* XL_ACTION() mask; 0: from the object; XL_ACTIONS_NONE */
 	const char *label;	/* free text shown by List; NULL: none */
+	/* attach only: > 0 and object NULL, object_fd < 0: attach the program
+	 * the daemon already runs with this id (List's programId) on one more
+	 * interface, sharing its maps. Only its owner (or root) may. */
+	__u32 prog_id;
 	size_t :0;
 };
 #define xl_client_program__last_field label

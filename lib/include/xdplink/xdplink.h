@@ -153,6 +153,13 @@ struct xl_prog_spec {
 	const char *owner;
 	const char *pin_root_path; /* for LIBBPF_PIN_BY_NAME maps; NULL: libbpf default */
 	bool connection;	/* recorded as xl_attachment.connection; the engine ignores it */
+	/* > 0: attach this already loaded program (of this engine: EXT where
+	 * it has freplace, else XDP) instead of loading object, which is then
+	 * only recorded, with prog_name. The program, and so its maps, is
+	 * shared; the kernel frees it with its last pin or link. priority
+	 * (or 50) and chain_actions (or pass) are not read from the object. */
+	int prog_fd;
+	bool frags;		/* with prog_fd: whether the program is frags-capable */
 	size_t :0;
 };
 #define xl_prog_spec__last_field pin_root_path
