@@ -55,9 +55,9 @@ static bool has_declared(const struct xd_iface *rec)
 	return false;
 }
 
-static int add_declared(struct xd_job *j, const struct xd_netconfig_file *f, const char *maps)
+static int add_declared(struct manager *m, struct xd_job *j, const struct xd_netconfig_file *f)
 {
-	char owner[300];
+	char owner[300], maps[PATH_MAX];
 
 	snprintf(owner, sizeof(owner), OWNER_PREFIX "%s", f->name);
 	for (size_t i = 0; i < f->n_progs; i++) {
@@ -66,8 +66,10 @@ static int add_declared(struct xd_job *j, const struct xd_netconfig_file *f, con
 			.prog_name = p->program, .priority = p->priority,
 			.chain_actions = p->actions, .label = p->label, .owner = owner,
 			.pin_root_path = maps };
-		int r = xl_batch__add(j->batch, &spec);
+		int r = xd_maps_dir(m, owner, p->object, maps, sizeof(maps));
 
+		if (r == 0)
+			r = xl_batch__add(j->batch, &spec);
 		if (r < 0)
 			return r;
 		j->objects[j->n_objects] = strdup(p->object);
@@ -89,7 +91,6 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 			  int ifindex, const char *name, int nsfd)
 {
 	struct xd_iface *rec = xd_iface_find(m, cookie, ifindex);
-	char maps[PATH_MAX];
 	struct xd_job *j;
 	int r;
 
@@ -111,14 +112,8 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 	j->mode = f ? f->mode : XL_MODE_UNSPEC;
 	j->counters = f ? f->counters : -1;
 	r = j->scope_owner ? 0 : -ENOMEM;
-	if (r == 0 && f) {
-		char owner[300];
-
-		snprintf(owner, sizeof(owner), OWNER_PREFIX "%s", f->name);
-		r = xd_maps_dir(m, owner, maps, sizeof(maps));
-		if (r == 0)
-			r = add_declared(j, f, maps);
-	}
+	if (r == 0 && f)
+		r = add_declared(m, j, f);
 	if (r == 0 && nsfd >= 0) {
 		j->netns_fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
 		r = j->netns_fd < 0 ? -errno : 0;

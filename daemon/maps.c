@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,16 +31,33 @@ static void dir_name(const char *owner, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-int xd_maps_dir(struct manager *m, const char *owner, char *buf, size_t len)
+static int make_dir(const char *path)
 {
-	char name[256];
-
-	dir_name(owner ? owner : "", name, sizeof(name));
-	if (snprintf(buf, len, "%s/maps/%s", m->config.bpffs_root, name) >= (int)len)
-		return -ENAMETOOLONG;
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return log_error_errno(-errno, "Cannot create %s: %m", buf);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return log_error_errno(-errno, "Cannot create %s: %m", path);
 	return 0;
+}
+
+int xd_maps_dir(struct manager *m, const char *owner, const char *object, char *buf,
+		size_t len)
+{
+	_cleanup_free_ char *real = object ? realpath(object, NULL) : NULL;
+	const char *base = real ? real : object ? object : "";
+	char who[256], what[256];
+	int r;
+
+	/* An fd's path names the file it is open on. */
+	base = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
+	dir_name(owner ? owner : "", who, sizeof(who));
+	dir_name(base, what, sizeof(what));
+	if (snprintf(buf, len, "%s/maps/%s", m->config.bpffs_root, who) >= (int)len)
+		return -ENAMETOOLONG;
+	r = make_dir(buf);
+	if (r < 0)
+		return r;
+	if (snprintf(buf, len, "%s/maps/%s/%s", m->config.bpffs_root, who, what) >= (int)len)
+		return -ENAMETOOLONG;
+	return make_dir(buf);
 }
 
 /* Whether any interface has an attachment whose owner maps to name. */
@@ -60,16 +79,22 @@ static bool owner_lives(struct manager *m, const char *name)
 	return false;
 }
 
-static void remove_dir(const char *path)
+/* Pins, then the object directories, then the owner's. */
+static void remove_dir(const char *path, int depth)
 {
 	_cleanup_(closedirp) DIR *d = opendir(path);
 	struct dirent *de;
 	char p[PATH_MAX];
 
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.' &&
-		    snprintf(p, sizeof(p), "%s/%s", path, de->d_name) < (int)sizeof(p))
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    snprintf(p, sizeof(p), "%s/%s", path, de->d_name) >= (int)sizeof(p))
+			continue;
+		if (de->d_type == DT_DIR && depth > 0)
+			remove_dir(p, depth - 1);
+		else
 			(void)unlink(p);
+	}
 	if (rmdir(path) < 0 && errno != ENOENT)
 		log_warning_errno(-errno, "Cannot remove %s: %m", path);
 }
@@ -89,6 +114,6 @@ void xd_maps_gc(struct manager *m)
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR || owner_lives(m, de->d_name))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", root, de->d_name) < (int)sizeof(path))
-			remove_dir(path);
+			remove_dir(path, 1);
 	}
 }

@@ -450,11 +450,6 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	char param[64], maps[PATH_MAX], fd_path[64];
 	int r;
 
-	r = xd_maps_dir(j->m, owner, maps, sizeof(maps));
-	if (r < 0)
-		return r;
-	spec.pin_root_path = maps;
-
 	if (p->object_fd >= 0 && p->object) {
 		snprintf(param, sizeof(param), "%sobjectFd", where);
 		r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
@@ -479,6 +474,10 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
 				     json_pack("{s:s,s:s}", "object", spec.object,
 					       "errnoName", errno_name(errno)));
+	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
+	if (r < 0)
+		return r;
+	spec.pin_root_path = maps;
 	r = xl_batch__add(j->batch, &spec);
 	if (r < 0)
 		return r;
@@ -540,12 +539,12 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 	if (fd < 0)
 		return reply_no_program(l, prog_id);
 	j->object_fds[j->n_object_fds++] = fd;
-	r = xd_maps_dir(j->m, owner, maps, sizeof(maps));
+	spec.object = json_string_value(json_object_get(a, "object"));
+	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
 	if (r < 0)
 		return r;
 	spec.prog_fd = fd;
 	spec.pin_root_path = maps;
-	spec.object = json_string_value(json_object_get(a, "object"));
 	spec.prog_name = json_string_value(json_object_get(a, "name"));
 	spec.priority = p->priority != XL_PRIORITY_FROM_OBJECT ? p->priority :
 			(int)json_integer_value(json_object_get(a, "priority"));

@@ -11,7 +11,7 @@ install: install-systemd
 # The unit names the daemon where this install puts it.
 install-systemd:
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/xdplinkd $(DESTDIR)$(VARLINKDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/xdplinkd/interfaces.d $(DESTDIR)$(VARLINKDIR) \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' systemd/xdplinkd.service.in \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/xdplinkd.service
@@ -19,6 +19,7 @@ install-systemd:
 	install -m 0644 systemd/xdplinkd.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/xdplinkd.conf
 	install -m 0644 systemd/xdplinkd.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/xdplinkd.conf
 	install -m 0644 config/xdplinkd.conf $(DESTDIR)$(SYSCONFDIR)/xdplinkd/xdplinkd.conf
+	install -m 0644 config/interfaces.d/README $(DESTDIR)$(SYSCONFDIR)/xdplinkd/interfaces.d/
 	install -m 0644 daemon/io.xdplink.Manager.varlink $(DESTDIR)$(VARLINKDIR)/
 	for p in docs/man/*.[58]; do \
 		install -m 0644 "$$p" "$(DESTDIR)$(MANDIR)/man$${p##*.}/"; done

@@ -57,9 +57,9 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	[ "$(xdp_prog_on vb)" != 0 ]
 	[ "$(vb_json | jq -r '.interfaces[0].attachments[0].owner')" = uid:4700 ]
 	send_udp 3
-	MAPS=$ROOT/maps/uid-4700 	# its maps pinned by name are its own
+	MAPS=$ROOT/maps/uid-4700/xl_test_progs_bpf_o	# its maps pinned by name are its own
 	[ "$(packets 1)" -eq 3 ]
-	[ ! -e "$ROOT/maps/uid-0/xl_test_trace" ]
+	[ ! -e "$ROOT/maps/uid-0/xl_test_progs_bpf_o/xl_test_trace" ]
 	uctl 4700 4711 detach vb 1
 	# Its last attachment gone, so is its map directory.
 	[ ! -e "$ROOT/maps/uid-4700" ]
@@ -143,7 +143,7 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	ip netns exec "$NSA" bash -c 'for i in 1 2 3 4; do echo -n x > /dev/udp/10.198.0.1/9; done' \
 		2>/dev/null
 	sleep 0.2
-	MAPS=$ROOT/maps/uid-4700
+	MAPS=$ROOT/maps/uid-4700/xl_test_progs_bpf_o
 	[ "$(packets 2)" -eq 4 ]
 	ip netns del "$NSC"
 	for _ in $(seq 1 20); do [ "$(pins)" = "$pins_before" ] && break; sleep 0.05; done

@@ -11,10 +11,10 @@ VL_RAW=$BUILD/tests/vl-raw
 
 daemon_setup() {
 	xl_setup
-	# Maps the test programs pin by name go to <root>/maps/<owner> under
+	# Maps the test programs pin by name go to <root>/maps/<owner>/<object> under
 	# the daemon; the tests' own programs are root's.
 	rmdir "$MAPS" 2>/dev/null || true
-	MAPS=$ROOT/maps/uid-0
+	MAPS=$ROOT/maps/uid-0/xl_test_progs_bpf_o
 	SOCK=$BATS_TEST_TMPDIR/io.xdplink.Manager
 	DLOG=$BATS_TEST_TMPDIR/xdplinkd.log
 	CONF=$REPO/config/xdplinkd.conf
