@@ -73,6 +73,7 @@ $(B)/tests/xl-stale: tests/integration/xl-stale.c $(B)/libxdplink.a | $(B)/tests
 include lib/varlink/varlink.mk
 include daemon/daemon.mk
 include client/client.mk
+include client/cni/cni.mk
 include systemd/systemd.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
@@ -90,7 +91,7 @@ check-host: all
 	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats \
 		tests/integration/bad-input.bats tests/integration/xdpctl.bats \
 		tests/integration/netns.bats tests/integration/lifetime.bats tests/integration/access.bats \
-		tests/integration/hotplug.bats
+		tests/integration/hotplug.bats tests/integration/cni.bats
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
