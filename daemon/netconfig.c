@@ -508,7 +508,9 @@ static int list_dir(const char *dir, struct names *ret, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", dir, strerror(-r));
 		return r;
 	}
-	qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	/* An empty directory has no array at all, and qsort() wants one. */
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
 	*ret = TAKE_STRUCT(names);
 	return 0;
 }
