@@ -21,6 +21,7 @@
 #include "maps.h"
 #include "netns.h"
 #include "netwatch.h"
+#include "params.h"
 #include "reply.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
@@ -29,175 +30,8 @@
 #define XD_VERSION "0"
 #endif
 
-/* ---- parameter parsers ---- */
-
-static int parse_ifname(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-	size_t n = s ? strlen(s) : 0;
-
-	/* The kernel's own rules for device names (dev_valid_name()). */
-	if (n == 0 || n >= IF_NAMESIZE || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
-	    strpbrk(s, "/: \t\n\r\v\f"))
-		return -EINVAL;
-	*(const char **)dest = s;
-	return 0;
-}
-
-static int parse_object(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v)) {
-		*(const char **)dest = NULL;
-		return 0;
-	}
-	/* Our cwd is not the caller's: only absolute paths mean the same to both. */
-	if (!s || s[0] != '/' || strlen(s) >= 4096)
-		return -EINVAL;
-	*(const char **)dest = s;
-	return 0;
-}
-
-static int parse_prog_name(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v)) {
-		*(const char **)dest = NULL;
-		return 0;
-	}
-	if (!s || !*s || strlen(s) > 255)
-		return -EINVAL;
-	*(const char **)dest = s;
-	return 0;
-}
-
-static int parse_label(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v)) {
-		*(const char **)dest = NULL;
-		return 0;
-	}
-	if (!s || strlen(s) > 255)
-		return -EINVAL;
-	*(const char **)dest = s;
-	return 0;
-}
-
-static int parse_priority(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	json_int_t i = json_integer_value(v);
-
-	if (json_is_null(v)) {
-		*(int *)dest = XL_PRIORITY_FROM_OBJECT;
-		return 0;
-	}
-	if (!json_is_integer(v) || i < 0 || i > XL_PRIORITY_MAX)
-		return -EINVAL;
-	*(int *)dest = (int)i;
-	return 0;
-}
-
-static int parse_actions(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	__u32 mask = 0, one;
-	size_t i;
-	json_t *e;
-
-	if (json_is_null(v)) {
-		*(__u32 *)dest = 0;
-		return 0;
-	}
-	if (json_array_size(v) > 5)
-		return -EINVAL;
-	json_array_foreach(v, i, e) {
-		const char *s = json_string_value(e);
-
-		if (!s || strcmp(s, "none") == 0 || strchr(s, ',') || xl_actions_parse(s, &one) < 0)
-			return -EINVAL;
-		mask |= one;
-	}
-	*(__u32 *)dest = mask ? mask : XL_ACTIONS_NONE;
-	return 0;
-}
-
-static int parse_mode(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v))
-		*(enum xl_mode *)dest = XL_MODE_UNSPEC;
-	else if (s && strcmp(s, "native") == 0)
-		*(enum xl_mode *)dest = XL_MODE_NATIVE;
-	else if (s && strcmp(s, "skb") == 0)
-		*(enum xl_mode *)dest = XL_MODE_SKB;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_lifetime(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v) || (s && strcmp(s, "pinned") == 0))
-		*(bool *)dest = false;
-	else if (s && strcmp(s, "connection") == 0)
-		*(bool *)dest = true;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_tristate(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	if (json_is_null(v))
-		*(int *)dest = -1;
-	else if (json_is_boolean(v))
-		*(int *)dest = json_is_true(v);
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_netns_path(const struct vl_field *f _unused_, json_t *v, void *dest)
-{
-	const char *s = json_string_value(v);
-
-	if (json_is_null(v)) {
-		*(const char **)dest = NULL;
-		return 0;
-	}
-	/* An absolute path, or a name under /run/netns as "ip netns" makes them. */
-	if (!s || !*s || strlen(s) >= PATH_MAX || (s[0] != '/' && strchr(s, '/')) ||
-	    strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return -EINVAL;
-	*(const char **)dest = s;
-	return 0;
-}
-
-VL_DEFINE_UINT64_PARSER(parse_revision, 1, INT64_MAX)
-VL_DEFINE_UINT32_PARSER(parse_pid, 1, INT32_MAX)
-VL_DEFINE_UINT32_PARSER(parse_attach_id, 1, UINT32_MAX)
-
 /* ---- shared steps ---- */
 
-/* Which network namespace a call means: at most one of these. */
-struct netns_params {
-	int fd_index;		/* passed with SCM_RIGHTS: the normal way */
-	const char *path;	/* root only */
-	uint32_t pid;		/* root only */
-};
-
-#define NETNS_FIELDS(T)                                                                 \
-	{ "netnsFd", VL_INTEGER, vl_parse_fd_index, offsetof(T, ns.fd_index), VL_NULLABLE }, \
-	{ "netns", VL_STRING, parse_netns_path, offsetof(T, ns.path), VL_NULLABLE },         \
-	{ "netnsPid", VL_INTEGER, parse_pid, offsetof(T, ns.pid), VL_NULLABLE }
-
-#define NETNS_INIT { .fd_index = -EBADF }
 
 /*
  * [Access]: nonzero when the call has been refused. Denials are logged
@@ -389,24 +223,6 @@ static void owner_of(struct vl_link *l, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-struct program_params {
-	const char *object;
-	int object_fd;
-	const char *program;
-	int priority;
-	__u32 actions;
-	const char *label;
-};
-
-#define PROGRAM_FIELDS(T)                                                                \
-	{ "object", VL_STRING, parse_object, offsetof(T, prog.object), VL_NULLABLE },        \
-	{ "objectFd", VL_INTEGER, vl_parse_fd_index, offsetof(T, prog.object_fd), VL_NULLABLE }, \
-	{ "program", VL_STRING, parse_prog_name, offsetof(T, prog.program), VL_NULLABLE },   \
-	{ "priority", VL_INTEGER, parse_priority, offsetof(T, prog.priority), VL_NULLABLE }, \
-	{ "actions", VL_ARRAY, parse_actions, offsetof(T, prog.actions), VL_NULLABLE },      \
-	{ "label", VL_STRING, parse_label, offsetof(T, prog.label), VL_NULLABLE }
-
-#define PROGRAM_INIT { .object_fd = -EBADF, .priority = XL_PRIORITY_FROM_OBJECT }
 
 /*
  * An object passed as a file descriptor: the job keeps the fd, and the
@@ -548,7 +364,7 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 	spec.prog_name = json_string_value(json_object_get(a, "name"));
 	spec.priority = p->priority != XL_PRIORITY_FROM_OBJECT ? p->priority :
 			(int)json_integer_value(json_object_get(a, "priority"));
-	r = parse_actions(NULL, json_object_get(a, "actions"), &spec.chain_actions);
+	r = xd_parse_actions(json_object_get(a, "actions"), &spec.chain_actions);
 	if (r == 0 && p->actions)
 		spec.chain_actions = p->actions;
 	spec.frags = json_is_true(json_object_get(a, "frags"));
@@ -565,16 +381,6 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 
 /* ---- methods ---- */
 
-struct attach_params {
-	const char *interface;
-	struct netns_params ns;
-	struct program_params prog;
-	uint32_t program_id;
-	enum xl_mode mode;
-	int counters;
-	bool connection;
-	uint64_t expected_revision;
-};
 
 /* Callers other than root change only what they own (job.c). */
 static int scope_to_caller(struct vl_link *l, struct xd_job *j, bool remove_all)
@@ -598,17 +404,6 @@ static void job_hold(struct xd_job *j, struct vl_link *l, bool connection)
 
 static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
-	static const struct vl_field table[] = {
-		{ "interface", VL_STRING, parse_ifname, offsetof(struct attach_params, interface), VL_MANDATORY },
-		NETNS_FIELDS(struct attach_params),
-		PROGRAM_FIELDS(struct attach_params),
-		{ "programId", VL_INTEGER, parse_attach_id, offsetof(struct attach_params, program_id), 0 },
-		{ "mode", VL_STRING, parse_mode, offsetof(struct attach_params, mode), VL_NULLABLE },
-		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct attach_params, counters), VL_NULLABLE },
-		{ "lifetime", VL_STRING, parse_lifetime, offsetof(struct attach_params, connection), VL_NULLABLE },
-		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct attach_params, expected_revision), 0 },
-		{}
-	};
 	struct attach_params p = { .ns = NETNS_INIT, .prog = PROGRAM_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
 	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
@@ -616,7 +411,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	char owner[32];
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, &p);
+	r = vl_link_dispatch(l, parameters, xd_attach_fields, &p);
 	if (r == 0)
 		r = authorize(l, m, "Attach", p.interface);
 	if (r != 0)
@@ -642,31 +437,16 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
-struct detach_params {
-	const char *interface;
-	struct netns_params ns;
-	uint32_t id;
-	bool all;
-	uint64_t expected_revision;
-};
 
 static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
-	static const struct vl_field table[] = {
-		{ "interface", VL_STRING, parse_ifname, offsetof(struct detach_params, interface), VL_MANDATORY },
-		NETNS_FIELDS(struct detach_params),
-		{ "id", VL_INTEGER, parse_attach_id, offsetof(struct detach_params, id), 0 },
-		{ "all", VL_BOOLEAN, vl_parse_bool, offsetof(struct detach_params, all), 0 },
-		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct detach_params, expected_revision), 0 },
-		{}
-	};
 	struct detach_params p = { .ns = NETNS_INIT };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
 	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, &p);
+	r = vl_link_dispatch(l, parameters, xd_detach_fields, &p);
 	if (r == 0)
 		r = authorize(l, m, "Detach", p.interface);
 	if (r != 0)
@@ -692,17 +472,10 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
-struct program_entry {
-	struct program_params prog;
-};
 
 /* Check every program of a Replace before anything is loaded. */
 static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *programs)
 {
-	static const struct vl_field table[] = {
-		PROGRAM_FIELDS(struct program_entry),
-		{}
-	};
 	char owner[32], where[32];
 	size_t i;
 	json_t *e;
@@ -717,7 +490,7 @@ static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *program
 		if (!json_is_object(e))
 			return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 					     json_pack("{s:s}", "parameter", "programs"));
-		r = vl_dispatch(e, table, &p, &err);
+		r = vl_dispatch(e, xd_program_fields, &p, &err);
 		if (r < 0 && err.name) {
 			const char *key = json_string_value(json_object_get(err.parameters, "parameter"));
 			char param[96];
@@ -736,35 +509,16 @@ static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *program
 	return 1;
 }
 
-struct replace_params {
-	const char *interface;
-	struct netns_params ns;
-	json_t *programs;
-	enum xl_mode mode;
-	int counters;
-	bool connection;
-	uint64_t expected_revision;
-};
 
 static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
-	static const struct vl_field table[] = {
-		{ "interface", VL_STRING, parse_ifname, offsetof(struct replace_params, interface), VL_MANDATORY },
-		NETNS_FIELDS(struct replace_params),
-		{ "programs", VL_ARRAY, vl_parse_json, offsetof(struct replace_params, programs), VL_MANDATORY },
-		{ "mode", VL_STRING, parse_mode, offsetof(struct replace_params, mode), VL_NULLABLE },
-		{ "counters", VL_BOOLEAN, parse_tristate, offsetof(struct replace_params, counters), VL_NULLABLE },
-		{ "lifetime", VL_STRING, parse_lifetime, offsetof(struct replace_params, connection), VL_NULLABLE },
-		{ "expectedRevision", VL_INTEGER, parse_revision, offsetof(struct replace_params, expected_revision), 0 },
-		{}
-	};
 	struct replace_params p = { .ns = NETNS_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
 	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, &p);
+	r = vl_link_dispatch(l, parameters, xd_replace_fields, &p);
 	if (r == 0)
 		r = authorize(l, m, "Replace", p.interface);
 	if (r != 0)
@@ -795,10 +549,6 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	return submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
-struct list_params {
-	const char *interface;
-	struct netns_params ns;
-};
 
 /* An interface with nothing attached is listed when asked for by name. */
 static json_t *empty_entry(const char *name, const struct target *t)
@@ -813,11 +563,6 @@ static json_t *empty_entry(const char *name, const struct target *t)
 static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 		       void *userdata)
 {
-	static const struct vl_field table[] = {
-		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
-		NETNS_FIELDS(struct list_params),
-		{}
-	};
 	struct list_params p = { .ns = NETNS_INIT };
 	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
@@ -825,7 +570,7 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 	json_t *list;
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, &p);
+	r = vl_link_dispatch(l, parameters, xd_list_fields, &p);
 	if (r == 0)
 		r = authorize(l, m, "List", NULL);
 	if (r != 0)
@@ -855,16 +600,12 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 			  void *userdata)
 {
-	static const struct vl_field table[] = {
-		{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
-		{}
-	};
 	struct list_params p = { .ns = NETNS_INIT };
 	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, &p);
+	r = vl_link_dispatch(l, parameters, xd_monitor_fields, &p);
 	if (r == 0)
 		r = authorize(l, m, "Monitor", NULL);
 	if (r == 0 && p.interface)
@@ -882,12 +623,11 @@ static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags 
 static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 			 void *userdata)
 {
-	static const struct vl_field table[] = { {} };
 	struct manager *m = userdata;
 	char err[1024];
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, m);
+	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
 	if (r == 0 && !peer_is_root(l))
 		r = deny(l, "Reload (root only)");
 	if (r != 0)
@@ -901,11 +641,10 @@ static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _
 static int method_describe(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 			   void *userdata)
 {
-	static const struct vl_field table[] = { {} };
 	struct manager *m = userdata;
 	int r;
 
-	r = vl_link_dispatch(l, parameters, table, m);
+	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
 	if (r == 0)
 		r = authorize(l, m, "Describe", NULL);
 	if (r != 0)
