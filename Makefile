@@ -75,6 +75,7 @@ include daemon/daemon.mk
 include client/client.mk
 include client/cni/cni.mk
 include systemd/systemd.mk
+include tests/fuzz/fuzz.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka

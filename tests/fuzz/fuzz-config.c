@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's configuration file and the interface files, from the
+ * same bytes: both parsers read a path, so the input goes into a memfd
+ * and they read /proc/self/fd/N.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "netconfig.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct xd_netconfig_file f = {};
+	struct xd_config c;
+	char path[64], err[1024];
+	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	xd_config_init(&c);
+	(void)xd_config_load(&c, path, true, err, sizeof(err));
+	xd_config_done(&c);
+	if (xd_netconfig_parse_file(path, &f, err, sizeof(err)) == 0)
+		xd_netconfig_file_done(&f);
+	close(fd);
+	return 0;
+}
