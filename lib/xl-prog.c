@@ -69,6 +69,9 @@ static int find_program(struct xl_prog *p, const char *name, struct xl_err *err)
 			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
 						off ? ", " : "", bpf_program__name(prog));
 	}
+	/* A long list is cut: say so rather than end on half a name. */
+	if (off >= sizeof(names))
+		memcpy(names + sizeof(names) - sizeof(", ..."), ", ...", sizeof(", ..."));
 	if (!p->prog)
 		return xl_err_set(err, -ENOENT, "%s: no %s%s program (it has: %s)", p->object,
 				  name ? "" : "XDP", name ? name : "", off ? names : "none");
