@@ -81,7 +81,6 @@ static int add_declared(struct manager *m, struct xd_job *j, const struct xd_net
 		j->want[j->n_want++] = (struct xd_want){ .priority = p->priority,
 							 .actions = p->actions };
 	}
-	j->declare = true;
 	snprintf(j->declare_owner, sizeof(j->declare_owner), "%s", owner);
 	return 0;
 }

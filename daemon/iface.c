@@ -172,30 +172,42 @@ static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const cha
 	xd_iface_gc(m, rec);
 }
 
-/* Startup is single-threaded: entering another namespace here is safe. */
-static void adopt_foreign(struct manager *m, const struct xl_iface_id *id)
+static int by_cookie(const void *a, const void *b)
 {
-	_cleanup_close_ int nsfd = xd_netns_find(id->netns_cookie, m->self_netns_fd);
+	const struct xl_iface_id *x = a, *y = b;
+
+	return x->netns_cookie < y->netns_cookie ? -1 : x->netns_cookie > y->netns_cookie;
+}
+
+/*
+ * The interfaces ids[0..n) of one other namespace: it is looked for once
+ * (a scan of /run/netns and /proc) and entered once for all of them.
+ * Startup is single-threaded: entering another namespace here is safe.
+ */
+static void adopt_foreign(struct manager *m, const struct xl_iface_id *ids, size_t n)
+{
+	_cleanup_close_ int nsfd = xd_netns_find(ids[0].netns_cookie, m->self_netns_fd);
 	char name[IF_NAMESIZE];
 
 	if (nsfd < 0) {
-		log_warning("Interface %d of network namespace %" PRIu64 " has programs, but no "
-			    "process or /run/netns entry holds that namespace; leaving it as it is",
-			    id->ifindex, (uint64_t)id->netns_cookie);
+		log_warning("%zu interfaces of network namespace %" PRIu64 " have programs, but "
+			    "no process or /run/netns entry holds that namespace; leaving them as "
+			    "they are", n, (uint64_t)ids[0].netns_cookie);
 		return;
 	}
-	(void)xd_netwatch_track(m, nsfd, id->netns_cookie);
+	(void)xd_netwatch_track(m, nsfd, ids[0].netns_cookie);
 	if (xd_netns_enter(nsfd) < 0)
 		return;
-	if (if_indextoname((unsigned)id->ifindex, name))
-		adopt_one(m, id->netns_cookie, id->ifindex, name);
+	for (size_t i = 0; i < n; i++)
+		if (if_indextoname((unsigned)ids[i].ifindex, name))
+			adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
 	xd_netns_leave(m->self_netns_fd);
 }
 
 int xd_iface_adopt_all(struct manager *m)
 {
 	_cleanup_free_ struct xl_iface_id *ids = calloc(4096, sizeof(*ids));
-	size_t n;
+	size_t n, run;
 	int r;
 
 	if (!ids)
@@ -204,16 +216,24 @@ int xd_iface_adopt_all(struct manager *m)
 	if (r < 0)
 		return log_error_errno(r, "Failed to list interfaces under %s: %s",
 				       m->config.bpffs_root, xl_engine__last_error(m->engine));
-	if (n > 4096)
+	if (n > 4096) {
 		log_warning("%zu interfaces have state; adopting the first 4096", n);
-	for (size_t i = 0; i < n && i < 4096; i++) {
+		n = 4096;
+	}
+	qsort(ids, n, sizeof(*ids), by_cookie);
+	for (size_t i = 0; i < n; i += run) {
 		char name[IF_NAMESIZE];
 
-		if (ids[i].netns_cookie != m->self_cookie)
-			adopt_foreign(m, &ids[i]);
-		else if (if_indextoname((unsigned)ids[i].ifindex, name))
-			adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
-		/* else gone: recovery cleaned it */
+		for (run = 1; i + run < n && ids[i + run].netns_cookie == ids[i].netns_cookie; run++)
+			;
+		if (ids[i].netns_cookie != m->self_cookie) {
+			adopt_foreign(m, &ids[i], run);
+			continue;
+		}
+		for (size_t k = i; k < i + run; k++)
+			if (if_indextoname((unsigned)ids[k].ifindex, name))
+				adopt_one(m, ids[k].netns_cookie, ids[k].ifindex, name);
+			/* else gone: recovery cleaned it */
 	}
 	return 0;
 }

@@ -436,6 +436,8 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 		}
 		if (j->r == 0 && j->holder)
 			(void)xd_lifetime_hold(m, j->holder, rec, j->added, j->n_added);
+		if (j->r == 0 && j->n_removed)
+			m->maps_gc_due = true;
 		if (j->type != XD_JOB_CLEANUP && !j->noop)
 			xd_job_reply(j);
 		if (j->type != XD_JOB_CLEANUP && rec->xi && xl_iface__cleanup_pending(rec->xi))
@@ -447,8 +449,11 @@ static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _un
 		else
 			xd_iface_gc(m, rec);
 	}
-	if (!m->exiting)
+	/* Only removals can leave an owner without attachments. */
+	if (!m->exiting && m->maps_gc_due && m->jobs_running == 0) {
+		m->maps_gc_due = false;
 		xd_maps_gc(m);
+	}
 	if (m->exiting && m->jobs_running == 0)
 		sd_event_exit(m->event, 0);
 	return 0;

@@ -43,6 +43,7 @@ struct manager {
 	sd_event_source *gone_src;	/* polls for devices that vanished */
 	unsigned jobs_running;
 	bool exiting;
+	bool maps_gc_due;		/* a job removed attachments: see maps.c */
 	struct xd_netwatch *netwatch;	/* rtnetlink events */
 	/* interfaces.d (declare.c) */
 	struct xd_netconfig netconfig;

@@ -105,8 +105,6 @@ void xd_maps_gc(struct manager *m)
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
 
-	if (m->jobs_running)
-		return;
 	if (snprintf(root, sizeof(root), "%s/maps", m->config.bpffs_root) >= (int)sizeof(root))
 		return;
 	d = opendir(root);

@@ -17,8 +17,8 @@ struct manager;
  * /proc/self/fd/N) into buf, created if needed. */
 int xd_maps_dir(struct manager *m, const char *owner, const char *object, char *buf,
 		size_t len);
-/* Remove the directories of owners with no attachment; only while no job
- * runs, so that none is about to pin into one. */
+/* Remove the directories of owners with no attachment. Only while no job
+ * runs (the caller, job.c, sees to it), so that none is about to pin into one. */
 void xd_maps_gc(struct manager *m);
 
 #endif

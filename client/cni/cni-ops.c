@@ -296,6 +296,22 @@ static int detach_labelled(struct session *s, json_t **atts, size_t n)
 	return 0;
 }
 
+/* The container's labelled attachments on its interface, once the
+ * namespace is open: -ENODEV when the interface is not there. */
+static int list_labelled(struct session *s, json_t **ifaces, json_t **iface, json_t **atts,
+			 size_t *n)
+{
+	int r = connect_daemon(s);
+
+	if (r == 0)
+		r = list_iface(s, ifaces);
+	if (r < 0)
+		return r;
+	if (labelled(s, *ifaces, iface, atts, n) < 0)
+		return call_failed(s, -EBADMSG, "listing the container's programs");
+	return 0;
+}
+
 int cni_del(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err)
 {
 	_cleanup_(session_done) struct session s;
@@ -309,15 +325,11 @@ int cni_del(const struct cni_config *cfg, const struct cni_env *env, struct cni_
 	 * will), and the daemon forgets the programs of a device that goes. */
 	if (!env->netns || !*env->netns || open_netns(env->netns, &s.nsfd) < 0)
 		return 0;
-	r = connect_daemon(&s);
-	if (r == 0)
-		r = list_iface(&s, &ifaces);
+	r = list_labelled(&s, &ifaces, &iface, atts, &n);
 	if (r == -ENODEV)
 		return 0;
 	if (r < 0)
 		return r;
-	if (labelled(&s, ifaces, &iface, atts, &n) < 0)
-		return call_failed(&s, -EBADMSG, "listing the container's programs");
 	return detach_labelled(&s, atts, n);
 }
 
@@ -399,15 +411,11 @@ int cni_check(const struct cni_config *cfg, const struct cni_env *env, struct cn
 	session_init(&s, cfg, env, err);
 	r = open_container_netns(&s);
 	if (r == 0)
-		r = connect_daemon(&s);
-	if (r == 0)
-		r = list_iface(&s, &ifaces);
+		r = list_labelled(&s, &ifaces, &iface, atts, &n);
 	if (r == -ENODEV)
 		return cni_fail(err, CNI_ERR_XDPLINK, NULL, "%s: no such interface in %s",
 				env->ifname, env->netns);
 	if (r < 0)
 		return r;
-	if (labelled(&s, ifaces, &iface, atts, &n) < 0)
-		return call_failed(&s, -EBADMSG, "listing the container's programs");
 	return check_set(&s, iface, atts, n);
 }

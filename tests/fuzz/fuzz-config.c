@@ -5,11 +5,10 @@
  * and they read /proc/self/fd/N.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "fuzz-file.h"
 #include "netconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -17,15 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xd_netconfig_file f = {};
 	struct xd_config c;
 	char path[64], err[1024];
-	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+	int fd = fuzz_file(data, size, path);
 
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	xd_config_init(&c);
 	(void)xd_config_load(&c, path, true, err, sizeof(err));
 	xd_config_done(&c);

@@ -19,11 +19,11 @@ $(B)/fuzz/fuzz-params: tests/fuzz/fuzz-params.c daemon/params.c lib/varlink/vl-d
 		lib/varlink/vl-message.c lib/xl-actions.c daemon/params.h | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -ljansson
 
-$(B)/fuzz/fuzz-config: tests/fuzz/fuzz-config.c daemon/config.c daemon/netconfig.c \
+$(B)/fuzz/fuzz-config: tests/fuzz/fuzz-config.c daemon/config.c daemon/netconfig.c tests/fuzz/fuzz-file.h \
 		lib/xl-actions.c daemon/config.h daemon/netconfig.h | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -linih
 
-$(B)/fuzz/fuzz-progset: tests/fuzz/fuzz-progset.c client/progset.c client/progset.h \
+$(B)/fuzz/fuzz-progset: tests/fuzz/fuzz-progset.c client/progset.c client/progset.h tests/fuzz/fuzz-file.h \
 		$(B)/client/libxdpctl.a $(B)/libxdplink-client.a | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c %.a,$^) -ljansson -linih
 
