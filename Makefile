@@ -76,6 +76,7 @@ include client/client.mk
 include client/cni/cni.mk
 include systemd/systemd.mk
 include tests/fuzz/fuzz.mk
+include tests/torture/torture.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -97,6 +98,7 @@ check-host: all
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
 	tests/run-suite kernel tests/integration/kernel.bats tests/integration/daemon-kernel.bats
+	tests/torture/run --kills $(TORTURE_CHECK_KILLS)
 
 check-vm: all
 	tests/vm/run -- make --no-print-directory check-kernel

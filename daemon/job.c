@@ -17,6 +17,7 @@
 #include "maps.h"
 #include "netns.h"
 #include "vl-server.h"
+#include "xl-testpoint.h"
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type)
 {
@@ -295,6 +296,7 @@ static void job_run_here(struct xd_job *j)
 	if (j->type == XD_JOB_FORGET)
 		return job_forget(j);
 	if (j->type == XD_JOB_CLEANUP) {
+		xl_test_point("cleanup-job");
 		if (rec->xi)
 			(void)xl_iface__cleanup(rec->xi);	/* leftovers are recovery's */
 		return;

@@ -11,19 +11,7 @@
 #include "xl-attempt.h"
 #include "xl-bpf.h"
 #include "xl-path.h"
-
-/*
- * Test hook: XL_TEST_CRASH=before-commit or after-commit ends the process
- * there, leaving exactly what a crash at that point would leave, so that
- * tests can exercise recovery on real pins.
- */
-static void crash_point(const char *where)
-{
-	const char *want = secure_getenv("XL_TEST_CRASH");
-
-	if (want && strcmp(want, where) == 0)
-		_exit(86);
-}
+#include "xl-testpoint.h"
 
 /* Another process may have committed since this object was opened; its
  * view of the live revision would then be stale. */
@@ -178,6 +166,7 @@ static void drop_stale(struct xl_iface *iface)
 	if (iface->stale_revision &&
 	    xl_path_rev(path, sizeof(path), iface->dir, iface->stale_revision) == 0)
 		xl_rm_tree(path, NULL);
+	xl_test_point("stale-revision-removed");
 	if (iface->stale_revision &&
 	    xl_path_state(path, sizeof(path), iface->state_dir, iface->stale_revision) == 0)
 		unlink(path);
@@ -189,6 +178,7 @@ static void drop_stale(struct xl_iface *iface)
 	}
 	iface->stale_revision = 0;
 	iface->n_stale_removed = 0;
+	xl_test_point("stale-dropped");
 }
 
 bool xl_iface__cleanup_pending(const struct xl_iface *iface)
@@ -263,6 +253,7 @@ static int detach_all(struct xl_iface *iface, struct xl_attempt *a)
 		return xl_err_set(&iface->err, r, "detaching the XDP link of %s: %s",
 				  a->ifname, errno_name(r));
 	__atomic_fetch_add(&iface->e->link_updates, 1, __ATOMIC_RELAXED);
+	xl_test_point("link-detached");
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	r = xl_iface_purge(iface->e, iface->dir, iface->state_dir);
@@ -294,6 +285,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	if (lock < 0)
 		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir, errno_name(lock));
 	drop_stale(iface);
+	xl_test_point("apply-locked");
 	r = check_current(iface, a->ifname);
 	if (r == 0)
 		r = open_additions(iface, b, a);
@@ -305,13 +297,13 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 		return detach_all(iface, a);
 	r = xl_build(iface, a, b, opts->mode == XL_MODE_UNSPEC ? XL_MODE_NATIVE : opts->mode);
 	if (r == 0) {
-		crash_point("before-commit");
+		xl_test_point("before-commit");
 		r = commit(iface, a, opts->mode);
 	}
 	if (r < 0)
 		return r;	/* attempt_free runs the undo log */
 	iface->err.kind = XL_ERROR_NONE;
-	crash_point("after-commit");
+	xl_test_point("after-commit");
 	finish(iface, a, b, opts->sz >= offsetofend(struct xl_apply_opts, defer_cleanup) &&
 			    opts->defer_cleanup);
 	return 0;

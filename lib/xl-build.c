@@ -9,6 +9,7 @@
 #include "xl-attempt.h"
 #include "xl-bpf.h"
 #include "xl-path.h"
+#include "xl-testpoint.h"
 
 void xl_attempt_free(struct xl_attempt **ap)
 {
@@ -275,8 +276,10 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 	int r;
 
 	r = mkdir_tracked(a, iface->dir, false, &iface->err);
-	if (r == 0 && iface->e->has_freplace)
+	if (r == 0 && iface->e->has_freplace) {
 		r = load_dispatcher(iface, a);
+		xl_test_point("dispatcher-loaded");
+	}
 	if (r == 0)
 		r = xl_path_rev(path, sizeof(path), iface->dir, a->plan.revision);
 	if (r == 0)
@@ -285,10 +288,13 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 		int slot = a->plan.entry_mode ? XL_SLOT_ENTRY : (int)i;
 
 		r = item_program(iface, a, i, slot);
+		xl_test_point("program-pinned");
 		if (r == 0)
 			r = fill_att(iface, a, b, i);
-		if (r == 0 && a->disp)
+		if (r == 0 && a->disp) {
 			r = attach_item(iface, a, i, slot);
+			xl_test_point("slot-attached");
+		}
 	}
 	if (r == 0 && !a->disp) {
 		/* Degraded mode: the lone program is the entry. */
@@ -307,6 +313,7 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 		r = xl_path_rev_entry(path, sizeof(path), iface->dir, a->plan.revision);
 	if (r == 0)
 		r = xl_pin_tracked(a, a->entry_fd, path, &iface->err);
+	xl_test_point("entry-pinned");
 	if (r == 0)
 		r = write_state(iface, a, mode);
 	return r;

@@ -9,6 +9,7 @@
 #include "xl-bpf.h"
 #include "xl-internal.h"
 #include "xl-path.h"
+#include "xl-testpoint.h"
 
 /* Unlink every entry of dir (one level of subdirectories), then dir. */
 int xl_rm_tree(const char *dir, unsigned *ret_revs)
@@ -241,6 +242,7 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 		return xl_err_set(&iface->err, -EUCLEAN, "link %u pinned for ifindex %d now serves ifindex %u",
 				  info.id, iface->ifindex, info.xdp.ifindex);
 	r = adopt_revision(iface, info.prog_id, &rev, stats);
+	xl_test_point("recovery-adopted");
 	if (r == 0)
 		r = load_state(iface, rev);
 	if (r == 0)
@@ -251,6 +253,7 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 		return r;
 	}
 	sweep(iface, stats);
+	xl_test_point("recovery-swept");
 	iface->link_fd = TAKE_FD(link);
 	stats->interfaces++;
 	return 0;

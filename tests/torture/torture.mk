@@ -1,0 +1,14 @@
+# tests/torture/torture.mk, included by the top-level Makefile: crash torture.
+TORTURE_KILLS ?= 200
+TORTURE_CHECK_KILLS ?= 20
+all: $(B)/tests/torture-check
+
+$(B)/tests/torture-check: tests/torture/torture-check.c $(B)/libxdplink.a | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)
+
+# The full run, where freplace works (in the VM otherwise); make check runs 20.
+torture: all
+	if $(B)/xl-engine --root /sys/fs/bpf/xl-probe-torture --state $(B)/probe-torture probe 2>/dev/null | \
+		grep -q 'freplace yes'; then tests/torture/run --kills $(TORTURE_KILLS); \
+	else tests/vm/run -- tests/torture/run --kills $(TORTURE_KILLS); fi
+.PHONY: torture
