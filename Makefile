@@ -2,7 +2,8 @@
 #   make            library, BPF objects, tools
 #   make check      unit tests, host kernel tests, VM kernel tests
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make SANITIZE=1 build with ASan+UBSan
+#   make SANITIZE=1 build with ASan+UBSan into build-asan/ (make check SANITIZE=1:
+#                   the whole suite against that build)
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -14,7 +15,11 @@ DESTDIR ?=
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+ifeq ($(SANITIZE),1)
+B ?= build-asan
+else
 B ?= build
+endif
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 CFLAGS ?= -O2 -g
@@ -26,7 +31,11 @@ BPF_CFLAGS := -O2 -g -mcpu=v3 -target bpf -I$(ARCH_INC) -Ibpf -Wall -Werror
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
+# The test suites fail on any sanitizer report of the daemon they drive.
+export XL_SANITIZE := 1
 endif
+# Every test script finds the binaries it tests through this.
+export XL_BUILD := $(abspath $(B))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
@@ -36,7 +45,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale
 
 .SECONDARY:
-.PHONY: bench-e2e install-lib all check check-unit check-host check-vm check-kernel install clean bench demo
+.PHONY: bench-e2e install-lib all check check-unit check-host check-valgrind check-vm check-kernel install clean bench demo
 all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
@@ -89,11 +98,17 @@ check-unit: $(UNIT_TESTS)
 	tests/run-suite unit $(UNIT_TESTS)
 
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
+# The end-to-end suites: the real daemon and xdpctl.
+E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
+	lifetime.bats access.bats hotplug.bats cni.bats)
 check-host: all
-	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats \
-		tests/integration/bad-input.bats tests/integration/xdpctl.bats \
-		tests/integration/netns.bats tests/integration/lifetime.bats tests/integration/access.bats \
-		tests/integration/hotplug.bats tests/integration/cni.bats
+	tests/run-suite host tests/integration/host.bats $(E2E_HOST)
+	tests/torture/run --kills $(TORTURE_HOST_KILLS)
+
+# The same suites with the daemon under valgrind memcheck: any leak or invalid
+# access fails the test that caused it (daemon_teardown in daemon-helpers.bash).
+check-valgrind: all
+	XL_VALGRIND=1 tests/run-suite valgrind $(E2E_HOST)
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all

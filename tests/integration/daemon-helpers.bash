@@ -28,20 +28,24 @@ veth_in_nsb() {
 	ip -n "$NSB" link set "$2" up
 }
 
-daemon_teardown() {
-	local sanitizer_report=0
+VALGRIND_ERRORS='definitely lost: [1-9]|Invalid (read|write|free)|uninitialised|ERROR SUMMARY: [1-9]'
 
-	if [ -n "${XL_SANITIZE:-}" ]; then
-		# A clean exit, so that LeakSanitizer gets to report; then any
-		# sanitizer report in the log fails the test that caused it.
+daemon_teardown() {
+	local report=0
+
+	if [ -n "${XL_SANITIZE:-}${XL_VALGRIND:-}" ]; then
+		# A clean exit, so that LeakSanitizer or memcheck gets to report;
+		# then any report fails the test that caused it.
 		daemon_stop_gently
-		grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" 2>/dev/null && sanitizer_report=1
+		grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" 2>/dev/null && report=1
+		cat "$BATS_TEST_TMPDIR"/valgrind.* 2>/dev/null | grep -qE "$VALGRIND_ERRORS" && report=1
 	fi
 	daemon_kill KILL
 	xl_teardown
-	if [ "$sanitizer_report" = 1 ]; then
-		echo "xdplinkd under sanitizers reported:" >&2
+	if [ "$report" = 1 ]; then
+		echo "xdplinkd under sanitizers or valgrind reported:" >&2
 		grep -A30 -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" >&2
+		cat "$BATS_TEST_TMPDIR"/valgrind.* >&2 2>/dev/null
 		return 1
 	fi
 }

@@ -245,7 +245,7 @@ teardown() {
 	daemon_kill TERM
 	cat "$BATS_TEST_TMPDIR"/valgrind.* >&2 || true
 	[ "$DAEMON_STATUS" -eq 0 ]
-	! grep -qE 'definitely lost: [1-9]|Invalid (read|write)|uninitialised' "$BATS_TEST_TMPDIR"/valgrind.*
+	! grep -qE "$VALGRIND_ERRORS" "$BATS_TEST_TMPDIR"/valgrind.*
 }
 
 @test "a deleted interface is cleaned up and announced: no link, pin or state is left" {

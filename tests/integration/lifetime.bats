@@ -44,12 +44,12 @@ hold() {
 	t0=$(now_us)
 	kill -9 "$HOLDER"
 	while [ "$(xdp_prog_on vb)" != 0 ]; do
-		[ $(( $(now_us) - t0 )) -lt 2000000 ] || break
+		[ $(( $(now_us) - t0 )) -lt $(( 2000000 * SLOW )) ] || break
 	done
 	t1=$(now_us)
 	echo "# removed $(( (t1 - t0) / 1000 )) ms after the kill" >&3
 	[ "$(xdp_prog_on vb)" = 0 ]
-	[ $(( t1 - t0 )) -lt 100000 ]
+	[ $(( t1 - t0 )) -lt $(( 100000 * SLOW )) ]
 	# Nothing of it is left, and the pinned program elsewhere is untouched.
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name "*-$VB_IFINDEX")" ]
 	[ "$(ctl --json status | jq -r '[.interfaces[].name] | join(",")')" = vc ]
