@@ -36,6 +36,8 @@ export XL_SANITIZE := 1
 endif
 # Every test script finds the binaries it tests through this.
 export XL_BUILD := $(abspath $(B))
+# Suites' names in the results: the sanitizer pass's are told apart.
+SUITE := $(if $(filter 1,$(SANITIZE)),-asan)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
@@ -95,14 +97,14 @@ $(B)/bpf $(B)/gen $(B)/lib $(B)/tests:
 
 # Unit tests: pure logic, no kernel.
 check-unit: $(UNIT_TESTS)
-	tests/run-suite unit $(UNIT_TESTS)
+	tests/run-suite unit$(SUITE) $(UNIT_TESTS)
 
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 # The end-to-end suites: the real daemon and xdpctl.
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
 	lifetime.bats access.bats hotplug.bats cni.bats)
 check-host: all
-	tests/run-suite host tests/integration/host.bats $(E2E_HOST)
+	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST)
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)
 
 # The same suites with the daemon under valgrind memcheck: any leak or invalid
@@ -112,7 +114,7 @@ check-valgrind: all
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
-	tests/run-suite kernel tests/integration/kernel.bats tests/integration/daemon-kernel.bats
+	tests/run-suite kernel$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats
 	tests/torture/run --kills $(TORTURE_CHECK_KILLS)
 
 check-vm: all

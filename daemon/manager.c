@@ -15,6 +15,7 @@
 #include "job.h"
 #include "lifetime.h"
 #include "log.h"
+#include "maps.h"
 #include "manager.h"
 #include "netns.h"
 #include "netwatch.h"
@@ -289,7 +290,16 @@ static int setup_engine(struct manager *m)
 	r = xd_netwatch_setup(m);
 	if (r < 0)
 		return r;
-	return xd_iface_adopt_all(m);
+	r = xd_iface_adopt_all(m);
+	if (r < 0)
+		return r;
+	/* A crash between loading an object and its commit leaves its maps
+	 * pinned, with no attachment to account for them. */
+	if (m->jobs_running == 0)
+		xd_maps_gc(m);
+	else
+		m->maps_gc_due = true;
+	return 0;
 }
 
 /* interfaces.d, once jobs can run: a bad file stops the start like a bad config. */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Test points: see xl-testpoint.h. */
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,7 +11,9 @@
 
 #include "xl-testpoint.h"
 
-static unsigned long stop_hits;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_spec[64];
+static unsigned long hits;
 
 /* "NAME" or "NAME@N": whether @name matches, and at which hit. */
 static bool matches(const char *want, const char *name, unsigned long *ret_nth)
@@ -23,24 +27,61 @@ static bool matches(const char *want, const char *name, unsigned long *ret_nth)
 	return strlen(name) == n && strncmp(want, name, n) == 0;
 }
 
-void xl_test_point(const char *name)
+/* XL_TEST_STOP, or the first line of XL_TEST_STOP_FILE, read afresh each
+ * time so that a test can aim one long-running daemon again and again. */
+static bool stop_spec(char *buf, size_t len)
 {
-	const char *crash = secure_getenv("XL_TEST_CRASH");
-	const char *stop = secure_getenv("XL_TEST_STOP");
-	unsigned long nth;
-	char line[128];
-	int n;
+	const char *env = secure_getenv("XL_TEST_STOP");
+	const char *file = secure_getenv("XL_TEST_STOP_FILE");
+	ssize_t n;
+	int fd;
 
-	if (crash && matches(crash, name, &nth))
-		_exit(86);
-	if (!stop || !matches(stop, name, &nth))
-		return;
-	/* Workers on different interfaces may race here; one of them stops. */
-	if (__atomic_add_fetch(&stop_hits, 1, __ATOMIC_SEQ_CST) != nth)
-		return;
-	n = snprintf(line, sizeof(line), "xl-testpoint: stopped at %s\n", name);
+	if (env) {
+		snprintf(buf, len, "%s", env);
+		return true;
+	}
+	if (!file || (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] != '\0';
+}
+
+static void stop_here(const char *name)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "xl-testpoint: stopped at %s\n", name);
+
 	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* Nowhere left to say so; the stop itself is what matters. */
 	}
 	raise(SIGSTOP);
+}
+
+void xl_test_point(const char *name)
+{
+	const char *crash = secure_getenv("XL_TEST_CRASH");
+	unsigned long nth;
+	char spec[sizeof(last_spec)];
+	bool stop = false;
+
+	if (crash && matches(crash, name, &nth))
+		_exit(86);
+	if (!stop_spec(spec, sizeof(spec)) || !matches(spec, name, &nth))
+		return;
+	/* Workers on different interfaces may race here; one of them stops.
+	 * A new spec starts its count afresh. */
+	pthread_mutex_lock(&lock);
+	if (strcmp(spec, last_spec) != 0) {
+		snprintf(last_spec, sizeof(last_spec), "%s", spec);
+		hits = 0;
+	}
+	stop = ++hits == nth;
+	pthread_mutex_unlock(&lock);
+	if (stop)
+		stop_here(name);
 }

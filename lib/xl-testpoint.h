@@ -9,6 +9,9 @@
  *   XL_TEST_STOP=NAME[@N]     SIGSTOP at the Nth NAME (N=1), after a line
  *                             "xl-testpoint: stopped at NAME" on stderr,
  *                             so that a real SIGKILL lands exactly there
+ *   XL_TEST_STOP_FILE=PATH    the same, with NAME[@N] read from PATH's first
+ *                             line at every point; counting restarts when
+ *                             it changes, nothing stops while it is empty
  * NAME "*" matches every point. Without those variables it does nothing.
  */
 void xl_test_point(const char *name);

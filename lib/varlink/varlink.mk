@@ -37,5 +37,5 @@ $(B)/tests/varlink-go-certification: | $(B)/tests
 		go build -o $@ github.com/varlink/go/cmd/varlink-go-certification
 
 check-conformance: $(CONFORMANCE)
-	XL_BUILD=$(B) tests/run-suite conformance tests/conformance/run
+	XL_BUILD=$(B) tests/run-suite conformance$(SUITE) tests/conformance/run
 .PHONY: check-conformance

@@ -288,3 +288,19 @@ teardown() {
 	[ "$(grep -n 'READY=1' "$BATS_TEST_TMPDIR/notes" | head -1 | cut -d: -f1)" -lt \
 	  "$(grep -n 'STOPPING=1' "$BATS_TEST_TMPDIR/notes" | head -1 | cut -d: -f1)" ]
 }
+
+@test "maps pinned by an attach that crashed before its commit are removed at the next start" {
+	daemon_kill TERM
+	XL_TEST_CRASH=before-commit daemon_start
+	run ctl attach vb "$OBJ" --prog xl_pass_1
+	[ "$status" -ne 0 ]
+	wait "$DAEMON_PID" 2>/dev/null || DAEMON_STATUS=$?
+	[ "${DAEMON_STATUS:-0}" -eq 86 ]
+	DAEMON_PID=
+	# The object's maps were pinned when it loaded; nothing was committed.
+	[ -e "$MAPS/xl_test_trace" ]
+	daemon_start
+	[ "$(xdp_prog_on_vb)" = 0 ]
+	[ ! -e "$ROOT/maps/uid-0" ]
+	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]
+}
