@@ -93,7 +93,8 @@ check-host: all
 	tests/run-suite host tests/integration/host.bats tests/integration/daemon.bats \
 		tests/integration/bad-input.bats tests/integration/xdpctl.bats \
 		tests/integration/netns.bats tests/integration/lifetime.bats tests/integration/access.bats \
-		tests/integration/hotplug.bats tests/integration/cni.bats
+		tests/integration/hotplug.bats tests/integration/cni.bats \
+		tests/integration/slow-client.bats
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all

@@ -114,13 +114,13 @@ static int hog_start(const struct load_opts *o, struct bad *b)
 	return 0;
 }
 
-/* Pipelined calls go on being sent while the daemon still reads them. */
+/* Pipelined calls go on being sent for as long as the socket takes them. */
 static int hog_top_up(struct bad *b)
 {
 	static const char call[] = LIST_CALL;
 	ssize_t n;
 
-	while (b->sent < HOG_BYTES_MAX && raw_outq(b->fd) == 0) {
+	while (b->sent < HOG_BYTES_MAX) {
 		n = send(b->fd, call, sizeof(call), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < (ssize_t)sizeof(call))
 			return n < 0 && errno != EAGAIN ? -errno : 0;
