@@ -88,6 +88,7 @@ include client/cni/cni.mk
 include systemd/systemd.mk
 include tests/fuzz/fuzz.mk
 include tests/torture/torture.mk
+include tests/bench/load.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -102,7 +103,7 @@ check-unit: $(UNIT_TESTS)
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 # The end-to-end suites: the real daemon and xdpctl.
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
-	lifetime.bats access.bats hotplug.bats cni.bats)
+	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats)
 check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST)
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)

@@ -234,7 +234,7 @@ static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch
 	safe_close(iface->entry_fd);
 	iface->entry_fd = TAKE_FD(a->entry_fd);
 	if (a->link_fd >= 0)
-		iface->link_fd = TAKE_FD(a->link_fd);
+		xl_iface_set_link(iface, TAKE_FD(a->link_fd));
 	if (a->counters_fd >= 0)
 		iface->counters_fd = TAKE_FD(a->counters_fd);
 	xl_state_clear(&iface->st);

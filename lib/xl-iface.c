@@ -13,6 +13,7 @@
 void xl_iface_close_fds(struct xl_iface *iface)
 {
 	iface->link_fd = safe_close(iface->link_fd);
+	iface->link_id = 0;
 	iface->entry_fd = safe_close(iface->entry_fd);
 	iface->counters_fd = safe_close(iface->counters_fd);
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
@@ -110,7 +111,14 @@ static __u32 fd_to_id(int fd, bool link)
 	return xl_prog_info(fd, &pi) == 0 ? pi.id : 0;
 }
 
-__u32 xl_iface__link_id(const struct xl_iface *iface) { return fd_to_id(iface->link_fd, true); }
+void xl_iface_set_link(struct xl_iface *iface, int fd)
+{
+	safe_close(iface->link_fd);
+	iface->link_fd = fd;
+	iface->link_id = fd_to_id(fd, true);
+}
+
+__u32 xl_iface__link_id(const struct xl_iface *iface) { return iface->link_id; }
 int xl_iface__link_ifindex(const struct xl_iface *iface)
 {
 	struct bpf_link_info li;

@@ -26,6 +26,9 @@ struct xl_iface {
 	char state_dir[PATH_MAX];	/* state directory */
 	struct xl_state st;		/* the live revision; st.revision 0: none */
 	int link_fd;
+	/* link_fd's id, read once: asking the kernel takes the RTNL lock, and
+	 * List asks on the daemon's event loop, while attaches hold that lock. */
+	__u32 link_id;
 	int entry_fd;
 	int counters_fd;
 	int prog_fds[XL_MAX_PROGS];	/* parallel to st.att */
@@ -79,5 +82,7 @@ int xl_rm_tree(const char *dir, unsigned *ret_revs);
 void xl_holder_describe(int ifindex, char *buf, size_t len);
 
 void xl_iface_close_fds(struct xl_iface *iface);
+/* Take fd as the interface's XDP link. */
+void xl_iface_set_link(struct xl_iface *iface, int fd);
 
 #endif

@@ -254,7 +254,7 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 	}
 	sweep(iface, stats);
 	xl_test_point("recovery-swept");
-	iface->link_fd = TAKE_FD(link);
+	xl_iface_set_link(iface, TAKE_FD(link));
 	stats->interfaces++;
 	return 0;
 }

@@ -2,6 +2,7 @@
 /* varlink calls: parsing and running them in order, replies, more/oneway, errno mapping. */
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,14 +192,27 @@ static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 	return 0;
 }
 
-void vl_link_process(struct vl_link *l)
+/*
+ * At most max calls, then the rest of the pipeline waits for its next turn
+ * (vl_link_yield()): one 64 KiB read holds some 1,700 small calls, and
+ * answering them all at once would keep every other connection waiting.
+ */
+static void link_process(struct vl_link *l, unsigned max)
 {
+	bool yielded = false;
+
 	vl_link_ref(l);
-	while (l->server && !l->in_call && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE) {
+	for (unsigned n = 0;
+	     l->server && !l->in_call && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE; n++) {
 		const char *msg;
 		size_t len;
 		int r;
 
+		if (n >= max && vl_reader_has_message(&l->reader)) {
+			vl_link_yield(l);
+			yielded = true;
+			break;
+		}
 		r = vl_reader_next(&l->reader, &msg, &len);
 		if (r == 0)
 			break;
@@ -207,9 +221,19 @@ void vl_link_process(struct vl_link *l)
 		if (r < 0)
 			vl_link_close(l);
 	}
-	if (l->server && l->eof && !l->in_call && vl_writer_pending(&l->writer) == 0)
+	if (l->server && l->eof && !yielded && !l->in_call && vl_writer_pending(&l->writer) == 0)
 		vl_link_close(l);
 	if (l->server)
 		vl_link_update_events(l);
 	vl_link_unref(l);
+}
+
+void vl_link_process(struct vl_link *l)
+{
+	link_process(l, VL_CALLS_PER_TURN);
+}
+
+void vl_link_process_all(struct vl_link *l)
+{
+	link_process(l, UINT_MAX);
 }

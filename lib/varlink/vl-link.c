@@ -109,6 +109,7 @@ static void link_disconnect(struct vl_link *l)
 	l->io = sd_event_source_disable_unref(l->io);
 	l->idle = sd_event_source_disable_unref(l->idle);
 	l->defer = sd_event_source_disable_unref(l->defer);
+	l->resume = sd_event_source_disable_unref(l->resume);
 	l->fd = safe_close(l->fd);
 	if (l->prev)
 		l->prev->next = l->next;
@@ -175,6 +176,25 @@ void vl_link_schedule(struct vl_link *l)
 		(void)sd_event_source_set_enabled(l->defer, SD_EVENT_ONESHOT);
 }
 
+/*
+ * Not the defer source (which every reply arms, vl_link_schedule()): while
+ * a connection keeps it armed, sd-event dispatches it again and again and
+ * the sockets that are ready wait (test_pipeline_takes_turns saw it). A
+ * timer due at once becomes pending in the same poll as those sockets, so
+ * they get their turns first.
+ */
+void vl_link_yield(struct vl_link *l)
+{
+	if (!l->server)
+		return;
+	/* Each call's reply scheduled the defer source; this takes its place. */
+	if (sd_event_source_set_time_relative(l->resume, 0) >= 0 &&
+	    sd_event_source_set_enabled(l->resume, SD_EVENT_ONESHOT) >= 0)
+		(void)sd_event_source_set_enabled(l->defer, SD_EVENT_OFF);
+	else
+		vl_link_schedule(l);
+}
+
 void vl_link_arm_idle(struct vl_link *l, bool on)
 {
 	uint64_t t = l->server->opts.idle_timeout_usec;
@@ -188,6 +208,12 @@ void vl_link_arm_idle(struct vl_link *l, bool on)
 }
 
 static int on_link_defer(sd_event_source *src _unused_, void *userdata)
+{
+	vl_link_process(userdata);
+	return 0;
+}
+
+static int on_link_resume(sd_event_source *src _unused_, uint64_t usec _unused_, void *userdata)
 {
 	vl_link_process(userdata);
 	return 0;
@@ -336,9 +362,9 @@ static void link_on_hangup(struct vl_link *l)
 {
 	vl_link_ref(l);
 	(void)sd_event_source_set_enabled(l->io, SD_EVENT_OFF);
-	vl_link_process(l);
+	vl_link_process_all(l);
 	while (l->server && !l->in_call && link_read(l) > 0)
-		vl_link_process(l);
+		vl_link_process_all(l);
 	vl_link_close(l);
 	vl_link_unref(l);
 }
@@ -440,6 +466,13 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
 		r = sd_event_add_defer(s->event, &l->defer, on_link_defer, l);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(l->defer, SD_EVENT_OFF);
+	/* Accuracy 1 µs: the default (250 ms) would let a yielded pipeline wait that long. */
+	if (r >= 0)
+		r = sd_event_add_time(s->event, &l->resume, CLOCK_MONOTONIC, 0, 1, on_link_resume, l);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(l->resume, SD_EVENT_OFF);
+	if (r >= 0)
+		r = sd_event_source_set_priority(l->resume, s->priority);
 	if (r >= 0 && s->opts.idle_timeout_usec != UINT64_MAX)
 		r = sd_event_add_time_relative(s->event, &l->idle, CLOCK_MONOTONIC,
 					       s->opts.idle_timeout_usec, 0, on_link_idle, l);

@@ -31,6 +31,7 @@ struct vl_link {
 	struct vl_reader reader;
 	struct vl_writer writer;
 	sd_event_source *io, *idle, *defer;
+	sd_event_source *resume;        /* the next turn of a long pipeline */
 	bool in_call;                  /* a call awaits its final reply */
 	unsigned call_flags;
 	char *method;                  /* of the current call, for error replies */
@@ -78,6 +79,8 @@ int vl_link_flush(struct vl_link *l);
 void vl_link_update_events(struct vl_link *l);
 /* Run the call loop soon, outside whatever handler is on the stack now. */
 void vl_link_schedule(struct vl_link *l);
+/* Run it again after the other connections that are ready have had a turn. */
+void vl_link_yield(struct vl_link *l);
 void vl_link_arm_idle(struct vl_link *l, bool on);
 /* The buffered message becomes the current call: its fds go with it. */
 void vl_link_begin_call_fds(struct vl_link *l);
@@ -85,8 +88,15 @@ void vl_link_begin_call_fds(struct vl_link *l);
 void vl_link_end_call_fds(struct vl_link *l);
 
 /* vl-call.c */
-/* Answer buffered calls in order until one stays open or output backs up. */
+/* Calls of one connection answered in one turn of the event loop. */
+#define VL_CALLS_PER_TURN 16U
+/*
+ * Answer buffered calls in order until one stays open, output backs up,
+ * or VL_CALLS_PER_TURN are done (then the rest go on in a later turn).
+ */
 void vl_link_process(struct vl_link *l);
+/* The same without the turn limit: for a peer that is gone, whose oneway calls must run now. */
+void vl_link_process_all(struct vl_link *l);
 
 /* vl-service.c */
 extern const char vl_service_description[];

@@ -200,6 +200,48 @@ static void test_large_stream_drains(void **state _unused_)
 	env_stop(&env);
 }
 
+/*
+ * A long pipeline on one connection is run a few calls a turn, so that a
+ * call on another connection, sent after it, is not answered last. Oneway
+ * calls, so that what the server ran is counted, not what the sockets hold.
+ */
+static void test_pipeline_takes_turns(void **state _unused_)
+{
+	static const char echo[] =
+		"{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":1},\"oneway\":true}";
+	enum { N = 500 };	/* in one 64 KiB read */
+	char *pipeline = malloc(N * sizeof(echo));
+	struct client *busy, *other;
+	struct env env;
+	json_t *r;
+
+	assert_non_null(pipeline);
+	for (int i = 0; i < N; i++)
+		memcpy(pipeline + i * sizeof(echo), echo, sizeof(echo));
+	env_start(&env, &default_opts);
+	busy = client_new(&env);
+	other = client_new(&env);
+	client_send_raw(&env, busy, pipeline, N * sizeof(echo));
+	pump(&env);	/* all of busy's calls are read, a few of them run */
+	assert_true(env.oneway_seen > 0);
+	assert_true(env.oneway_seen < N);
+	client_send(&env, other, get_info);
+	r = client_recv(&env, other);
+	assert_non_null(r);
+	assert_null(json_object_get(r, "error"));
+	json_decref(r);
+	assert_true(env.oneway_seen < N);
+	/* The rest still run, all of them, in later turns. */
+	for (int i = 0; i < 1000 && env.oneway_seen < N; i++)
+		pump(&env);
+	assert_int_equal(env.oneway_seen, N);
+	assert_get_info_ok(&env, busy);
+	free(pipeline);
+	client_free(busy);
+	client_free(other);
+	env_stop(&env);
+}
+
 /* Past the write-queue bound a non-reading streamer is dropped, not buffered forever. */
 static void test_write_queue_bound(void **state _unused_)
 {
@@ -229,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_slow_reader_does_not_block),
 		cmocka_unit_test(test_large_stream_drains),
 		cmocka_unit_test(test_write_queue_bound),
+		cmocka_unit_test(test_pipeline_takes_turns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
