@@ -115,14 +115,16 @@ static void test_idle_timeout(void **state _unused_)
 	struct client *quiet, *partial, *busy;
 	struct env env;
 
-	o.idle_timeout_usec = 150000;
+	/* Generous against a loaded machine: a busy client's call must come
+	 * back well within the timeout, while 5 pumps must exceed it. */
+	o.idle_timeout_usec = 400000;
 	env_start(&env, &o);
 	quiet = client_new(&env);
 	partial = client_new(&env);
 	busy = client_new(&env);
 	client_send_raw(&env, partial, "{\"method\":", 10);
 	for (int i = 0; i < 5; i++) {
-		pump_for(&env, 60);
+		pump_for(&env, 120);
 		assert_get_info_ok(&env, busy);
 		/* Half a message does not count as activity (and may hit a closed socket). */
 		(void)send(partial->fd, " ", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -131,7 +133,7 @@ static void test_idle_timeout(void **state _unused_)
 	assert_closed(&env, partial);
 	assert_int_equal(vl_server_connections(env.server), 1);
 	/* Each answered call restarts the clock; silence after the last one still counts. */
-	pump_for(&env, 300);
+	pump_for(&env, 800);
 	assert_closed(&env, busy);
 	client_free(quiet);
 	client_free(partial);
