@@ -76,6 +76,7 @@ include client/client.mk
 include client/cni/cni.mk
 include systemd/systemd.mk
 include tests/fuzz/fuzz.mk
+include tests/bench/zero-gap.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -96,7 +97,8 @@ check-host: all
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
-	tests/run-suite kernel tests/integration/kernel.bats tests/integration/daemon-kernel.bats
+	tests/run-suite kernel tests/integration/kernel.bats tests/integration/daemon-kernel.bats \
+		tests/integration/zero-gap.bats
 
 check-vm: all
 	tests/vm/run -- make --no-print-directory check-kernel
