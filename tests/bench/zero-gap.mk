@@ -8,7 +8,7 @@ $(B)/bpf/xl_zerogap.bpf.o: tests/bpf/xl_zerogap.bpf.c | $(B)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(B)/tests/xl-blast: tests/tools/xl-blast.c lib/xl-util.h | $(B)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
 
 # The client library for the swaps, libbpf only to read the pinned counts.
 $(B)/tests/xl-zerogap: tests/tools/xl-zerogap.c $(B)/libxdplink-client.a \
