@@ -99,6 +99,15 @@ static void sleep_for(double secs)
 	nanosleep(&ts, NULL);
 }
 
+/* Close fd after a failed call, returning that call's -errno. */
+static int close_failed(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	return -e;
+}
+
 static int install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -158,13 +167,11 @@ static int open_sender(const struct opts *o)
 	if (setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big)) < 0) {
 		fprintf(stderr, "xl-blast: setsockopt: %s\n", errno_name(errno));
-		close(fd);
-		return -errno;
+		return close_failed(fd);
 	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "xl-blast: connect %s:%u: %s\n", o->dst, o->port, errno_name(errno));
-		close(fd);
-		return -errno;
+		return close_failed(fd);
 	}
 	return fd;
 }
@@ -235,21 +242,18 @@ static int open_packet_sender(const struct opts *o, unsigned char ret_mac[6])
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) {
 		fprintf(stderr, "xl-blast: %s: SIOCGIFHWADDR: %s\n", o->ifname, errno_name(errno));
-		close(fd);
-		return -errno;
+		return close_failed(fd);
 	}
 	memcpy(ret_mac, ifr.ifr_hwaddr.sa_data, 6);
 	sll.sll_ifindex = (int)if_nametoindex(o->ifname);
 	if (!sll.sll_ifindex) {
 		fprintf(stderr, "xl-blast: %s: %s\n", o->ifname, errno_name(errno));
-		close(fd);
-		return -errno;
+		return close_failed(fd);
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0 ||
 	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		fprintf(stderr, "xl-blast: %s: %s\n", o->ifname, errno_name(errno));
-		close(fd);
-		return -errno;
+		return close_failed(fd);
 	}
 	return fd;
 }
