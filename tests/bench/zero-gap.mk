@@ -15,7 +15,8 @@ $(B)/tests/xl-zerogap: tests/tools/xl-zerogap.c $(B)/libxdplink-client.a \
 		lib/include/xdplink/xdplink-client.h lib/xl-util.h | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink-client.a $(XLC_LIBS) -lbpf
 
-# The full run: 1,000 swaps under 50k packets/s (options: tests/bench/zero-gap --help).
+# The full run: 1,000 swaps under 50k packets/s; ZG_ARGS="--swaps N --rate PPS ..."
+# for others (tests/bench/zero-gap --help).
 bench-zerogap: all
-	tests/bench/zero-gap
+	XL_BUILD=$(abspath $(B)) tests/bench/zero-gap $(ZG_ARGS)
 .PHONY: bench-zerogap
