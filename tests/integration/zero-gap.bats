@@ -30,9 +30,11 @@ ZEROGAP=$BUILD/tests/xl-zerogap
 
 setup() {
 	daemon_setup
-	"$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe |
-		grep -q 'freplace yes' || skip "this kernel refuses freplace; run through tests/vm/run"
+	local probe
+	probe=$("$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe || true)
+	# Removed before any skip, which would leave it behind.
 	rm -rf "$ROOT-probe"
+	[[ $probe == *'freplace yes'* ]] || skip "this kernel refuses freplace; run through tests/vm/run"
 	SINK_PID= SENDER_PID=
 	daemon_start
 }
