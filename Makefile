@@ -89,6 +89,7 @@ include systemd/systemd.mk
 include tests/fuzz/fuzz.mk
 include tests/torture/torture.mk
 include tests/bench/load.mk
+include tests/bench/zero-gap.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
@@ -115,7 +116,8 @@ check-valgrind: all
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 check-kernel: all
-	tests/run-suite kernel$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats
+	tests/run-suite kernel$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats \
+		tests/integration/zero-gap.bats
 	tests/torture/run --kills $(TORTURE_CHECK_KILLS)
 
 check-vm: all
