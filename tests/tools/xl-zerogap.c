@@ -11,8 +11,12 @@
  * in order, and the link runs a new entry program.
  *
  *   xl-zerogap --socket PATH --iface NAME --count-object OBJ --object OBJ
- *              --map PIN --swaps N
+ *              --map PIN --swaps N [--gap-at I]
  *   xl-zerogap --map PIN --read
+ *
+ * --gap-at I leaves the counting program out of swap I's set (I must be
+ * a swap with other programs: not 2, 9, 16...), so that the test can show
+ * it notices packets nobody counted.
  *
  * Prints one JSON line: swaps, seconds, swaps per second, revisions, swap
  * latencies and the counting map's totals before and after. Exit 1 on the
@@ -51,6 +55,7 @@ struct opts {
 	const char *object;
 	const char *map;
 	unsigned swaps;
+	unsigned gap_at;	/* the swap whose set lacks the counting program; 0: none */
 	bool read_only;
 };
 
@@ -136,9 +141,15 @@ static void make_set(const struct opts *o, unsigned i, struct set *s)
 	s->n = n_others + 1;
 	for (size_t j = 0; j < nb; j++)
 		s->order[k++] = before[j];
-	s->order[k++] = s->names[0];
+	if (i != o->gap_at)
+		s->order[k++] = s->names[0];
 	for (size_t j = 0; j < na; j++)
 		s->order[k++] = after[j];
+	if (i == o->gap_at && n_others > 0) {
+		/* The test of the test: a revision that does not count. */
+		memmove(&s->progs[0], &s->progs[1], n_others * sizeof(s->progs[0]));
+		s->n = n_others;
+	}
 }
 
 /* The interface as List shows it: revision, entry program, and whether
@@ -269,7 +280,7 @@ static int run_swaps(const struct opts *o)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xl-zerogap --socket PATH --iface NAME --count-object OBJ --object OBJ "
-		   "--map PIN --swaps N\n"
+		   "--map PIN --swaps N [--gap-at I]\n"
 		   "       xl-zerogap --map PIN --read\n");
 }
 
@@ -282,6 +293,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "object", required_argument, NULL, 'o' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "swaps", required_argument, NULL, 'n' },
+		{ "gap-at", required_argument, NULL, 'g' },
 		{ "read", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -297,6 +309,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'o': o->object = optarg; break;
 		case 'm': o->map = optarg; break;
 		case 'n': o->swaps = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'g': o->gap_at = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'r': o->read_only = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
