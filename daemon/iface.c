@@ -143,16 +143,18 @@ static void drop_orphaned(struct xd_iface *rec)
 			  "with the last run", rec->name, k);
 }
 
-/* Open one interface of the calling thread's netns and keep it if it has programs. */
-static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char *name)
+/* Open one interface of the calling thread's netns and keep it if it has
+ * programs; 1 if it has. */
+static int adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char *name)
 {
 	struct xd_iface *rec;
+	bool live;
 	int r;
 
 	r = xd_iface_get(m, cookie, ifindex, name, &rec);
 	if (r < 0) {
 		log_oom();
-		return;
+		return 0;
 	}
 	r = xl_iface__open(m->engine, rec->ifindex, &rec->xi);
 	if (r < 0) {
@@ -160,7 +162,7 @@ static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const cha
 		log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s: %s", name,
 				xl_engine__last_error(m->engine));
 		xd_iface_gc(m, rec);
-		return;
+		return 0;
 	}
 	drop_orphaned(rec);
 	rec->revision = xl_iface__revision(rec->xi);
@@ -169,7 +171,9 @@ static void adopt_one(struct manager *m, uint64_t cookie, int ifindex, const cha
 		log_iface(LOG_INFO, name, rec->revision, "Adopted %s%s at revision %llu", name,
 			  rec->foreign ? " (in another network namespace)" : "",
 			  (unsigned long long)rec->revision);
+	live = rec->revision > 0;
 	xd_iface_gc(m, rec);
+	return live;
 }
 
 static int by_cookie(const void *a, const void *b)
@@ -184,29 +188,32 @@ static int by_cookie(const void *a, const void *b)
  * (a scan of /run/netns and /proc) and entered once for all of them.
  * Startup is single-threaded: entering another namespace here is safe.
  */
-static void adopt_foreign(struct manager *m, const struct xl_iface_id *ids, size_t n)
+static unsigned adopt_foreign(struct manager *m, const struct xl_iface_id *ids, size_t n)
 {
 	_cleanup_close_ int nsfd = xd_netns_find(ids[0].netns_cookie, m->self_netns_fd);
 	char name[IF_NAMESIZE];
+	unsigned adopted = 0;
 
 	if (nsfd < 0) {
 		log_warning("%zu interfaces of network namespace %" PRIu64 " have programs, but "
 			    "no process or /run/netns entry holds that namespace; leaving them as "
 			    "they are", n, (uint64_t)ids[0].netns_cookie);
-		return;
+		return 0;
 	}
 	(void)xd_netwatch_track(m, nsfd, ids[0].netns_cookie);
 	if (xd_netns_enter(nsfd) < 0)
-		return;
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (if_indextoname((unsigned)ids[i].ifindex, name))
-			adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
+			adopted += adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
 	xd_netns_leave(m->self_netns_fd);
+	return adopted;
 }
 
 int xd_iface_adopt_all(struct manager *m)
 {
 	_cleanup_free_ struct xl_iface_id *ids = calloc(4096, sizeof(*ids));
+	unsigned adopted = 0;
 	size_t n, run;
 	int r;
 
@@ -227,15 +234,15 @@ int xd_iface_adopt_all(struct manager *m)
 		for (run = 1; i + run < n && ids[i + run].netns_cookie == ids[i].netns_cookie; run++)
 			;
 		if (ids[i].netns_cookie != m->self_cookie) {
-			adopt_foreign(m, &ids[i], run);
+			adopted += adopt_foreign(m, &ids[i], run);
 			continue;
 		}
 		for (size_t k = i; k < i + run; k++)
 			if (if_indextoname((unsigned)ids[k].ifindex, name))
-				adopt_one(m, ids[k].netns_cookie, ids[k].ifindex, name);
+				adopted += adopt_one(m, ids[k].netns_cookie, ids[k].ifindex, name);
 			/* else gone: recovery cleaned it */
 	}
-	return 0;
+	return (int)adopted;
 }
 
 static const char *mode_name(enum xl_mode mode)

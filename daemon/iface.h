@@ -41,7 +41,7 @@ void xd_iface_renamed(struct manager *m, struct xd_iface *rec, const char *name)
 void xd_iface_gc(struct manager *m, struct xd_iface *rec);
 void xd_iface_free_all(struct manager *m);
 /* Adopt every interface with pinned state: those of our netns, and those
- * of other namespaces that can still be found (netns.h). */
+ * of other namespaces that can still be found (netns.h); how many have programs. */
 int xd_iface_adopt_all(struct manager *m);
 
 /*

@@ -266,7 +266,8 @@ static int setup_engine(struct manager *m)
 				       .state_dir = m->config.state_dir };
 	struct xl_recover_stats st = {};
 	char err[512] = "";
-	int r;
+	__u64 updates;
+	int r, adopted;
 
 	opts.err_buf = err;
 	opts.err_buf_sz = sizeof(err);
@@ -280,16 +281,23 @@ static int setup_engine(struct manager *m)
 		log_warning("Degraded mode, one program per interface: %s",
 			    xl_engine__degraded_reason(m->engine));
 	/* Before anyone is answered: clients must see the recovered state. */
+	updates = xl_engine__link_updates(m->engine);
 	r = xl_engine__recover(m->engine, &st);
 	if (r < 0)
 		log_error_errno(r, "Recovery was incomplete: %s", xl_engine__last_error(m->engine));
-	log_info("Recovered %u interfaces (%u orphan revisions, %u orphan programs, %u gone "
-		 "interfaces cleaned) with %u link updates", st.interfaces, st.orphan_revisions,
-		 st.orphan_programs, st.defunct, st.link_updates);
 	r = xd_netwatch_setup(m);
 	if (r < 0)
 		return r;
-	return xd_iface_adopt_all(m);
+	adopted = xd_iface_adopt_all(m);
+	if (adopted < 0)
+		return adopted;
+	/* Counted by the engine, not assumed: recovery must leave the data plane alone
+	 * (connection-scoped programs of the last run are the one exception, logged). */
+	log_info("Recovered %d interfaces (%u orphan revisions, %u orphan programs, %u gone "
+		 "interfaces cleaned) with %llu link updates", adopted, st.orphan_revisions,
+		 st.orphan_programs, st.defunct,
+		 (unsigned long long)(xl_engine__link_updates(m->engine) - updates));
+	return 0;
 }
 
 /* interfaces.d, once jobs can run: a bad file stops the start like a bad config. */
