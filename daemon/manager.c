@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -71,6 +72,30 @@ static int config_read(const struct xd_cli *cli, struct xd_config *ret, char *er
 	return 0;
 }
 
+/*
+ * Each managed interface keeps its link, its entry program, its counters map
+ * and one fd per program open, each connection one more: the usual soft
+ * limit of 1024 runs out near 150 interfaces. The hard limit is ours to take
+ * (nothing we run uses select()).
+ */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		log_warning_errno(-errno, "Cannot read RLIMIT_NOFILE: %m");
+		return;
+	}
+	if (rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warning_errno(-errno, "Cannot raise the soft RLIMIT_NOFILE to %llu: %m",
+				  (unsigned long long)rl.rlim_max);
+	else
+		log_debug("Soft RLIMIT_NOFILE raised to %llu", (unsigned long long)rl.rlim_max);
+}
+
 int manager_new(struct manager **ret, const struct xd_cli *cli)
 {
 	_cleanup_(manager_freep) struct manager *m = calloc(1, sizeof(*m));
@@ -80,6 +105,7 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 	if (!m)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	m->cli = *cli;
+	raise_nofile_limit();
 	m->job_pipe[0] = m->job_pipe[1] = -EBADF;
 	m->self_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (m->self_netns_fd < 0)

@@ -29,6 +29,15 @@ teardown() {
 	fi
 }
 
+@test "the daemon raises its soft open-files limit to the hard one (7 fds per interface)" {
+	daemon_kill TERM
+	ulimit -Sn 256
+	daemon_start
+	limits=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$DAEMON_PID/limits")
+	[ "${limits% *}" = "${limits#* }" ]
+	[ "${limits% *}" -gt 256 ]
+}
+
 @test "attach, status and detach drive the kernel: link, program, pins and packets" {
 	run ctl attach vb "$OBJ" --prog xl_pass_1
 	[ "$status" -eq 0 ]
