@@ -30,6 +30,15 @@ struct xd_iface {
 	uint64_t revision;
 	bool forgetting;		/* an XD_JOB_FORGET is queued or running */
 	unsigned declared_pass;		/* declare.c's last pass that reached it */
+	/* Tags List has looked up (main thread only): a program's tag never
+	 * changes, and its id is not reused while an fd of ours holds it. */
+	struct xd_tag *tags;
+	size_t n_tags;
+};
+
+struct xd_tag {
+	uint32_t prog_id;
+	char tag[17];
 };
 
 struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex);
@@ -48,9 +57,9 @@ int xd_iface_adopt_all(struct manager *m);
  * The io.xdplink.Manager Interface object for xi. live: with program tags
  * and, when the interface has them, counters; otherwise a snapshot
  * cheap enough to take before a swap's reply. Callable from the thread
- * owning xi.
+ * owning xi; live only from the main thread (it fills rec's tag cache).
  */
-json_t *xd_iface_to_json(const struct xd_iface *rec, bool live);
+json_t *xd_iface_to_json(struct xd_iface *rec, bool live);
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 

@@ -68,6 +68,24 @@ teardown() {
 	[ "$(packets 1)" -eq 5 ]
 }
 
+# List caches tags by program id: they must stay the kernel's, also after a swap.
+@test "List shows each program's kernel tag, again and after a replace" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	for _ in 1 2; do
+		id=$(vb_json | jq '.interfaces[0].attachments[0].programId')
+		[ "$(vb_json | jq -r '.interfaces[0].attachments[0].tag')" = \
+			"$(bpftool -j prog show id "$id" | jq -r .tag)" ]
+	done
+	cat > "$BATS_TEST_TMPDIR/set.json" <<-JSON
+	{ "programs": [ { "object": "$OBJ", "program": "xl_pass_2" } ] }
+	JSON
+	ctl replace vb --from "$BATS_TEST_TMPDIR/set.json"
+	new=$(vb_json | jq '.interfaces[0].attachments[0].programId')
+	[ "$new" != "$id" ]
+	[ "$(vb_json | jq -r '.interfaces[0].attachments[0].tag')" = \
+		"$(bpftool -j prog show id "$new" | jq -r .tag)" ]
+}
+
 @test "replace swaps the whole set with one link update on the same link" {
 	ctl attach vb "$OBJ" --prog xl_pass_1
 	link=$(vb_link)
