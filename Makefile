@@ -76,6 +76,7 @@ include client/client.mk
 include client/cni/cni.mk
 include systemd/systemd.mk
 include tests/fuzz/fuzz.mk
+include tests/bench/scale.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka
