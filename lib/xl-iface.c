@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* An interface under the engine: opening (with recovery), accessors and counters. */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -27,6 +28,8 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface)
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	free(iface->verifier_log);
+	free(iface->dir);
+	free(iface->state_dir);
 	free(iface);
 	return NULL;
 }
@@ -40,6 +43,7 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 		  struct xl_iface **ret)
 {
 	_cleanup_(xl_iface_freep) struct xl_iface *iface = NULL;
+	char dir[PATH_MAX], state_dir[PATH_MAX];
 	int r;
 
 	if (ifindex <= 0)
@@ -55,12 +59,16 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 	r = xl_netns_cookie(&iface->netns_cookie);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
-	r = xl_path_iface(iface->dir, sizeof(iface->dir), e->root, iface->netns_cookie, ifindex);
+	r = xl_path_iface(dir, sizeof(dir), e->root, iface->netns_cookie, ifindex);
 	if (r == 0)
-		r = xl_path_iface(iface->state_dir, sizeof(iface->state_dir), e->state_dir,
-				  iface->netns_cookie, ifindex);
+		r = xl_path_iface(state_dir, sizeof(state_dir), e->state_dir, iface->netns_cookie,
+				  ifindex);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "path for ifindex %d too long", ifindex);
+	iface->dir = strdup(dir);
+	iface->state_dir = strdup(state_dir);
+	if (!iface->dir || !iface->state_dir)
+		return -ENOMEM;
 	r = xl_iface_recover(iface, stats);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "%s", iface->err.msg);

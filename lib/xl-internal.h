@@ -22,8 +22,9 @@ struct xl_iface {
 	struct xl_engine *e;
 	int ifindex;
 	__u64 netns_cookie;
-	char dir[PATH_MAX];		/* bpffs directory */
-	char state_dir[PATH_MAX];	/* state directory */
+	/* Allocated: two PATH_MAX arrays were 8 KB of every interface's ~20. */
+	char *dir;			/* bpffs directory */
+	char *state_dir;		/* state directory */
 	struct xl_state st;		/* the live revision; st.revision 0: none */
 	int link_fd;
 	int entry_fd;
