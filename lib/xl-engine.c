@@ -314,7 +314,7 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 		if (cookie != self) {
 			r = recover_foreign(e, dir, sdir, &st);
 		} else {
-			r = xl_iface_open(e, ifindex, &st, &iface);
+			r = xl_iface_open(e, self, ifindex, &st, &iface);
 			xl_iface__free(iface);
 		}
 		if (r < 0 && !first_err)

@@ -39,8 +39,9 @@ static void xl_iface_freep(struct xl_iface **i)
 	xl_iface__free(*i);
 }
 
-int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
-		  struct xl_iface **ret)
+/* netns_cookie: the calling thread's netns, which the caller has read already. */
+int xl_iface_open(struct xl_engine *e, __u64 netns_cookie, int ifindex,
+		  struct xl_recover_stats *stats, struct xl_iface **ret)
 {
 	_cleanup_(xl_iface_freep) struct xl_iface *iface = NULL;
 	char dir[PATH_MAX], state_dir[PATH_MAX];
@@ -56,9 +57,7 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 	iface->link_fd = iface->entry_fd = iface->counters_fd = -EBADF;
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		iface->prog_fds[i] = -EBADF;
-	r = xl_netns_cookie(&iface->netns_cookie);
-	if (r < 0)
-		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
+	iface->netns_cookie = netns_cookie;
 	r = xl_path_iface(dir, sizeof(dir), e->root, iface->netns_cookie, ifindex);
 	if (r == 0)
 		r = xl_path_iface(state_dir, sizeof(state_dir), e->state_dir, iface->netns_cookie,
@@ -91,7 +90,7 @@ int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret)
 	lock = xl_engine_lock_iface(e, cookie, ifindex);
 	if (lock < 0)
 		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
-	return xl_iface_open(e, ifindex, &stats, ret);
+	return xl_iface_open(e, cookie, ifindex, &stats, ret);
 }
 
 const char *xl_iface__last_error(const struct xl_iface *iface) { return iface->err.msg; }

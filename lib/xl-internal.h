@@ -68,8 +68,8 @@ int xl_engine_lock_iface(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 void xl_engine_unlock(int *lock_fd);
 
 /* xl_iface__open, adding what recovery did to stats. */
-int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
-		  struct xl_iface **ret);
+int xl_iface_open(struct xl_engine *e, __u64 netns_cookie, int ifindex,
+		  struct xl_recover_stats *stats, struct xl_iface **ret);
 /* Adopt the live revision of iface->dir and clean the rest (xl-recover.c). */
 int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats);
 /* Remove every pin and state file of an interface directory. */
