@@ -177,6 +177,37 @@ static int adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char
 	return live;
 }
 
+/* At start, names come from one dump per namespace (if_nameindex()), not
+ * from a socket and an ioctl per interface (if_indextoname()). */
+static const char *name_in(const struct if_nameindex *ni, int ifindex)
+{
+	for (; ni && ni->if_index; ni++)
+		if ((int)ni->if_index == ifindex)
+			return ni->if_name;
+	return NULL;
+}
+
+/* Adopt ids[0..n) of the namespace the calling thread is in. */
+static unsigned adopt_here(struct manager *m, const struct xl_iface_id *ids, size_t n)
+{
+	struct if_nameindex *ni = if_nameindex();
+	unsigned adopted = 0;
+
+	if (!ni) {
+		log_warning_errno(-errno, "Cannot list the interfaces of network namespace %" PRIu64
+				  ": %m", (uint64_t)ids[0].netns_cookie);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = name_in(ni, ids[i].ifindex);
+
+		if (name)	/* else gone: recovery cleaned it */
+			adopted += adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
+	}
+	if_freenameindex(ni);
+	return adopted;
+}
+
 static int by_cookie(const void *a, const void *b)
 {
 	const struct xl_iface_id *x = a, *y = b;
@@ -192,8 +223,7 @@ static int by_cookie(const void *a, const void *b)
 static unsigned adopt_foreign(struct manager *m, const struct xl_iface_id *ids, size_t n)
 {
 	_cleanup_close_ int nsfd = xd_netns_find(ids[0].netns_cookie, m->self_netns_fd);
-	char name[IF_NAMESIZE];
-	unsigned adopted = 0;
+	unsigned adopted;
 
 	if (nsfd < 0) {
 		log_warning("%zu interfaces of network namespace %" PRIu64 " have programs, but "
@@ -204,9 +234,7 @@ static unsigned adopt_foreign(struct manager *m, const struct xl_iface_id *ids, 
 	(void)xd_netwatch_track(m, nsfd, ids[0].netns_cookie);
 	if (xd_netns_enter(nsfd) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (if_indextoname((unsigned)ids[i].ifindex, name))
-			adopted += adopt_one(m, ids[i].netns_cookie, ids[i].ifindex, name);
+	adopted = adopt_here(m, ids, n);
 	xd_netns_leave(m->self_netns_fd);
 	return adopted;
 }
@@ -230,18 +258,12 @@ int xd_iface_adopt_all(struct manager *m)
 	}
 	qsort(ids, n, sizeof(*ids), by_cookie);
 	for (size_t i = 0; i < n; i += run) {
-		char name[IF_NAMESIZE];
-
 		for (run = 1; i + run < n && ids[i + run].netns_cookie == ids[i].netns_cookie; run++)
 			;
-		if (ids[i].netns_cookie != m->self_cookie) {
+		if (ids[i].netns_cookie != m->self_cookie)
 			adopted += adopt_foreign(m, &ids[i], run);
-			continue;
-		}
-		for (size_t k = i; k < i + run; k++)
-			if (if_indextoname((unsigned)ids[k].ifindex, name))
-				adopted += adopt_one(m, ids[k].netns_cookie, ids[k].ifindex, name);
-			/* else gone: recovery cleaned it */
+		else
+			adopted += adopt_here(m, &ids[i], run);
 	}
 	return (int)adopted;
 }
