@@ -30,6 +30,15 @@ struct xd_iface {
 	uint64_t revision;
 	bool forgetting;		/* an XD_JOB_FORGET is queued or running */
 	unsigned declared_pass;		/* declare.c's last pass that reached it */
+	/* Tags List has looked up (main thread only): a program's tag never
+	 * changes, and its id is not reused while an fd of ours holds it. */
+	struct xd_tag *tags;
+	size_t n_tags;
+};
+
+struct xd_tag {
+	uint32_t prog_id;
+	char tag[17];
 };
 
 struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex);
@@ -41,16 +50,16 @@ void xd_iface_renamed(struct manager *m, struct xd_iface *rec, const char *name)
 void xd_iface_gc(struct manager *m, struct xd_iface *rec);
 void xd_iface_free_all(struct manager *m);
 /* Adopt every interface with pinned state: those of our netns, and those
- * of other namespaces that can still be found (netns.h). */
+ * of other namespaces that can still be found (netns.h); how many have programs. */
 int xd_iface_adopt_all(struct manager *m);
 
 /*
  * The io.xdplink.Manager Interface object for xi. live: with program tags
  * and, when the interface has them, counters; otherwise a snapshot
  * cheap enough to take before a swap's reply. Callable from the thread
- * owning xi.
+ * owning xi; live only from the main thread (it fills rec's tag cache).
  */
-json_t *xd_iface_to_json(const struct xd_iface *rec, bool live);
+json_t *xd_iface_to_json(struct xd_iface *rec, bool live);
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 

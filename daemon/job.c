@@ -470,14 +470,42 @@ static bool rec_gone(const struct xd_iface *rec)
 	return rec->xi && xl_iface__link_ifindex(rec->xi) == 0;
 }
 
+/* Whether rec comes after the poll's cursor in m->ifaces' order (iface.c). */
+static bool after_gone_cursor(const struct manager *m, const struct xd_iface *rec)
+{
+	if (!m->gone_cursor.set)
+		return true;
+	if (rec->foreign != m->gone_cursor.foreign)
+		return rec->foreign;
+	if (rec->netns_cookie != m->gone_cursor.cookie)
+		return rec->netns_cookie > m->gone_cursor.cookie;
+	return rec->ifindex > m->gone_cursor.ifindex;
+}
+
+/*
+ * rtnetlink tells of deletions as they happen (netwatch.c); this poll is
+ * the backstop for lost events and namespaces without an nsid. It checks
+ * XD_GONE_CHECK_BATCH records a tick, round the list, resuming by key
+ * because records come and go between ticks.
+ */
 static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
+	struct xd_iface *rec = m->ifaces, *next;
+	unsigned checked = 0;
 
-	for (struct xd_iface *rec = m->ifaces, *next; rec && !m->exiting; rec = next) {
+	while (rec && !after_gone_cursor(m, rec))
+		rec = rec->next;
+	if (!rec)
+		rec = m->ifaces;	/* round again */
+	for (; rec && checked < XD_GONE_CHECK_BATCH && !m->exiting; rec = next, checked++) {
 		struct xd_job *j;
 
 		next = rec->next;
+		m->gone_cursor.set = true;
+		m->gone_cursor.foreign = rec->foreign;
+		m->gone_cursor.cookie = rec->netns_cookie;
+		m->gone_cursor.ifindex = rec->ifindex;
 		if (rec->busy || rec->queue || rec->revision == 0 || !rec_gone(rec))
 			continue;
 		j = xd_job_new(m, XD_JOB_FORGET);
@@ -486,6 +514,8 @@ static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
 			(void)xd_job_submit(rec, j);
 		}
 	}
+	if (!rec)
+		m->gone_cursor.set = false;	/* the end: the next tick starts over */
 	return sd_event_source_set_time(s, usec + XD_GONE_CHECK_USEC);
 }
 

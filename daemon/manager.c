@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -72,6 +73,30 @@ static int config_read(const struct xd_cli *cli, struct xd_config *ret, char *er
 	return 0;
 }
 
+/*
+ * Each managed interface keeps its link, its entry program, its counters map
+ * and one fd per program open, each connection one more: the usual soft
+ * limit of 1024 runs out near 150 interfaces. The hard limit is ours to take
+ * (nothing we run uses select()).
+ */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		log_warning_errno(-errno, "Cannot read RLIMIT_NOFILE: %m");
+		return;
+	}
+	if (rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warning_errno(-errno, "Cannot raise the soft RLIMIT_NOFILE to %llu: %m",
+				  (unsigned long long)rl.rlim_max);
+	else
+		log_debug("Soft RLIMIT_NOFILE raised to %llu", (unsigned long long)rl.rlim_max);
+}
+
 int manager_new(struct manager **ret, const struct xd_cli *cli)
 {
 	_cleanup_(manager_freep) struct manager *m = calloc(1, sizeof(*m));
@@ -81,6 +106,7 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 	if (!m)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	m->cli = *cli;
+	raise_nofile_limit();
 	m->job_pipe[0] = m->job_pipe[1] = -EBADF;
 	m->self_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (m->self_netns_fd < 0)
@@ -267,7 +293,8 @@ static int setup_engine(struct manager *m)
 				       .state_dir = m->config.state_dir };
 	struct xl_recover_stats st = {};
 	char err[512] = "";
-	int r;
+	__u64 updates;
+	int r, adopted;
 
 	opts.err_buf = err;
 	opts.err_buf_sz = sizeof(err);
@@ -281,18 +308,22 @@ static int setup_engine(struct manager *m)
 		log_warning("Degraded mode, one program per interface: %s",
 			    xl_engine__degraded_reason(m->engine));
 	/* Before anyone is answered: clients must see the recovered state. */
+	updates = xl_engine__link_updates(m->engine);
 	r = xl_engine__recover(m->engine, &st);
 	if (r < 0)
 		log_error_errno(r, "Recovery was incomplete: %s", xl_engine__last_error(m->engine));
-	log_info("Recovered %u interfaces (%u orphan revisions, %u orphan programs, %u gone "
-		 "interfaces cleaned) with %u link updates", st.interfaces, st.orphan_revisions,
-		 st.orphan_programs, st.defunct, st.link_updates);
 	r = xd_netwatch_setup(m);
 	if (r < 0)
 		return r;
-	r = xd_iface_adopt_all(m);
-	if (r < 0)
-		return r;
+	adopted = xd_iface_adopt_all(m);
+	if (adopted < 0)
+		return adopted;
+	/* Counted by the engine, not assumed: recovery must leave the data plane alone
+	 * (connection-scoped programs of the last run are the one exception, logged). */
+	log_info("Recovered %d interfaces (%u orphan revisions, %u orphan programs, %u gone "
+		 "interfaces cleaned) with %llu link updates", adopted, st.orphan_revisions,
+		 st.orphan_programs, st.defunct,
+		 (unsigned long long)(xl_engine__link_updates(m->engine) - updates));
 	/* A crash between loading an object and its commit leaves its maps
 	 * pinned, with no attachment to account for them. */
 	if (m->jobs_running == 0)

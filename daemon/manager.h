@@ -41,6 +41,12 @@ struct manager {
 	int job_pipe[2];		/* workers hand finished jobs back through it */
 	sd_event_source *job_src;
 	sd_event_source *gone_src;	/* polls for devices that vanished */
+	/* Where the poll goes on at its next tick: the last record it checked. */
+	struct {
+		bool set, foreign;
+		uint64_t cookie;
+		int ifindex;
+	} gone_cursor;
 	unsigned jobs_running;
 	bool exiting;
 	bool maps_gc_due;		/* a job removed attachments: see maps.c */

@@ -288,7 +288,7 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 	struct xl_recover_stats st = {};
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
-	__u64 self;
+	__u64 self, updates = xl_engine__link_updates(e);
 	int r, first_err = 0;
 
 	r = xl_netns_cookie(&self);
@@ -314,12 +314,14 @@ int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 		if (cookie != self) {
 			r = recover_foreign(e, dir, sdir, &st);
 		} else {
-			r = xl_iface_open(e, ifindex, &st, &iface);
+			r = xl_iface_open(e, self, ifindex, &st, &iface);
 			xl_iface__free(iface);
 		}
 		if (r < 0 && !first_err)
 			first_err = r;
 	}
+	/* Counted, not assumed: a recovery that touched the data plane is a bug to see. */
+	st.link_updates = (unsigned)(xl_engine__link_updates(e) - updates);
 	if (ret_stats)
 		*ret_stats = st;
 	return first_err;

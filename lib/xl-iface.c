@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* An interface under the engine: opening (with recovery), accessors and counters. */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,6 +29,8 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface)
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	free(iface->verifier_log);
+	free(iface->dir);
+	free(iface->state_dir);
 	free(iface);
 	return NULL;
 }
@@ -37,10 +40,12 @@ static void xl_iface_freep(struct xl_iface **i)
 	xl_iface__free(*i);
 }
 
-int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
-		  struct xl_iface **ret)
+/* netns_cookie: the calling thread's netns, which the caller has read already. */
+int xl_iface_open(struct xl_engine *e, __u64 netns_cookie, int ifindex,
+		  struct xl_recover_stats *stats, struct xl_iface **ret)
 {
 	_cleanup_(xl_iface_freep) struct xl_iface *iface = NULL;
+	char dir[PATH_MAX], state_dir[PATH_MAX];
 	int r;
 
 	if (ifindex <= 0)
@@ -53,15 +58,17 @@ int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *sta
 	iface->link_fd = iface->entry_fd = iface->counters_fd = -EBADF;
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		iface->prog_fds[i] = -EBADF;
-	r = xl_netns_cookie(&iface->netns_cookie);
-	if (r < 0)
-		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
-	r = xl_path_iface(iface->dir, sizeof(iface->dir), e->root, iface->netns_cookie, ifindex);
+	iface->netns_cookie = netns_cookie;
+	r = xl_path_iface(dir, sizeof(dir), e->root, iface->netns_cookie, ifindex);
 	if (r == 0)
-		r = xl_path_iface(iface->state_dir, sizeof(iface->state_dir), e->state_dir,
-				  iface->netns_cookie, ifindex);
+		r = xl_path_iface(state_dir, sizeof(state_dir), e->state_dir, iface->netns_cookie,
+				  ifindex);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "path for ifindex %d too long", ifindex);
+	iface->dir = strdup(dir);
+	iface->state_dir = strdup(state_dir);
+	if (!iface->dir || !iface->state_dir)
+		return -ENOMEM;
 	r = xl_iface_recover(iface, stats);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "%s", iface->err.msg);
@@ -84,7 +91,7 @@ int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret)
 	lock = xl_engine_lock_iface(e, cookie, ifindex);
 	if (lock < 0)
 		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
-	return xl_iface_open(e, ifindex, &stats, ret);
+	return xl_iface_open(e, cookie, ifindex, &stats, ret);
 }
 
 const char *xl_iface__last_error(const struct xl_iface *iface) { return iface->err.msg; }

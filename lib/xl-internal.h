@@ -22,8 +22,9 @@ struct xl_iface {
 	struct xl_engine *e;
 	int ifindex;
 	__u64 netns_cookie;
-	char dir[PATH_MAX];		/* bpffs directory */
-	char state_dir[PATH_MAX];	/* state directory */
+	/* Allocated: two PATH_MAX arrays were 8 KB of every interface's ~20. */
+	char *dir;			/* bpffs directory */
+	char *state_dir;		/* state directory */
 	struct xl_state st;		/* the live revision; st.revision 0: none */
 	int link_fd;
 	/* link_fd's id, read once: asking the kernel takes the RTNL lock, and
@@ -70,8 +71,8 @@ int xl_engine_lock_iface(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 void xl_engine_unlock(int *lock_fd);
 
 /* xl_iface__open, adding what recovery did to stats. */
-int xl_iface_open(struct xl_engine *e, int ifindex, struct xl_recover_stats *stats,
-		  struct xl_iface **ret);
+int xl_iface_open(struct xl_engine *e, __u64 netns_cookie, int ifindex,
+		  struct xl_recover_stats *stats, struct xl_iface **ret);
 /* Adopt the live revision of iface->dir and clean the rest (xl-recover.c). */
 int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats);
 /* Remove every pin and state file of an interface directory. */

@@ -29,6 +29,15 @@ teardown() {
 	fi
 }
 
+@test "the daemon raises its soft open-files limit to the hard one (7 fds per interface)" {
+	daemon_kill TERM
+	ulimit -Sn 256
+	daemon_start
+	limits=$(awk '/^Max open files/ { print $4, $5 }' "/proc/$DAEMON_PID/limits")
+	[ "${limits% *}" = "${limits#* }" ]
+	[ "${limits% *}" -gt 256 ]
+}
+
 @test "attach, status and detach drive the kernel: link, program, pins and packets" {
 	run ctl attach vb "$OBJ" --prog xl_pass_1
 	[ "$status" -eq 0 ]
@@ -57,6 +66,24 @@ teardown() {
 	[ "$(vb_json | jq -r '.interfaces[0].attachments[0].object')" = "$(realpath "$OBJ")" ]
 	send_udp 5
 	[ "$(packets 1)" -eq 5 ]
+}
+
+# List caches tags by program id: they must stay the kernel's, also after a swap.
+@test "List shows each program's kernel tag, again and after a replace" {
+	ctl attach vb "$OBJ" --prog xl_pass_1
+	for _ in 1 2; do
+		id=$(vb_json | jq '.interfaces[0].attachments[0].programId')
+		[ "$(vb_json | jq -r '.interfaces[0].attachments[0].tag')" = \
+			"$(bpftool -j prog show id "$id" | jq -r .tag)" ]
+	done
+	cat > "$BATS_TEST_TMPDIR/set.json" <<-JSON
+	{ "programs": [ { "object": "$OBJ", "program": "xl_pass_2" } ] }
+	JSON
+	ctl replace vb --from "$BATS_TEST_TMPDIR/set.json"
+	new=$(vb_json | jq '.interfaces[0].attachments[0].programId')
+	[ "$new" != "$id" ]
+	[ "$(vb_json | jq -r '.interfaces[0].attachments[0].tag')" = \
+		"$(bpftool -j prog show id "$new" | jq -r .tag)" ]
 }
 
 @test "replace swaps the whole set with one link update on the same link" {

@@ -64,7 +64,7 @@ struct xl_recover_stats {
 	unsigned orphan_revisions; /* uncommitted or stale revision dirs removed */
 	unsigned orphan_programs; /* program pins no live revision uses */
 	unsigned defunct;	/* interfaces whose device is gone, cleaned */
-	unsigned link_updates;	/* always 0: recovery never touches the data plane */
+	unsigned link_updates;	/* data-plane changes it made (xl_engine__link_updates()); 0 */
 };
 
 /* Recover every interface of the calling thread's netns found under the
