@@ -12,5 +12,5 @@ $(B)/tests/torture-check: tests/torture/torture-check.c $(B)/libxdplink.a | $(B)
 torture: all
 	if $(B)/xl-engine --root /sys/fs/bpf/xl-probe-torture --state $(B)/probe-torture probe 2>/dev/null | \
 		grep -q 'freplace yes'; then tests/torture/run --kills $(TORTURE_KILLS); \
-	else XL_VM_ENV="XL_BUILD XL_SANITIZE" tests/vm/run -- tests/torture/run --kills $(TORTURE_KILLS); fi
+	else XL_VM_TIMEOUT=$${XL_VM_TIMEOUT:-5400} XL_VM_ENV="XL_BUILD XL_SANITIZE" tests/vm/run -- tests/torture/run --kills $(TORTURE_KILLS); fi
 .PHONY: torture
