@@ -189,13 +189,15 @@ static uint16_t ip_checksum(const void *hdr, size_t len)
 }
 
 /* The frame --packet sends: Ethernet, IPv4 (checksummed), UDP without a
- * checksum (allowed for IPv4), payload of 'x'. Returns its length. */
+ * checksum (allowed for IPv4), payload of 'x'. Returns its length. The
+ * headers are built aligned and copied in: after 14 bytes of Ethernet the
+ * IP header is not 4-byte aligned in the frame. */
 static int build_frame(const struct opts *o, const unsigned char src_mac[6], char *buf,
 		       size_t len)
 {
-	struct ether_header *eth = (void *)buf;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
+	struct ether_header eth = { .ether_type = htons(ETHERTYPE_IP) };
+	struct iphdr ip;
+	struct udphdr udp;
 	unsigned m[6];
 	size_t total = FRAME_HDRS + o->size;
 
@@ -205,25 +207,27 @@ static int build_frame(const struct opts *o, const unsigned char src_mac[6], cha
 		fprintf(stderr, "xl-blast: not a MAC address: %s\n", o->dst_mac);
 		return -EINVAL;
 	}
-	memset(buf, 'x', total);
 	for (int i = 0; i < 6; i++)
-		eth->ether_dhost[i] = (unsigned char)m[i];
-	memcpy(eth->ether_shost, src_mac, 6);
-	eth->ether_type = htons(ETHERTYPE_IP);
-	*ip = (struct iphdr){
+		eth.ether_dhost[i] = (unsigned char)m[i];
+	memcpy(eth.ether_shost, src_mac, 6);
+	ip = (struct iphdr){
 		.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP,
-		.tot_len = htons((uint16_t)(total - sizeof(*eth))),
+		.tot_len = htons((uint16_t)(total - sizeof(eth))),
 		.frag_off = htons(IP_DF),
 	};
-	if (inet_pton(AF_INET, o->src, &ip->saddr) != 1 || inet_pton(AF_INET, o->dst, &ip->daddr) != 1) {
+	if (inet_pton(AF_INET, o->src, &ip.saddr) != 1 || inet_pton(AF_INET, o->dst, &ip.daddr) != 1) {
 		fprintf(stderr, "xl-blast: not IPv4 addresses: %s, %s\n", o->src, o->dst);
 		return -EINVAL;
 	}
-	ip->check = ip_checksum(ip, sizeof(*ip));
-	*udp = (struct udphdr){
+	ip.check = ip_checksum(&ip, sizeof(ip));
+	udp = (struct udphdr){
 		.source = htons(o->port), .dest = htons(o->port),
-		.len = htons((uint16_t)(sizeof(*udp) + o->size)),
+		.len = htons((uint16_t)(sizeof(udp) + o->size)),
 	};
+	memset(buf, 'x', total);
+	memcpy(buf, &eth, sizeof(eth));
+	memcpy(buf + sizeof(eth), &ip, sizeof(ip));
+	memcpy(buf + sizeof(eth) + sizeof(ip), &udp, sizeof(udp));
 	return (int)total;
 }
 
