@@ -61,7 +61,12 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	[ "$(packets 1)" -eq 3 ]
 	[ ! -e "$ROOT/maps/uid-0/xl_test_progs_bpf_o/xl_test_trace" ]
 	uctl 4700 4711 detach vb 1
-	# Its last attachment gone, so is its map directory.
+	# Its last attachment gone, so is its map directory, once no job runs
+	# (the collection follows the reply).
+	for _ in $(seq 1 $((10 * SLOW))); do
+		[ -e "$ROOT/maps/uid-4700" ] || break
+		sleep 0.1
+	done
 	[ ! -e "$ROOT/maps/uid-4700" ]
 	[ "$(xdp_prog_on vb)" = 0 ]
 }
