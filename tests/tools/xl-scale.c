@@ -197,20 +197,28 @@ static int run_workers(const struct scale *s, bool detach)
 	return 0;
 }
 
+/* The daemon's whole List, over a connection of its own. */
+static int list_all(const struct scale *s, json_t **ret)
+{
+	_cleanup_(xl_client_freep_) struct xl_client *c = NULL;
+	int r = connect_to(s, &c);
+
+	if (r < 0)
+		return r;
+	r = xl_client__list(c, NULL, ret);
+	return r < 0 ? fail(r, "List", c) : 0;
+}
+
 /* The whole List: every interface once, each with --progs programs. */
 static int verify(const struct scale *s)
 {
-	_cleanup_(xl_client_freep_) struct xl_client *c = NULL;
 	json_t *list = NULL, *e;
 	size_t i, bad = 0, n_progs = 0;
 	int r;
 
-	r = connect_to(s, &c);
+	r = list_all(s, &list);
 	if (r < 0)
 		return r;
-	r = xl_client__list(c, NULL, &list);
-	if (r < 0)
-		return fail(r, "List", c);
 	json_array_foreach(list, i, e) {
 		size_t n = json_array_size(json_object_get(e, "attachments"));
 
@@ -347,17 +355,13 @@ struct mine {
 
 static int mine_load(const struct scale *s, struct mine *ret)
 {
-	_cleanup_(xl_client_freep_) struct xl_client *c = NULL;
 	json_t *list = NULL, *e;
 	size_t i;
 	int r;
 
-	r = connect_to(s, &c);
+	r = list_all(s, &list);
 	if (r < 0)
 		return r;
-	r = xl_client__list(c, NULL, &list);
-	if (r < 0)
-		return fail(r, "List", c);
 	ret->n = json_array_size(list);
 	ret->links = calloc(ret->n + 1, sizeof(__u32));
 	ret->entries = calloc(ret->n + 1, sizeof(__u32));
