@@ -44,7 +44,7 @@ LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 SKELS := $(B)/gen/xl_dispatcher.skel.h $(B)/gen/xl_probe.skel.h
 TEST_BPF := $(B)/bpf/xl_test_progs.bpf.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-*.c))
-TOOLS := $(B)/xl-engine $(B)/tests/xl-stale
+TOOLS := $(B)/xl-engine $(B)/tests/xl-stale $(B)/tests/xl-kcount
 
 .SECONDARY:
 .PHONY: bench-e2e install-lib all check check-unit check-host check-valgrind check-vm check-kernel install clean bench demo
@@ -75,6 +75,9 @@ $(B)/xl-engine: tests/tools/xl-engine.c $(B)/libxdplink.a
 BENCH_SRCS := $(filter-out tests/bench/list-bench.c,$(wildcard tests/bench/*.c))
 $(B)/tests/xl-bench: $(BENCH_SRCS) tests/bench/bench.h $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) $(B)/libxdplink.a $(LDLIBS)
+
+$(B)/tests/xl-kcount: tests/tools/xl-kcount.c | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 $(B)/tests/xl-stale: tests/integration/xl-stale.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS)

@@ -95,4 +95,13 @@ xdp_links_on_vb() {
 }
 n_progs() { bpftool -j prog show | jq length; }
 n_links() { bpftool -j link show | jq length; }
+# Whether the programs and links loaded since kmark are all gone again:
+# a test is judged on what it made, not on global counts that an earlier
+# test's deferred namespace cleanup may still change (tests/tools/xl-kcount.c).
+kmark() { KMARK=$("$BUILD/tests/xl-kcount" now); }
+nothing_made() {
+	local made
+	made=$("$BUILD/tests/xl-kcount" "$KMARK")
+	[ "$made" = "progs 0 links 0" ] || { echo "left by the test: $made" >&2; return 1; }
+}
 pins() { (cd "$ROOT" 2>/dev/null && find . | sort); }

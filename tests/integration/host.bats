@@ -86,14 +86,14 @@ need_degraded() {
 }
 
 @test "removing the last program detaches the link and removes every pin and state file" {
-	progs0=$(n_progs); links0=$(n_links)
+	kmark
 	xl apply vb --add "$(prog xl_pass_1)"
 	run xl apply vb --remove-all
 	[ "$status" -eq 0 ]
 	[ "$(xdp_links_on_vb)" -eq 0 ]
 	[ "$(pins)" = "." ]
 	[ -z "$(ls "$STATE" | grep -v '^lock$')" ]
-	[ "$(n_progs)" -eq "$progs0" ] && [ "$(n_links)" -eq "$links0" ]
+	nothing_made
 	send_udp 3
 	[ "$(packets 1)" -eq 0 ]
 }
@@ -134,7 +134,7 @@ need_degraded() {
 }
 
 @test "a deleted interface leaves nothing behind after recovery" {
-	progs0=$(n_progs); links0=$(n_links)
+	kmark
 	xl apply vb --add "$(prog xl_pass_1)"
 	ip -n "$NSB" link del vb
 	run nsenter --net="/run/netns/$NSB" "$XL_ENGINE" --root "$ROOT" --state "$STATE" recover
@@ -142,7 +142,7 @@ need_degraded() {
 	[[ "$output" == *"defunct 1"* ]]
 	[ "$(pins)" = "." ]
 	[ -z "$(ls "$STATE" | grep -v '^lock$')" ]
-	[ "$(n_progs)" -eq "$progs0" ] && [ "$(n_links)" -eq "$links0" ]
+	nothing_made
 }
 
 @test "bad input: missing object, non-BPF file, unknown program, bad priority" {
@@ -160,14 +160,14 @@ need_degraded() {
 
 @test "a verifier reject carries the log and changes nothing" {
 	xl apply vb --add "$(prog xl_pass_1)"
-	before=$(pins); entry=$(entry_prog); progs0=$(n_progs)
+	before=$(pins); entry=$(entry_prog); kmark
 	run xl apply vb --remove 1 --add "$(prog xl_bad)"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"verifier log"* ]]
 	[[ "$output" == *"invalid access to packet"* ]]
 	[ "$(revision)" -eq 1 ]
 	[ "$(pins)" = "$before" ] && [ "$(entry_prog)" = "$entry" ]
-	[ "$(n_progs)" -eq "$progs0" ]
+	nothing_made
 	send_udp 4
 	[ "$(packets 1)" -eq 4 ]
 }

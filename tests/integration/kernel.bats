@@ -202,7 +202,7 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 
 @test "a crash between pin and commit leaves an orphan revision that recovery removes" {
 	attach_n 2
-	entry=$(entry_prog); progs0=$(n_progs)
+	entry=$(entry_prog); kmark
 	XL_TEST_CRASH=before-commit run xl apply vb --add "$(prog xl_pass_9)"
 	[ "$status" -eq 86 ]
 	[ -d "$(echo "$ROOT"/*-"$VB_IFINDEX")/rev-2" ]	# the orphan is really there
@@ -217,7 +217,7 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 	[ ! -e "$(echo "$ROOT"/*-"$VB_IFINDEX")/rev-2" ]
 	[ ! -e "$(echo "$ROOT"/*-"$VB_IFINDEX")/prog-3" ]
 	[ ! -e "$(echo "$STATE"/*-"$VB_IFINDEX")/rev-2.json" ]
-	[ "$(n_progs)" -eq "$progs0" ]
+	nothing_made
 	send_udp 3
 	assert_ran_in_order 3 1 0
 	[ "$(packets 9)" -eq 0 ]
@@ -238,35 +238,35 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 }
 
 @test "a crash before the first commit leaves nothing after recovery" {
-	progs0=$(n_progs)
+	kmark
 	XL_TEST_CRASH=before-commit run xl apply vb --add "$(prog xl_pass_1)"
 	[ "$status" -eq 86 ]
 	[ "$(xdp_prog_on_vb)" -eq 0 ]
 	run xl recover
 	[ "$status" -eq 0 ]
 	[ "$(pins)" = "." ]
-	[ "$(n_progs)" -eq "$progs0" ]
+	nothing_made
 }
 
 @test "deleting the interface leaves no program, link or pin after recovery" {
-	progs0=$(n_progs); links0=$(n_links)
+	kmark
 	attach_n 5
 	ip -n "$NSB" link del vb
 	run nsenter --net="/run/netns/$NSB" "$XL_ENGINE" --root "$ROOT" --state "$STATE" recover
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"defunct 1"* ]]
 	[ "$(pins)" = "." ]
-	[ "$(n_progs)" -eq "$progs0" ] && [ "$(n_links)" -eq "$links0" ]
+	nothing_made
 }
 
 @test "removing everything releases every program, link and pin" {
-	progs0=$(n_progs); links0=$(n_links)
+	kmark
 	attach_n 4
 	xl apply vb --remove 2
 	xl apply vb --remove-all
 	[ "$(xdp_prog_on_vb)" -eq 0 ]
 	[ "$(pins)" = "." ]
-	[ "$(n_progs)" -eq "$progs0" ] && [ "$(n_links)" -eq "$links0" ]
+	nothing_made
 }
 
 @test "xdp-tools objects load unchanged and their XDP_RUN_CONFIG priorities hold" {
@@ -282,12 +282,12 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 @test "a verifier reject keeps the live revision, its counts and its pins" {
 	attach_n 2
 	send_udp 3
-	before=$(pins); entry=$(entry_prog); progs0=$(n_progs)
+	before=$(pins); entry=$(entry_prog); kmark
 	run xl apply vb --remove 1 --add "$(prog xl_bad)"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"invalid access to packet"* ]]
 	[ "$(revision)" -eq 1 ] && [ "$(pins)" = "$before" ] && [ "$(entry_prog)" = "$entry" ]
-	[ "$(n_progs)" -eq "$progs0" ]
+	nothing_made
 	[ "$(packets 1)" -eq 3 ] && [ "$(packets 0)" -eq 3 ]
 	send_udp 2
 	assert_ran_in_order 5 1 0

@@ -12,8 +12,6 @@
  *       - more than one revision directory or state file;
  *       - the state file's programs differ from what the kernel runs;
  *       - a program pin that no attachment of the state owns.
- *   torture-check counts
- *       "progs N links M": the kernel's programs and links, walked by id.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -234,29 +232,13 @@ static int check_iface(const char *root, const char *state, const char *ifname, 
 	return 0;
 }
 
-static int counts(void)
-{
-	unsigned progs = 0, links = 0;
-	__u32 id = 0;
-
-	while (bpf_prog_get_next_id(id, &id) == 0)
-		progs++;
-	id = 0;
-	while (bpf_link_get_next_id(id, &id) == 0)
-		links++;
-	printf("progs %u links %u\n", progs, links);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	__u64 cookie;
 	int bad = 0;
 
-	if (argc == 2 && strcmp(argv[1], "counts") == 0)
-		return counts();
 	if (argc < 5 || strcmp(argv[1], "sets") != 0) {
-		fprintf(stderr, "usage: torture-check sets ROOT STATE IFNAME... | counts\n");
+		fprintf(stderr, "usage: torture-check sets ROOT STATE IFNAME...\n");
 		return 2;
 	}
 	if (netns_cookie(&cookie) < 0) {

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xl-kcount: the kernel's BPF programs and links, walked by id, for tests
+ * that must leave the kernel as they found it.
+ *
+ *   xl-kcount now
+ *       the boot-time clock in ns: the clock of a program's load_time.
+ *   xl-kcount [SINCE]
+ *       "progs N links M"; with SINCE (from "now"), only the programs
+ *       loaded at or after it, and the links that run one of them.
+ *
+ * A test is judged on what it made: a program that an earlier test left
+ * to deferred cleanup (a deleted namespace lets go of its veth's program
+ * only once the namespace's cleanup work has run) may vanish meanwhile,
+ * and must not read as a change.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+/* Whether program ID was loaded at or after SINCE. A program gone by the
+ * time it is looked at is not counted; any other failure counts it, so
+ * that what cannot be read cannot pass for nothing. */
+static bool prog_born_since(__u32 id, __u64 since)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, r;
+
+	if (since == 0)
+		return true;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return errno != ENOENT;
+	r = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	return r < 0 || info.load_time >= since;
+}
+
+static bool link_born_since(__u32 id, __u64 since)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd, r;
+
+	if (since == 0)
+		return true;
+	fd = bpf_link_get_fd_by_id(id);
+	if (fd < 0)
+		return errno != ENOENT;
+	r = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	return r < 0 || prog_born_since(info.prog_id, since);
+}
+
+static int count(__u64 since)
+{
+	unsigned progs = 0, links = 0;
+	__u32 id = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0)
+		progs += prog_born_since(id, since);
+	id = 0;
+	while (bpf_link_get_next_id(id, &id) == 0)
+		links += link_born_since(id, since);
+	printf("progs %u links %u\n", progs, links);
+	return 0;
+}
+
+static int now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0) {
+		fprintf(stderr, "xl-kcount: CLOCK_BOOTTIME: %s\n", strerror(errno));
+		return 2;
+	}
+	printf("%llu\n", (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: xl-kcount [SINCE] | now\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long since;
+	char *end = NULL;
+
+	if (argc == 1)
+		return count(0);
+	if (argc != 2)
+		return usage();
+	if (strcmp(argv[1], "now") == 0)
+		return now();
+	errno = 0;
+	since = strtoull(argv[1], &end, 10);
+	if (errno || end == argv[1] || *end) {
+		fprintf(stderr, "xl-kcount: bad SINCE '%s'\n", argv[1]);
+		return usage();
+	}
+	return count(since);
+}
