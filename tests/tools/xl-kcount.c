@@ -23,39 +23,53 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-/* Whether program ID was loaded at or after SINCE. A program gone by the
- * time it is looked at is not counted; any other failure counts it, so
- * that what cannot be read cannot pass for nothing. */
+/* An object that cannot be read counts as made, so that it cannot pass
+ * for nothing; one gone by the time it is looked at (ENOENT) does not. */
+static bool unreadable(const char *what, __u32 id)
+{
+	if (errno == ENOENT)
+		return false;
+	fprintf(stderr, "xl-kcount: %s %u: %s\n", what, id, strerror(errno));
+	return true;
+}
+
+/* Whether program ID was loaded at or after SINCE. */
 static bool prog_born_since(__u32 id, __u64 since)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
+	bool made = false;
 	int fd, r;
 
 	if (since == 0)
 		return true;
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
-		return errno != ENOENT;
+		return unreadable("program", id);
 	r = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (r < 0)
+		made = unreadable("program info", id);
 	close(fd);
-	return r < 0 || info.load_time >= since;
+	return r < 0 ? made : info.load_time >= since;
 }
 
 static bool link_born_since(__u32 id, __u64 since)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
+	bool made = false;
 	int fd, r;
 
 	if (since == 0)
 		return true;
 	fd = bpf_link_get_fd_by_id(id);
 	if (fd < 0)
-		return errno != ENOENT;
+		return unreadable("link", id);
 	r = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (r < 0)
+		made = unreadable("link info", id);
 	close(fd);
-	return r < 0 || prog_born_since(info.prog_id, since);
+	return r < 0 ? made : prog_born_since(info.prog_id, since);
 }
 
 static int count(__u64 since)
@@ -65,9 +79,13 @@ static int count(__u64 since)
 
 	while (bpf_prog_get_next_id(id, &id) == 0)
 		progs += prog_born_since(id, since);
+	if (errno != ENOENT)
+		return fprintf(stderr, "xl-kcount: walking programs: %s\n", strerror(errno)), 2;
 	id = 0;
 	while (bpf_link_get_next_id(id, &id) == 0)
 		links += link_born_since(id, since);
+	if (errno != ENOENT)
+		return fprintf(stderr, "xl-kcount: walking links: %s\n", strerror(errno)), 2;
 	printf("progs %u links %u\n", progs, links);
 	return 0;
 }
