@@ -23,53 +23,50 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-/* An object that cannot be read counts as made, so that it cannot pass
- * for nothing; one gone by the time it is looked at (ENOENT) does not. */
-static bool unreadable(const char *what, __u32 id)
+/* The info of the program or link ID, opened with FD_BY_ID: 1 if read, 0
+ * if it is gone by now (ENOENT), -1 if it cannot be read, which the
+ * callers count as made, so that it cannot pass for nothing. */
+static int read_info(const char *what, int (*fd_by_id)(__u32), __u32 id, void *info, __u32 len)
 {
-	if (errno == ENOENT)
-		return false;
-	fprintf(stderr, "xl-kcount: %s %u: %s\n", what, id, strerror(errno));
-	return true;
+	int fd, r;
+
+	fd = fd_by_id(id);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		r = bpf_obj_get_info_by_fd(fd, info, &len) < 0 ? -errno : 0;
+		close(fd);
+	}
+	if (r == 0)
+		return 1;
+	if (r == -ENOENT)
+		return 0;
+	fprintf(stderr, "xl-kcount: %s %u: %s\n", what, id, strerror(-r));
+	return -1;
 }
 
 /* Whether program ID was loaded at or after SINCE. */
 static bool prog_born_since(__u32 id, __u64 since)
 {
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	bool made = false;
-	int fd, r;
+	int r;
 
 	if (since == 0)
 		return true;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return unreadable("program", id);
-	r = bpf_obj_get_info_by_fd(fd, &info, &len);
-	if (r < 0)
-		made = unreadable("program info", id);
-	close(fd);
-	return r < 0 ? made : info.load_time >= since;
+	r = read_info("program", bpf_prog_get_fd_by_id, id, &info, sizeof(info));
+	return r < 0 || (r > 0 && info.load_time >= since);
 }
 
+/* Whether link ID runs a program loaded at or after SINCE. */
 static bool link_born_since(__u32 id, __u64 since)
 {
 	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-	bool made = false;
-	int fd, r;
+	int r;
 
 	if (since == 0)
 		return true;
-	fd = bpf_link_get_fd_by_id(id);
-	if (fd < 0)
-		return unreadable("link", id);
-	r = bpf_obj_get_info_by_fd(fd, &info, &len);
-	if (r < 0)
-		made = unreadable("link info", id);
-	close(fd);
-	return r < 0 ? made : prog_born_since(info.prog_id, since);
+	r = read_info("link", bpf_link_get_fd_by_id, id, &info, sizeof(info));
+	return r < 0 || (r > 0 && prog_born_since(info.prog_id, since));
 }
 
 static int count(__u64 since)
