@@ -52,7 +52,11 @@ hold() {
 	[ $(( t1 - t0 )) -lt $(( 100000 * SLOW )) ]
 	# Nothing of it is left, and the pinned program elsewhere is untouched.
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name "*-$VB_IFINDEX")" ]
-	[ "$(ctl --json status | jq -r '[.interfaces[].name] | join(",")')" = vc ]
+	# List answers from the daemon's record, which the worker's job updates
+	# when it hands back, a moment after the kernel (longer under ASan).
+	names() { ctl --json status | jq -r '[.interfaces[].name] | join(",")'; }
+	for _ in $(seq 1 $((20 * SLOW))); do [ "$(names)" = vc ] && break; sleep 0.05; done
+	[ "$(names)" = vc ]
 	[ "$(xdp_prog_on vc)" != 0 ]
 	wait "$HOLDER" 2>/dev/null || true
 	HOLDER=
