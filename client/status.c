@@ -143,7 +143,7 @@ void xdpctl_format_event(json_t *ev, char *buf, size_t len)
 	char added[256], removed[256];
 	json_t *a = json_object_get(ev, "added"), *r = json_object_get(ev, "removed");
 
-	if (strcmp(str(ev, "type", ""), "interface-renamed") == 0) {
+	if (strcmp(str(ev, "type", ""), "interfaceRenamed") == 0) {
 		snprintf(buf, len, "%s: renamed from %s, revision %lld", str(ev, "interface", "?"),
 			 str(ev, "previousName", "?"), num(ev, "revision"));
 		return;

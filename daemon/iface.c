@@ -66,7 +66,7 @@ void xd_iface_renamed(struct manager *m, struct xd_iface *rec, const char *name)
 	if (rec->snapshot)
 		json_object_set_new(rec->snapshot, "name", json_string(name));
 	xd_monitor_emit(m, rec->netns_cookie, rec->ifindex,
-			json_pack("{s:s,s:s,s:s,s:i,s:I,s:I,s:I,s:[],s:[]}", "type", "interface-renamed",
+			json_pack("{s:s,s:s,s:s,s:i,s:I,s:I,s:I,s:[],s:[]}", "type", "interfaceRenamed",
 				  "interface", name, "previousName", old, "ifindex", rec->ifindex,
 				  "netnsCookie", (json_int_t)rec->netns_cookie,
 				  "revision", (json_int_t)rec->revision,

@@ -118,14 +118,14 @@ static const char *const event_names[] = {
 	[XD_JOB_ATTACH] = "attach",
 	[XD_JOB_DETACH] = "detach",
 	[XD_JOB_REPLACE] = "replace",
-	[XD_JOB_FORGET] = "interface-gone",
+	[XD_JOB_FORGET] = "interfaceGone",
 	[XD_JOB_RELEASE] = "detach",
 };
 
 static void announce(const struct xd_job *j)
 {
 	const struct xd_iface *rec = j->rec;
-	const char *type = j->moved ? "interface-moved" : event_names[j->type];
+	const char *type = j->moved ? "interfaceMoved" : event_names[j->type];
 
 	if (j->type == XD_JOB_FORGET)
 		log_iface(LOG_NOTICE, rec->name, j->old_revision,

@@ -284,11 +284,11 @@ teardown() {
 	sleep 0.5
 	ip -n "$NSB" link del vb
 	for _ in $(seq 1 50); do
-		grep -q interface-gone "$BATS_TEST_TMPDIR/events" && break
+		grep -q interfaceGone "$BATS_TEST_TMPDIR/events" && break
 		sleep 0.1
 	done
 	kill -INT "$mon"; wait "$mon" || true
-	ev=$(grep interface-gone "$BATS_TEST_TMPDIR/events")
+	ev=$(grep interfaceGone "$BATS_TEST_TMPDIR/events")
 	[ "$(jq -r .interface <<<"$ev")" = vb ]
 	[ "$(jq -c .removed <<<"$ev")" = "[1]" ]
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]

@@ -84,7 +84,7 @@ no_prog() { [ "$(prog_on "$@")" = 0 ]; }
 	send_udp 2
 	[ "$(packets 1)" -eq 2 ]
 	kill -INT "$mon"; wait "$mon" || true
-	grep -q '"interface-renamed"' "$BATS_TEST_TMPDIR/events"
+	grep -q '"interfaceRenamed"' "$BATS_TEST_TMPDIR/events"
 	grep -q '"previousName": *"vb"' "$BATS_TEST_TMPDIR/events"
 }
 
@@ -101,7 +101,7 @@ no_prog() { [ "$(prog_on "$@")" = 0 ]; }
 	wait_for 2 bash -c "[ -z \"\$(find '$ROOT' -mindepth 1 -maxdepth 1 -name '*-$ifindex')\" ]"
 	[ "$(ctl --json status | jq '.interfaces | length')" -eq 0 ]
 	kill -INT "$mon"; wait "$mon" || true
-	grep -q '"interface-moved"' "$BATS_TEST_TMPDIR/events"
+	grep -q '"interfaceMoved"' "$BATS_TEST_TMPDIR/events"
 }
 
 @test "a deleted interface is cleaned within 1 s; a new one with its ifindex starts empty" {

@@ -111,7 +111,7 @@ xdp_prog_on_va() { ip -n "$NSA" -d -j link show va | jq '.[0].xdp.prog.id // 0';
 	for _ in $(seq 1 20); do nothing_made 2>/dev/null && break; sleep 0.1; done
 	nothing_made
 	kill -INT "$mon"; wait "$mon" || true
-	grep -q '"interface-gone"' "$BATS_TEST_TMPDIR/events"
+	grep -q '"interfaceGone"' "$BATS_TEST_TMPDIR/events"
 	grep -q "\"netnsCookie\": *$cookie" "$BATS_TEST_TMPDIR/events"
 }
 

@@ -149,9 +149,9 @@ static void test_event_lines(void **state)
 		{ "{\"type\": \"replace\", \"interface\": \"vb\", \"revision\": 6, "
 		  "\"previousRevision\": 5, \"added\": [4, 5], \"removed\": [1, 3]}",
 		  "vb: replace, revision 5 -> 6, added 4,5, removed 1,3" },
-		{ "{\"type\": \"interface-gone\", \"interface\": \"vb\", \"revision\": 0, "
+		{ "{\"type\": \"interfaceGone\", \"interface\": \"vb\", \"revision\": 0, "
 		  "\"previousRevision\": 6, \"added\": [], \"removed\": [4, 5]}",
-		  "vb: interface-gone, revision 6 -> 0, removed 4,5" },
+		  "vb: interfaceGone, revision 6 -> 0, removed 4,5" },
 		{ "{}", "?: ?, revision 0 -> 0" },
 	};
 
