@@ -388,6 +388,12 @@ static int listen_path(struct manager *m)
 	return 0;
 }
 
+/* The varlink module's word on a refused call or a dropped peer (debug level). */
+static void log_varlink(int level, const char *message, void *userdata _unused_)
+{
+	log_internal(level, 0, NULL, 0, "%s", message);
+}
+
 static int setup_server(struct manager *m)
 {
 	struct vl_server_opts opts = {
@@ -398,6 +404,7 @@ static int setup_server(struct manager *m)
 		.idle_timeout_usec = m->config.idle_timeout_usec,
 		.message_max = m->config.max_message_size,
 		.allow_fd_passing = true,
+		.log = log_varlink,
 	};
 	int n, r;
 

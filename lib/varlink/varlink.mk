@@ -17,6 +17,9 @@ $(B)/tests/test-varlink-%: tests/unit/test-varlink-%.c tests/unit/varlink-test-c
 $(B)/lib/varlink:
 	mkdir -p $@
 
+# The grammar test also checks the daemon's own IDL.
+$(B)/tests/test-varlink-idl: $(B)/gen/xdplinkd-idl.h
+
 # A raw-bytes client for the bad-input tests.
 all: $(B)/tests/vl-raw
 $(B)/tests/vl-raw: tests/tools/vl-raw.c | $(B)/tests

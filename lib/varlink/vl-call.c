@@ -31,6 +31,8 @@ static int link_send(struct vl_link *l, json_t *msg, bool final)
 		r = vl_writer_append_json(&l->writer, m);
 	if (r == -ENOBUFS) {
 		/* The peer stopped reading a stream: drop it rather than grow. */
+		vl_link_log(l, LOG_DEBUG, "%zu bytes unread, over the limit: closing the connection",
+			    vl_writer_pending(&l->writer));
 		vl_link_close(l);
 		return r;
 	}
@@ -44,12 +46,15 @@ static int link_send(struct vl_link *l, json_t *msg, bool final)
 		vl_link_schedule(l);
 		if (r < 0) {
 			/* The call cannot be answered; the peer would wait forever. */
+			vl_link_log(l, LOG_DEBUG, "cannot answer: %s; closing the connection",
+				    errno_name(r));
 			vl_link_close(l);
 			return r;
 		}
 	}
 	r = vl_link_flush(l);
 	if (r < 0) {
+		vl_link_log(l, LOG_DEBUG, "write failed: %s; closing the connection", errno_name(r));
 		vl_link_close(l);
 		return r;
 	}
@@ -115,6 +120,30 @@ static void reply_failure(struct vl_link *l, int r, struct vl_error *e)
 		(void)vl_link_error_errno(l, r);
 }
 
+/* The call is the link's current one from now on: replies go to it. */
+static void link_begin_call(struct vl_link *l, const char *method, unsigned flags)
+{
+	l->in_call = true;
+	l->call_flags = flags;
+	l->method = method ? strdup(method) : NULL;   /* NULL only costs the error its parameter */
+	vl_link_arm_idle(l, false);
+}
+
+/*
+ * A protocol error, answered as the spec names it (a oneway call stays
+ * unanswered), and said at debug level: why (what the parser saw, or
+ * NULL), the error and its parameters.
+ */
+static void link_refuse(struct vl_link *l, int r, struct vl_error *e, const char *why)
+{
+	_cleanup_free_ char *p = e->parameters ? json_dumps(e->parameters, JSON_COMPACT) : NULL;
+
+	vl_link_log(l, LOG_DEBUG, "%s: %s%s%s %s%s", l->method ?: "call", why ?: "", why ? ": " : "",
+		    e->name ?: errno_name(r), p ?: "",
+		    l->call_flags & VL_CALL_ONEWAY ? " (oneway: not sent)" : "");
+	reply_failure(l, r, e);
+}
+
 int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_field *table,
 		     void *userdata)
 {
@@ -124,44 +153,44 @@ int vl_link_dispatch(struct vl_link *l, json_t *parameters, const struct vl_fiel
 	assert(l);
 	r = vl_dispatch(parameters, table, userdata, &e);
 	if (r < 0)
-		reply_failure(l, r, &e);
+		link_refuse(l, r, &e, NULL);
 	vl_error_done(&e);
 	return r;
 }
 
 /*
  * One complete message. Returns < 0 when the connection must go: the
- * message broke the protocol, or memory ran out.
+ * message broke the protocol beyond an answer, or memory ran out.
  */
 static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 {
 	struct vl_server *s = l->server;
 	const struct vl_method *m = NULL;
 	const struct vl_iface *iface;
+	enum vl_call_error why = VL_CALL_OK;
 	struct vl_error e = {};
 	struct vl_call call;
 	const char *dot;
 	int r;
 
 	vl_link_begin_call_fds(l);
-	r = vl_call_parse(msg, len, &call, NULL);
+	r = vl_call_parse(msg, len, &call, &why);
 	if (r == -EINVAL) {
-		/* A well-formed call with a malformed method name: answerable. */
-		l->in_call = true;
-		l->call_flags = 0;
-		vl_link_arm_idle(l, false);
-		(void)vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
-				    json_pack("{s:s}", "parameter", "method"));
+		/* A call, but a broken one: InvalidParameter names what is wrong. */
+		link_begin_call(l, call.method, call.flags);
+		vl_error_set_invalid_parameter(&e, call.invalid);
+		link_refuse(l, -EINVAL, &e, vl_call_error_to_string(why));
+		vl_error_done(&e);
+		vl_call_done(&call);
 		return 0;
 	}
-	if (r < 0)
+	if (r < 0) {
+		vl_link_log(l, LOG_DEBUG, "%s, closing the connection without a reply",
+			    r == -EBADMSG ? vl_call_error_to_string(why) : errno_name(r));
 		return r;
+	}
 
-	l->in_call = true;
-	l->call_flags = call.flags;
-	l->method = strdup(call.method);   /* NULL only costs the error its parameter */
-	vl_link_arm_idle(l, false);
-
+	link_begin_call(l, call.method, call.flags);
 	dot = strrchr(call.method, '.');
 	iface = vl_server_find_iface(s, call.method, (size_t)(dot - call.method));
 	if (!iface)
@@ -173,7 +202,7 @@ static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 	if (r >= 0)
 		r = vl_method_check_flags(m, call.flags, &e);
 	if (r < 0) {
-		reply_failure(l, r, &e);
+		link_refuse(l, r, &e, NULL);
 		vl_error_done(&e);
 		vl_call_done(&call);
 		return 0;
@@ -216,7 +245,10 @@ static void link_process(struct vl_link *l, unsigned max)
 		r = vl_reader_next(&l->reader, &msg, &len);
 		if (r == 0)
 			break;
-		if (r > 0)
+		if (r < 0)
+			vl_link_log(l, LOG_DEBUG, "%s; closing the connection",
+				    r == -EMSGSIZE ? "message over the size limit" : errno_name(r));
+		else
 			r = link_handle_message(l, msg, len);
 		if (r < 0)
 			vl_link_close(l);

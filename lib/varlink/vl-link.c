@@ -224,8 +224,10 @@ static int on_link_idle(sd_event_source *src _unused_, uint64_t usec _unused_, v
 	struct vl_link *l = userdata;
 
 	/* A stream in progress is not idle, however quiet. */
-	if (!l->in_call)
+	if (!l->in_call) {
+		vl_link_log(l, LOG_DEBUG, "idle, closing the connection");
 		vl_link_close(l);
+	}
 	return 0;
 }
 
@@ -271,6 +273,7 @@ static int link_accept_fds(struct vl_link *l, struct msghdr *mh)
 	size_t n;
 
 	if (mh->msg_flags & MSG_CTRUNC) {
+		vl_link_log(l, LOG_DEBUG, "file descriptors cut short (out of fds?)");
 		cmsg_close_all(mh);
 		return -ENOBUFS;
 	}
@@ -278,6 +281,9 @@ static int link_accept_fds(struct vl_link *l, struct msghdr *mh)
 		return 0;
 	if (!l->server->opts.allow_fd_passing || vl_reader_pending(&l->reader) > 0 ||
 	    l->n_in_fds > 0) {
+		vl_link_log(l, LOG_DEBUG, "file descriptors %s",
+			    !l->server->opts.allow_fd_passing ? "sent to a server that takes none" :
+			    "sent with other than a message's first byte");
 		cmsg_close_all(mh);
 		return -EPROTO;
 	}
@@ -350,7 +356,13 @@ static int link_read(struct vl_link *l)
 		return 0;
 	}
 	/* Oversize (the reader stays failed), or out of memory. */
-	return vl_reader_feed(&l->reader, buf, (size_t)n) < 0 ? -EBADMSG : 1;
+	r = vl_reader_feed(&l->reader, buf, (size_t)n);
+	if (r < 0) {
+		vl_link_log(l, LOG_DEBUG, "%s", r == -EMSGSIZE ? "message over the size limit" :
+			    errno_name(r));
+		return -EBADMSG;
+	}
+	return 1;
 }
 
 /*
@@ -373,8 +385,10 @@ static int on_link_io(sd_event_source *src _unused_, int fd _unused_, uint32_t r
 		      void *userdata)
 {
 	struct vl_link *l = userdata;
+	int r;
 
 	if (revents & EPOLLERR) {
+		vl_link_log(l, LOG_DEBUG, "socket error, closing the connection");
 		vl_link_close(l);
 		return 0;
 	}
@@ -382,14 +396,16 @@ static int on_link_io(sd_event_source *src _unused_, int fd _unused_, uint32_t r
 		link_on_hangup(l);
 		return 0;
 	}
-	if ((revents & EPOLLOUT) && vl_link_flush(l) < 0) {
+	if ((revents & EPOLLOUT) && (r = vl_link_flush(l)) < 0) {
+		vl_link_log(l, LOG_DEBUG, "write failed: %s; closing the connection", errno_name(r));
 		vl_link_close(l);
 		return 0;
 	}
 	if ((revents & EPOLLIN) && !l->in_call && !l->eof) {
-		int r = link_read(l);
-
+		r = link_read(l);
 		if (r < 0 && r != -EAGAIN) {
+			vl_link_log(l, LOG_DEBUG, "read refused: %s; closing the connection",
+				    errno_name(r));
 			vl_link_close(l);
 			return 0;
 		}

@@ -98,7 +98,27 @@ static int call_fail(enum vl_call_error why, enum vl_call_error *ret_why)
 {
 	if (ret_why)
 		*ret_why = why;
-	return why == VL_CALL_BAD_METHOD_NAME ? -EINVAL : -EBADMSG;
+	return -EBADMSG;
+}
+
+/*
+ * A call that can be answered, but only with InvalidParameter naming
+ * parameter (a string of root's, or a literal): the call gets its flags,
+ * so that a oneway one stays unanswered, and root for the name to live in.
+ */
+static int call_refuse(json_t **root, json_t *method, unsigned flags, const char *parameter,
+		       enum vl_call_error why, struct vl_call *ret_call,
+		       enum vl_call_error *ret_why)
+{
+	if (ret_why)
+		*ret_why = why;
+	*ret_call = (struct vl_call){
+		.method = json_string_value(method),
+		.flags = flags,
+		.invalid = parameter,
+		.root = TAKE_PTR(*root),
+	};
+	return -EINVAL;
 }
 
 static int flag_from(json_t *v, unsigned bit, unsigned *flags)
@@ -111,11 +131,45 @@ static int flag_from(json_t *v, unsigned bit, unsigned *flags)
 }
 
 /*
- * Strict, as systemd is: a call carrying anything the protocol does not
- * define is a broken peer, not an extension point.
+ * The spec: "Possible local vendor-specific extensions must be nested in
+ * an object named after the vendor in reverse-domain notation." We know
+ * none, so they are ignored; any other key is a broken call.
+ */
+static bool is_vendor_extension(const char *key, json_t *v)
+{
+	return json_is_object(v) && vl_interface_name_is_valid(key);
+}
+
+/*
+ * Which reply a call wants is decided by "oneway" alone: without a
+ * boolean there, or with "more" too, no answer can be right, and the
+ * connection must go (-EBADMSG). Everything else the peer got wrong is
+ * answerable in turn: -EINVAL, with flags and the name InvalidParameter
+ * will carry.
+ */
+static int call_flags(json_t *root, unsigned *ret_flags, enum vl_call_error *ret_why)
+{
+	json_t *oneway = json_object_get(root, "oneway"), *more = json_object_get(root, "more");
+
+	*ret_flags = 0;
+	if (oneway && flag_from(oneway, VL_CALL_ONEWAY, ret_flags) < 0)
+		return call_fail(VL_CALL_WRONG_TYPE, ret_why);
+	/* A oneway call gets no reply, so it cannot get several. */
+	if ((*ret_flags & VL_CALL_ONEWAY) && json_is_true(more))
+		return call_fail(VL_CALL_ONEWAY_AND_MORE, ret_why);
+	return 0;
+}
+
+/*
+ * Strict, as systemd is, on what cannot be answered: bytes that are not
+ * one JSON object, and the "oneway" cases above. Lenient where the spec
+ * and the reference peers are: "parameters": null is no parameters
+ * (varlink/go sends it for a nil input; the spec types it ?object), and
+ * vendor extensions are ignored.
  * Returns 0; -EBADMSG for a message the connection cannot survive;
- * -EINVAL for a well-formed call with a malformed method name, which is
- * answered with InvalidParameter {"parameter":"method"}; -ENOMEM.
+ * -EINVAL for a call to answer with InvalidParameter {"parameter":
+ * ret_call->invalid} (unless oneway), ret_call then holds the message
+ * and must be released with vl_call_done(); -ENOMEM.
  */
 int vl_call_parse(const char *data, size_t len, struct vl_call *ret_call,
 		  enum vl_call_error *ret_why)
@@ -125,6 +179,7 @@ int vl_call_parse(const char *data, size_t len, struct vl_call *ret_call,
 	unsigned flags = 0;
 	json_error_t jerr;
 	const char *key;
+	int r;
 
 	assert(data || len == 0);
 	assert(ret_call);
@@ -144,39 +199,42 @@ int vl_call_parse(const char *data, size_t len, struct vl_call *ret_call,
 	}
 	if (!json_is_object(root))
 		return call_fail(VL_CALL_NOT_OBJECT, ret_why);
+	r = call_flags(root, &flags, ret_why);
+	if (r < 0)
+		return r;
+	method = json_object_get(root, "method");
 
 	json_object_foreach(root, key, v) {
-		int r = 0;
-
 		if (streq(key, "method"))
-			r = json_is_string(v) ? (method = v, 0) : -1;
+			r = json_is_string(v) ? 0 : -1;
 		else if (streq(key, "parameters"))
-			r = json_is_object(v) ? (params = v, 0) : -1;
-		else if (streq(key, "oneway"))
-			r = flag_from(v, VL_CALL_ONEWAY, &flags);
+			r = json_is_object(v) || json_is_null(v) ? (params = v, 0) : -1;
 		else if (streq(key, "more"))
 			r = flag_from(v, VL_CALL_MORE, &flags);
 		else if (streq(key, "upgrade"))
 			r = flag_from(v, VL_CALL_UPGRADE, &flags);
+		else if (streq(key, "oneway") || is_vendor_extension(key, v))
+			r = 0;
 		else
-			return call_fail(VL_CALL_UNKNOWN_KEY, ret_why);
+			return call_refuse(&root, method, flags, key, VL_CALL_UNKNOWN_KEY, ret_call,
+					   ret_why);
 		if (r < 0)
-			return call_fail(VL_CALL_WRONG_TYPE, ret_why);
+			return call_refuse(&root, method, flags, key, VL_CALL_WRONG_TYPE, ret_call,
+					   ret_why);
 	}
 	if (!method)
-		return call_fail(VL_CALL_NO_METHOD, ret_why);
-	/* A oneway call gets no reply, so it cannot get several. */
-	if ((flags & VL_CALL_ONEWAY) && (flags & VL_CALL_MORE))
-		return call_fail(VL_CALL_ONEWAY_AND_MORE, ret_why);
+		return call_refuse(&root, NULL, flags, "method", VL_CALL_NO_METHOD, ret_call,
+				   ret_why);
+	if (!vl_qualified_name_is_valid(json_string_value(method)))
+		return call_refuse(&root, method, flags, "method", VL_CALL_BAD_METHOD_NAME, ret_call,
+				   ret_why);
 
-	if (!params) {
+	if (!json_is_object(params)) {
 		/* Handlers then always see an object and never test for absence. */
 		params = json_object();
 		if (!params || json_object_set_new(root, "parameters", params) < 0)
 			return -ENOMEM;
 	}
-	if (!vl_qualified_name_is_valid(json_string_value(method)))
-		return call_fail(VL_CALL_BAD_METHOD_NAME, ret_why);
 
 	*ret_call = (struct vl_call){
 		.method = json_string_value(method),

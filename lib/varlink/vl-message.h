@@ -40,8 +40,9 @@ const char *vl_call_error_to_string(enum vl_call_error e);
 struct vl_call {
 	json_t *root;          /* owns everything below */
 	const char *method;
-	json_t *parameters;    /* always an object, {} when the caller sent none */
+	json_t *parameters;    /* always an object, {} when the caller sent none or null */
 	unsigned flags;        /* VL_CALL_* */
+	const char *invalid;   /* after -EINVAL: the parameter InvalidParameter names */
 };
 
 int vl_call_parse(const char *data, size_t len, struct vl_call *ret_call,

@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <syslog.h>
 
 #include "vl-server.h"
+#include "xl-util.h"
 
 #define SERVICE_INTERFACE "org.varlink.service"
 
@@ -66,6 +68,9 @@ static inline void *mfree(void *p)
 }
 
 /* vl-server.c */
+/* Hand one line to opts.log, if set; the link's peer prefixes it. */
+_printf_(3, 4) void vl_link_log(struct vl_link *l, int level, const char *fmt, ...);
+_printf_(3, 4) void vl_server_log(struct vl_server *s, int level, const char *fmt, ...);
 const struct vl_iface *vl_server_find_iface(const struct vl_server *s, const char *name,
 					    size_t len);
 

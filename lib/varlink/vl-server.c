@@ -2,6 +2,8 @@
 /* varlink server: the server object, listening, accepting, limits and event attach. */
 #include <assert.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vl-idl.h"
 #include "vl-server-internal.h"
 #include "xl-util.h"
 
@@ -25,6 +28,41 @@ const struct vl_iface *vl_server_find_iface(const struct vl_server *s, const cha
 		if (strlen(s->ifaces[i].name) == len && strncmp(s->ifaces[i].name, name, len) == 0)
 			return &s->ifaces[i];
 	return NULL;
+}
+
+static void server_vlog(struct vl_server *s, int level, const char *prefix, const char *fmt,
+			va_list ap)
+{
+	_cleanup_free_ char *msg = NULL, *line = NULL;
+
+	if (!s->opts.log || vasprintf(&msg, fmt, ap) < 0)
+		return;
+	if (asprintf(&line, "%s%s", prefix, msg) < 0)
+		return;
+	s->opts.log(level, line, s->opts.log_userdata);
+}
+
+void vl_server_log(struct vl_server *s, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	server_vlog(s, level, "varlink: ", fmt, ap);
+	va_end(ap);
+}
+
+void vl_link_log(struct vl_link *l, int level, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+
+	if (!l->server)
+		return;
+	snprintf(prefix, sizeof(prefix), "varlink peer pid %d uid %u: ", (int)l->peer.pid,
+		 (unsigned)l->peer.uid);
+	va_start(ap, fmt);
+	server_vlog(l->server, level, prefix, fmt, ap);
+	va_end(ap);
 }
 
 static unsigned server_count_uid(const struct vl_server *s, uid_t uid)
@@ -46,8 +84,11 @@ static int server_add_link(struct vl_server *s, int fd_)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &sl) < 0)
 		return -errno;
 	if (s->n_links >= s->opts.max_connections ||
-	    server_count_uid(s, peer.uid) >= s->opts.max_connections_per_uid)
+	    server_count_uid(s, peer.uid) >= s->opts.max_connections_per_uid) {
+		vl_server_log(s, LOG_DEBUG, "refusing pid %d uid %u: %u connections, at the limit",
+			      (int)peer.pid, (unsigned)peer.uid, s->n_links);
 		return -EUSERS;
+	}
 
 	return vl_link_new(s, TAKE_FD(fd), &peer);
 }
@@ -109,6 +150,14 @@ static int server_add_iface(struct vl_server *s, const char *name, const char *d
 
 	if (!vl_interface_name_is_valid(name))
 		return -EINVAL;
+	/* A description strict peers cannot parse is a bug: refuse it here. */
+	if (description) {
+		char declared[256];
+
+		if (vl_idl_validate(description, declared, sizeof(declared), NULL, NULL) < 0 ||
+		    strcmp(declared, name) != 0)
+			return -EINVAL;
+	}
 	nlen = strlen(name);
 	for (const struct vl_method *m = table; m->method; m++)
 		if (!vl_qualified_name_is_valid(m->method) || strncmp(m->method, name, nlen) != 0 ||

@@ -29,6 +29,9 @@
 /* Unsent output beyond this and the connection's input is not read. */
 #define VL_WRITE_PAUSE (1U * 1024U * 1024U)
 
+/* One formatted line about a peer, e.g. "peer pid 12 uid 0: unknown key ..." */
+typedef void (*vl_log_fn)(int level, const char *message, void *userdata);
+
 /*
  * Zero means "the default" for every field, so that
  *   struct vl_server_opts o = { .sz = sizeof(o), .product = "xdplinkd" };
@@ -51,8 +54,15 @@ struct vl_server_opts {
 	 * sends any is dropped: it expects a service that does not exist.
 	 */
 	bool allow_fd_passing;
+	/*
+	 * Why a peer's call was refused or its connection dropped, at
+	 * LOG_DEBUG (syslog levels): the library writes nothing itself.
+	 * NULL: nobody is told.
+	 */
+	vl_log_fn log;
+	void *log_userdata;
 };
-#define vl_server_opts__last_field allow_fd_passing
+#define vl_server_opts__last_field log_userdata
 
 struct vl_server;
 struct vl_link;
@@ -67,7 +77,9 @@ void vl_server_freep(struct vl_server **s);
  * GetInterfaceDescription returns) and a method table ended by
  * { NULL }, every entry named "<interface>.<Member>". The strings and the
  * table are borrowed and must outlive the server. -EEXIST for an
- * interface served already, -EINVAL for a malformed name or table.
+ * interface served already, -EINVAL for a malformed name or table, or a
+ * description that breaks the varlink grammar (vl_idl_validate()) or
+ * declares another interface.
  */
 int vl_server_add_methods(struct vl_server *s, const char *interface,
 			  const char *description, const struct vl_method *table,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Hostile and mistaken input against the real xdplinkd: each case checks the
 # specific answer (or that the connection is dropped, for bytes that are not
-# varlink), and that the daemon then still serves a new client. One daemon
+# one JSON object and calls whose "oneway" leaves no right answer), and
+# that the daemon then still serves a new client. One daemon
 # serves the whole file, so a case that hurt it would fail every later one.
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -94,8 +95,16 @@ M=io.xdplink.Manager
 	still_serving
 }
 @test "a JSON array instead of an object: dropped" { raw '[1,2]\0'; expect_hangup; still_serving; }
-@test "an unknown key in the call: dropped" {
-	raw '{"method":"org.varlink.service.GetInfo","foo":1}\0'; expect_hangup; still_serving
+@test "an unknown key in the call: InvalidParameter names it, the connection stays" {
+	raw '{"method":"org.varlink.service.GetInfo","foo":1}\0{"method":"org.varlink.service.GetInfo"}\0'
+	expect_parameter foo
+	[ "$status" -eq 3 ] && [ "$(jq -r .parameters.vendor <<<"${lines[1]}")" = xdplinkd ]
+	still_serving
+}
+@test "parameters null (varlink/go's nil input) are no parameters" {
+	raw "{\"method\":\"$M.Describe\",\"parameters\":null}\\0"
+	[ "$(jq .parameters.maxPrograms <<<"${lines[0]}")" = 63 ]
+	still_serving
 }
 @test "oneway and more together: dropped" {
 	raw "{\"method\":\"$M.List\",\"oneway\":true,\"more\":true}\\0"; expect_hangup; still_serving
@@ -107,15 +116,17 @@ M=io.xdplink.Manager
 @test "a duplicate key: dropped" {
 	raw "{\"method\":\"$M.List\",\"method\":\"$M.List\"}\\0"; expect_hangup; still_serving
 }
-@test "parameters that are not an object: dropped" {
-	raw "{\"method\":\"$M.List\",\"parameters\":[]}\\0"; expect_hangup; still_serving
+@test "parameters that are not an object: InvalidParameter" {
+	raw "{\"method\":\"$M.List\",\"parameters\":[]}\\0"; expect_parameter parameters; still_serving
 }
 @test "a NUL escaped inside a string: dropped" {
 	raw "{\"method\":\"$M.List\",\"parameters\":{\"interface\":\"a\\\\u0000b\"}}\\0"
 	expect_hangup; still_serving
 }
 @test "an empty message: dropped" { raw '\0'; expect_hangup; still_serving; }
-@test "a method that is not a string: dropped" { raw '{"method":5}\0'; expect_hangup; still_serving; }
+@test "a method that is not a string: InvalidParameter" {
+	raw '{"method":5}\0'; expect_parameter method; still_serving
+}
 @test "an integer beyond 64 bits: dropped" {
 	raw "{\"method\":\"$M.List\",\"parameters\":{\"x\":99999999999999999999999}}\\0"
 	expect_hangup; still_serving

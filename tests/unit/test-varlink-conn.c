@@ -4,6 +4,8 @@
  * oversize input, idle timeout and back-pressure -- over real AF_UNIX
  * sockets. The harness is in varlink-test-client.h.
  */
+#include <syslog.h>
+
 #include "varlink-test-client.h"
 
 /* A call arriving one byte per write, with the server running between bytes. */
@@ -29,27 +31,58 @@ static void test_split_byte_by_byte(void **state _unused_)
 	env_stop(&env);
 }
 
-/* Protocol violations hang up, and the server serves the next client. */
+/* What the server told its log callback, one line per call. */
+struct log_capture {
+	char text[8192];
+	size_t len;
+	unsigned n_debug;
+};
+
+static void capture_log(int level, const char *message, void *userdata)
+{
+	struct log_capture *lc = userdata;
+	int k = snprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, "%s\n", message);
+
+	if (k > 0 && lc->len + (size_t)k < sizeof(lc->text))
+		lc->len += (size_t)k;
+	lc->n_debug += level == LOG_DEBUG;
+}
+
+/*
+ * Bytes that are not one JSON object, and calls whose "oneway" leaves no
+ * right answer, hang up; the server says why at debug level and serves
+ * the next client.
+ */
 static void test_violations_close(void **state _unused_)
 {
 	static const char *const bad[] = {
 		"{\"method\":",                                           /* invalid JSON */
 		"[1,2]",                                                  /* not an object */
-		"{\"method\":\"" IFACE ".Echo\",\"extra\":1}",            /* unknown key */
 		"{\"method\":\"" IFACE ".Echo\",\"oneway\":true,\"more\":true}",
-		"{\"method\":42}",                                        /* wrong type */
-		"{\"parameters\":{}}",                                    /* no method */
+		"{\"method\":\"" IFACE ".Echo\",\"oneway\":\"yes\"}",      /* reply or not? */
 		"{\"method\":\"" IFACE ".Echo\",\"method\":\"" IFACE ".Echo\"}",
 	};
+	static const char *const why[] = {
+		"invalid JSON", "message is not a JSON object", "oneway and more together",
+		"call key of the wrong type", "duplicate key",
+	};
+	struct log_capture lc = {};
+	struct vl_server_opts opts = default_opts;
 	struct env env;
 
-	env_start(&env, &default_opts);
+	opts.log = capture_log;
+	opts.log_userdata = &lc;
+	env_start(&env, &opts);
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct client *c = client_new(&env);
+		char expect[128];
 
 		client_send(&env, c, bad[i]);
 		assert_closed(&env, c);
 		client_free(c);
+		snprintf(expect, sizeof(expect), "uid %u: %s", (unsigned)getuid(), why[i]);
+		if (!strstr(lc.text, expect))
+			fail_msg("no log line \"%s\" in:\n%s", expect, lc.text);
 		assert_serving(&env);
 	}
 	/* Invalid UTF-8. */
@@ -59,9 +92,68 @@ static void test_violations_close(void **state _unused_)
 		client_send(&env, c, "{\"method\":\"" IFACE ".Echo\",\"parameters\":{\"id\":\"\xff\"}}");
 		assert_closed(&env, c);
 		client_free(c);
+		assert_non_null(strstr(lc.text, "invalid UTF-8, closing the connection"));
 	}
+	assert_true(lc.n_debug >= ELEMENTSOF(bad) + 1);
 	pump(&env);
 	assert_int_equal(vl_server_connections(env.server), 0);
+	env_stop(&env);
+}
+
+/*
+ * A call with a method to answer gets InvalidParameter naming what is
+ * wrong, logged at debug level, and the connection goes on; a oneway one
+ * gets nothing, and the next call's reply is the next one read.
+ */
+static void test_violations_answered(void **state _unused_)
+{
+	static const struct {
+		const char *call, *parameter;
+	} cases[] = {
+		{ "{\"method\":\"" IFACE ".Echo\",\"extra\":1}", "extra" },
+		{ "{\"method\":42}", "method" },
+		{ "{\"parameters\":{}}", "method" },
+		{ "{\"method\":\"" IFACE ".Echo\",\"parameters\":[]}", "parameters" },
+		{ "{\"method\":\"" IFACE ".Echo\",\"more\":\"yes\"}", "more" },
+		{ "{\"method\":\"" IFACE ".Echo\",\"continues\":true}", "continues" },
+	};
+	struct log_capture lc = {};
+	struct vl_server_opts opts = default_opts;
+	struct env env;
+	struct client *c;
+	json_t *r;
+
+	opts.log = capture_log;
+	opts.log_userdata = &lc;
+	env_start(&env, &opts);
+	c = client_new(&env);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		r = call(&env, c, cases[i].call);
+		assert_error(r, VL_ERROR_INVALID_PARAMETER);
+		assert_string_equal(json_string_value(json_object_get(json_object_get(r, "parameters"),
+								      "parameter")), cases[i].parameter);
+		json_decref(r);
+		assert_get_info_ok(&env, c);
+	}
+	assert_non_null(strstr(lc.text, "unknown key in call: org.varlink.service.InvalidParameter "
+				       "{\"parameter\":\"extra\"}"));
+	assert_int_equal(lc.n_debug, ELEMENTSOF(cases));
+
+	/* oneway: not run, not answered; the GetInfo reply comes first. */
+	client_send(&env, c, "{\"method\":\"" IFACE ".Echo\",\"oneway\":true,\"extra\":1}");
+	assert_get_info_ok(&env, c);
+	assert_int_equal(env.oneway_seen, 0);
+	assert_non_null(strstr(lc.text, "(oneway: not sent)"));
+
+	/* Vendor extensions are ignored, null parameters are none. */
+	r = call(&env, c, "{\"method\":\"" IFACE ".Echo\",\"org.example\":{\"x\":1}}");
+	assert_null(json_object_get(r, "error"));
+	json_decref(r);
+	r = call(&env, c, "{\"method\":\"org.varlink.service.GetInfo\",\"parameters\":null}");
+	assert_non_null(r);
+	assert_null(json_object_get(r, "error"));
+	json_decref(r);
+	client_free(c);
 	env_stop(&env);
 }
 
@@ -268,6 +360,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_byte_by_byte),
 		cmocka_unit_test(test_violations_close),
+		cmocka_unit_test(test_violations_answered),
 		cmocka_unit_test(test_oversize_closes),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_slow_reader_does_not_block),

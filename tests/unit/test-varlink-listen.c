@@ -66,8 +66,11 @@ static void test_listen(void **state _unused_)
 	/* The path now holds a socket: a second server replaces it. */
 	assert_int_equal(vl_server_new(&s, NULL), 0);
 	assert_int_equal(vl_server_listen_address(s, env.path, 0600), 0);
-	assert_int_equal(vl_server_add_methods(s, IFACE, "", test_methods, NULL), 0);
-	assert_int_equal(vl_server_add_methods(s, IFACE, "", test_methods, NULL), -EEXIST);
+	/* "" is no interface description at all: the grammar refuses it. */
+	assert_int_equal(vl_server_add_methods(s, IFACE, "", test_methods, NULL), -EINVAL);
+	assert_int_equal(vl_server_add_methods(s, IFACE, test_description, test_methods, NULL), 0);
+	assert_int_equal(vl_server_add_methods(s, IFACE, test_description, test_methods, NULL),
+			 -EEXIST);
 	assert_int_equal(vl_server_add_methods(s, "org.other", "", test_methods, NULL), -EINVAL);
 	assert_int_equal(vl_server_add_methods(s, "org.varlink.service", "", test_methods, NULL), -EEXIST);
 	s = vl_server_free(s);

@@ -26,6 +26,25 @@ static void expect_refused(const char *s, int err, enum vl_call_error reason)
 	assert_string_equal(c.method, "untouched");
 }
 
+/*
+ * A call answerable only with InvalidParameter: -EINVAL, the reason, the
+ * parameter it names and the flags (a oneway one is not answered).
+ */
+static void expect_answerable(const char *s, enum vl_call_error reason, const char *parameter,
+			      unsigned flags)
+{
+	struct vl_call c = {};
+	enum vl_call_error why = VL_CALL_OK;
+
+	assert_int_equal(parse(s, &c, &why), -EINVAL);
+	assert_int_equal(why, reason);
+	assert_non_null(c.invalid);
+	assert_string_equal(c.invalid, parameter);
+	assert_int_equal(c.flags, flags);
+	assert_null(c.parameters);
+	vl_call_done(&c);
+}
+
 static void test_full_call(void **state)
 {
 	struct vl_call c;
@@ -56,13 +75,48 @@ static void test_parameters_default_empty(void **state)
 	vl_call_done(&c);
 }
 
+/* varlink/go sends "parameters": null for a nil input; the spec types it ?object. */
+static void test_parameters_null(void **state)
+{
+	struct vl_call c;
+
+	(void)state;
+	assert_int_equal(parse("{\"method\":\"org.varlink.service.GetInfo\",\"parameters\":null}",
+			       &c, NULL), 0);
+	assert_true(json_is_object(c.parameters));
+	assert_int_equal(json_object_size(c.parameters), 0);
+	assert_int_equal(c.flags, 0);
+	vl_call_done(&c);
+}
+
+/* An unknown key is answered with InvalidParameter naming it; a oneway call keeps its flag. */
 static void test_unknown_key(void **state)
 {
 	(void)state;
-	expect_refused("{\"method\":\"a.b.C\",\"extra\":1}", -EBADMSG, VL_CALL_UNKNOWN_KEY);
+	expect_answerable("{\"method\":\"a.b.C\",\"extra\":1}", VL_CALL_UNKNOWN_KEY, "extra", 0);
 	/* Reply keys are not call keys. */
-	expect_refused("{\"method\":\"a.b.C\",\"continues\":true}", -EBADMSG, VL_CALL_UNKNOWN_KEY);
-	expect_refused("{\"method\":\"a.b.C\",\"Method\":\"a.b.C\"}", -EBADMSG, VL_CALL_UNKNOWN_KEY);
+	expect_answerable("{\"method\":\"a.b.C\",\"continues\":true}", VL_CALL_UNKNOWN_KEY,
+			  "continues", 0);
+	expect_answerable("{\"Method\":\"a.b.C\",\"method\":\"a.b.C\"}", VL_CALL_UNKNOWN_KEY,
+			  "Method", 0);
+	expect_answerable("{\"extra\":1,\"method\":\"a.b.C\",\"oneway\":true}", VL_CALL_UNKNOWN_KEY,
+			  "extra", VL_CALL_ONEWAY);
+	/* A vendor extension must be an object named in reverse-domain notation. */
+	expect_answerable("{\"method\":\"a.b.C\",\"io.example\":1}", VL_CALL_UNKNOWN_KEY,
+			  "io.example", 0);
+}
+
+/* The spec's vendor extensions: ignored, the call goes ahead. */
+static void test_vendor_extension(void **state)
+{
+	struct vl_call c;
+
+	(void)state;
+	assert_int_equal(parse("{\"method\":\"a.b.C\",\"io.example\":{\"trace\":true},\"more\":true}",
+			       &c, NULL), 0);
+	assert_string_equal(c.method, "a.b.C");
+	assert_int_equal(c.flags, VL_CALL_MORE);
+	vl_call_done(&c);
 }
 
 static void test_oneway_and_more(void **state)
@@ -72,15 +126,24 @@ static void test_oneway_and_more(void **state)
 		       -EBADMSG, VL_CALL_ONEWAY_AND_MORE);
 }
 
+/*
+ * A key of the wrong type is answered, naming it, except "oneway": without
+ * it nobody knows whether the peer reads a reply.
+ */
 static void test_wrong_types(void **state)
 {
 	(void)state;
-	expect_refused("{\"method\":7}", -EBADMSG, VL_CALL_WRONG_TYPE);
-	expect_refused("{\"method\":\"a.b.C\",\"parameters\":[]}", -EBADMSG, VL_CALL_WRONG_TYPE);
-	expect_refused("{\"method\":\"a.b.C\",\"parameters\":null}", -EBADMSG, VL_CALL_WRONG_TYPE);
-	expect_refused("{\"method\":\"a.b.C\",\"more\":1}", -EBADMSG, VL_CALL_WRONG_TYPE);
+	expect_answerable("{\"method\":7}", VL_CALL_WRONG_TYPE, "method", 0);
+	expect_answerable("{\"method\":\"a.b.C\",\"parameters\":[]}", VL_CALL_WRONG_TYPE,
+			  "parameters", 0);
+	expect_answerable("{\"method\":\"a.b.C\",\"parameters\":\"x\"}", VL_CALL_WRONG_TYPE,
+			  "parameters", 0);
+	expect_answerable("{\"method\":\"a.b.C\",\"more\":1}", VL_CALL_WRONG_TYPE, "more", 0);
+	expect_answerable("{\"method\":\"a.b.C\",\"upgrade\":null}", VL_CALL_WRONG_TYPE, "upgrade", 0);
+	expect_answerable("{\"method\":\"a.b.C\",\"oneway\":true,\"more\":1}", VL_CALL_WRONG_TYPE,
+			  "more", VL_CALL_ONEWAY);
 	expect_refused("{\"method\":\"a.b.C\",\"oneway\":\"true\"}", -EBADMSG, VL_CALL_WRONG_TYPE);
-	expect_refused("{\"method\":\"a.b.C\",\"upgrade\":null}", -EBADMSG, VL_CALL_WRONG_TYPE);
+	expect_refused("{\"method\":\"a.b.C\",\"oneway\":null}", -EBADMSG, VL_CALL_WRONG_TYPE);
 }
 
 static void test_not_an_object(void **state)
@@ -119,18 +182,20 @@ static void test_duplicate_and_missing_method(void **state)
 {
 	(void)state;
 	expect_refused("{\"method\":\"a.b.C\",\"method\":\"a.b.D\"}", -EBADMSG, VL_CALL_DUPLICATE_KEY);
-	expect_refused("{\"parameters\":{}}", -EBADMSG, VL_CALL_NO_METHOD);
-	expect_refused("{}", -EBADMSG, VL_CALL_NO_METHOD);
+	expect_answerable("{\"parameters\":{}}", VL_CALL_NO_METHOD, "method", 0);
+	expect_answerable("{}", VL_CALL_NO_METHOD, "method", 0);
+	expect_answerable("{\"oneway\":true}", VL_CALL_NO_METHOD, "method", VL_CALL_ONEWAY);
 }
 
 /* Well-formed calls to a malformed name are answered, not hung up on: -EINVAL. */
 static void test_bad_method_name(void **state)
 {
 	(void)state;
-	expect_refused("{\"method\":\"GetInfo\"}", -EINVAL, VL_CALL_BAD_METHOD_NAME);
-	expect_refused("{\"method\":\"org.varlink.service.getInfo\"}", -EINVAL, VL_CALL_BAD_METHOD_NAME);
-	expect_refused("{\"method\":\"service.GetInfo\"}", -EINVAL, VL_CALL_BAD_METHOD_NAME);
-	expect_refused("{\"method\":\"\"}", -EINVAL, VL_CALL_BAD_METHOD_NAME);
+	expect_answerable("{\"method\":\"GetInfo\"}", VL_CALL_BAD_METHOD_NAME, "method", 0);
+	expect_answerable("{\"method\":\"org.varlink.service.getInfo\"}", VL_CALL_BAD_METHOD_NAME,
+			  "method", 0);
+	expect_answerable("{\"method\":\"service.GetInfo\"}", VL_CALL_BAD_METHOD_NAME, "method", 0);
+	expect_answerable("{\"method\":\"\"}", VL_CALL_BAD_METHOD_NAME, "method", 0);
 }
 
 static void test_interface_names(void **state)
@@ -226,7 +291,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_call),
 		cmocka_unit_test(test_parameters_default_empty),
+		cmocka_unit_test(test_parameters_null),
 		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_vendor_extension),
 		cmocka_unit_test(test_oneway_and_more),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_not_an_object),
