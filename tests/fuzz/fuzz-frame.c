@@ -4,6 +4,7 @@
  * first byte picks the chunk size the "socket" hands out, the rest is the
  * stream. Every whole message is parsed as a call, as the server does.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
