@@ -4,6 +4,7 @@
 # EXT programs.
 
 load daemon-helpers
+load kernel-quirks
 
 setup() {
 	daemon_setup
@@ -106,6 +107,7 @@ set_file() {
 # two sets back and forth under steady traffic; a program in both sets must
 # count every packet sent, and a restart must find exactly one of the sets.
 stop_mid_stream() {
+	skip_swaps_under_traffic
 	f1=$(set_file a xl_pass_1:1 xl_pass_2:2)
 	f2=$(set_file b xl_pass_1:1 xl_pass_3:2)
 	ctl replace vb --from "$f1"
@@ -183,6 +185,7 @@ stop_mid_stream() {
 }
 
 @test "a connection-scoped program leaves a shared set in one swap, under traffic" {
+	skip_swaps_under_traffic
 	ctl attach vb "$OBJ" --prog xl_pass_1 --priority 1
 	"$XDPCTL" --socket "$SOCK" attach vb "$OBJ" --prog xl_pass_2 --priority 2 \
 		--lifetime connection > "$BATS_TEST_TMPDIR/holder.out" 2>&1 3>&- &

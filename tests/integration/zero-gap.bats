@@ -22,6 +22,7 @@
 # at 50,000/s and writes the report to XL_ZG_REPORT as JSON.
 
 load daemon-helpers
+load kernel-quirks
 
 ZG_PORT=9099
 ZG_OBJ=$BUILD/bpf/xl_zerogap.bpf.o
@@ -36,6 +37,8 @@ setup() {
 	rm -rf "$ROOT-probe"
 	[[ $probe == *'freplace yes'* ]] || skip "this kernel refuses freplace; run through tests/vm/run"
 	SINK_PID= SENDER_PID=
+	# Every test here swaps while xl-blast sends.
+	skip_swaps_under_traffic
 	daemon_start
 }
 
