@@ -14,9 +14,10 @@
 # frame arrives on vb's queue 0, where the socket is bound. Copy mode
 # (XDP_COPY), which veth supports with native XDP.
 #
-# The first test runs the xsk program alone and works on any kernel (the
-# host's degraded mode included). The others need two programs in one set
-# (freplace), so they run in tests/vm/run when the host forbids EXT programs.
+# The first and the last test run the xsk program alone and work on any
+# kernel (the host's degraded mode included). The others need two programs
+# in one set (freplace), so they run in tests/vm/run when the host forbids
+# EXT programs, and skip here with that reason.
 
 load daemon-helpers
 
@@ -34,6 +35,7 @@ setup() {
 	# as underscores>/<map name> under its bpffs root (docs/bpffs-layout.md).
 	XSK_MAPS=$ROOT/maps/uid-0/xl_xsk_bpf_o
 	RECV_PID=
+	kmark
 	VB_MAC=$(ip -n "$NSB" -j link show vb | jq -r '.[0].address')
 	daemon_start
 }
@@ -115,13 +117,17 @@ socket_lost_nothing() {
 	[ "$(got_field other)" -eq 0 ]
 }
 
-# The daemon removes an owner's map directory once the owner has no attachment left.
-maps_gone() {
+# All gone: the daemon removes an owner's map directory once the owner has
+# no attachment left, and the kernel frees what the test made (the socket
+# is closed by then).
+all_gone() {
 	for _ in $(seq 1 50); do
-		[ -e "$ROOT/maps/uid-0" ] || return 0
+		[ -e "$ROOT/maps/uid-0" ] || break
 		sleep 0.1
 	done
-	return 1
+	[ ! -e "$ROOT/maps/uid-0" ]
+	for _ in $(seq 1 50); do nothing_made 2>/dev/null && break; sleep 0.1; done
+	nothing_made
 }
 
 @test "an AF_XDP socket receives what the daemon's lone xsk program redirects, also after a daemon restart" {
@@ -149,7 +155,7 @@ maps_gone() {
 
 	ctl detach vb --all
 	[ "$(xdp_prog_on_vb)" = 0 ]
-	maps_gone
+	all_gone
 }
 
 @test "a filter ahead of the xsk program drops a counted share; the socket receives exactly the rest" {
@@ -179,6 +185,9 @@ maps_gone() {
 	[ "$received" -eq $((sent - dropped)) ]
 	[ "$(got_field odd_port)" -eq 0 ]
 	socket_lost_nothing
+
+	ctl detach vb --all
+	all_gone
 }
 
 @test "the socket stays in the XSKMAP while the set around the xsk program changes" {
@@ -211,5 +220,28 @@ maps_gone() {
 	socket_lost_nothing
 
 	ctl detach vb --all
-	maps_gone
+	all_gone
+}
+
+@test "libxdp left to load its own xsk program fails on an interface the daemon holds, and changes nothing" {
+	ctl attach vb "$XSK_OBJ" --prog xl_xsk_redirect
+	prog=$(xdp_prog_on_vb)
+	link=$(vb_link)
+	# The application unaware of the daemon: no INHIBIT_PROG_LOAD.
+	run nsenter --net="/run/netns/$NSB" "$XSK" recv --iface vb --queue 0 \
+		--map "$XSK_MAPS/xl_xsk_map" --timeout 5 --no-inhibit
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *'xsk_socket__create on vb queue 0: E'* ]]
+	[[ $output != *'"ready"'* ]]
+	# The daemon's program and link are untouched, and so is the flow.
+	[ "$(xdp_prog_on_vb)" = "$prog" ]
+	[ "$(vb_link)" = "$link" ]
+	[ "$(vb_names)" = xl_xsk_redirect ]
+	recv_start
+	send 300
+	recv_stop
+	[ "$(got_field received)" -eq 300 ]
+	ctl detach vb --all
+	all_gone
 }

@@ -46,7 +46,7 @@
 #define PAYLOAD (sizeof(MAGIC) + sizeof(uint32_t))
 
 static const char usage_text[] =
-	"Usage: xl-xsk recv --iface IFNAME --map PIN [--queue N] [--timeout SEC]\n"
+	"Usage: xl-xsk recv --iface IFNAME --map PIN [--queue N] [--timeout SEC] [--no-inhibit]\n"
 	"       xl-xsk send --iface IFNAME --dst-mac MAC --count N [--port P] [--ports K]\n"
 	"                   [--rate PPS] [--src ADDR] [--dst ADDR]\n"
 	"\n"
@@ -56,7 +56,9 @@ static const char usage_text[] =
 	"socket is in the map, then counts the test flow until SIGINT/SIGTERM or\n"
 	"--timeout SEC (default 600) and prints one JSON line: received, odd_port\n"
 	"(frames with an odd UDP destination port), other (frames not of the flow)\n"
-	"and the socket's XDP_STATISTICS.\n"
+	"and the socket's XDP_STATISTICS. --no-inhibit lets libxdp load and attach\n"
+	"its own program, as an application unaware of the daemon would (tests: it\n"
+	"must fail on an interface the daemon holds).\n"
 	"\n"
 	"send: N UDP frames through AF_PACKET on IFNAME (no qdisc), frame i to\n"
 	"port P + i % K (default 9000, 3), from --src (10.199.0.1) to --dst\n"
@@ -70,6 +72,7 @@ struct opts {
 	const char *cmd, *iface, *map, *dst_mac, *src, *dst;
 	unsigned queue, count, port, ports;
 	double timeout, rate;
+	bool no_inhibit;
 };
 
 static volatile sig_atomic_t stop;
@@ -130,7 +133,7 @@ static int fill_frames(struct rx *r, const uint64_t *addrs, unsigned n)
 
 static int rx_open(struct rx *r, const struct opts *o)
 {
-	const struct xsk_socket_config cfg = {
+	struct xsk_socket_config cfg = {
 		.rx_size = RING_SIZE,
 		/* The daemon owns XDP here: libxdp must neither load nor attach
 		 * its own program, nor look for one. */
@@ -142,6 +145,8 @@ static int rx_open(struct rx *r, const struct opts *o)
 	_cleanup_close_ int map_fd = -EBADF;
 	int err;
 
+	if (o->no_inhibit)
+		cfg.libxdp_flags = 0;
 	map_fd = bpf_obj_get(o->map);
 	if (map_fd < 0)
 		return fail(o->map, errno);
@@ -394,6 +399,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "port", required_argument, NULL, 'p' }, { "ports", required_argument, NULL, 'k' },
 		{ "rate", required_argument, NULL, 'r' }, { "src", required_argument, NULL, 's' },
 		{ "dst", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+		{ "no-inhibit", no_argument, NULL, 'n' },
 		{ 0 },
 	};
 	int c, r = 0;
@@ -419,6 +425,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'k': r = parse_unsigned("ports", optarg, &o->ports); break;
 		case 't': r = parse_double("timeout", optarg, &o->timeout); break;
 		case 'r': r = parse_double("rate", optarg, &o->rate); break;
+		case 'n': o->no_inhibit = true; break;
 		case 'h': fputs(usage_text, stdout); return 1;
 		default: return -EINVAL;
 		}
