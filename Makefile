@@ -109,9 +109,9 @@ check-unit: $(UNIT_TESTS)
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 # The end-to-end suites: the real daemon and xdpctl.
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
-	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats)
+	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats neighbours.bats)
 check-host: all
-	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST)
+	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/vm/kernel-choice.bats
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)
 
 # The same suites with the daemon under valgrind memcheck: any leak or invalid
@@ -120,13 +120,17 @@ check-valgrind: all
 	XL_VALGRIND=1 tests/run-suite valgrind $(E2E_HOST)
 
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
+# The suite is named after the kernel's series (kernel-6.1, kernel-6.12).
 check-kernel: all
-	tests/run-suite kernel$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats \
-		tests/integration/zero-gap.bats tests/integration/afxdp.bats
+	tests/run-suite kernel-$$(uname -r | cut -d. -f1-2)$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats \
+		tests/integration/zero-gap.bats tests/integration/afxdp.bats tests/integration/neighbours.bats
 	tests/torture/run --kills $(TORTURE_CHECK_KILLS)
 
+# The kernel suite in the VM, once per Debian kernel (tests/vm/run --kernel).
+VM_KERNELS ?= 6.1 6.12
 check-vm: all
-	tests/vm/run -- make --no-print-directory check-kernel
+	s=0; for k in $(VM_KERNELS); do tests/vm/run --kernel $$k -- make --no-print-directory \
+		B=$(abspath $(B)) $(if $(SANITIZE),SANITIZE=$(SANITIZE)) check-kernel || s=1; done; exit $$s
 
 check: all
 	tests/run-all
