@@ -26,7 +26,8 @@ $(B)/tests/vl-raw: tests/tools/vl-raw.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Conformance with varlink/go's certification peer (tests/conformance/run),
-# built offline from Debian's golang-github-varlink-go-dev.
+# built offline from Debian's golang-github-varlink-go-dev; the same
+# varlink/go against the daemon (tests/conformance/go-manager.bats).
 CONFORMANCE := $(B)/tests/cert-server $(B)/tests/cert-client $(B)/tests/vl-raw \
 	$(B)/tests/varlink-go-certification
 $(B)/tests/cert-server: tests/conformance/cert-server.c tests/conformance/cert-values.h \
@@ -39,6 +40,9 @@ $(B)/tests/varlink-go-certification: | $(B)/tests
 	GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$(abspath $(B))/go-cache \
 		go build -o $@ github.com/varlink/go/cmd/varlink-go-certification
 
-check-conformance: $(CONFORMANCE)
-	XL_BUILD=$(B) tests/run-suite conformance$(SUITE) tests/conformance/run
+# go-manager.bats: varlink/go as a client of the real daemon, every method
+# (it builds its Go client, tests/conformance/go-manager/, into $(B)/tests).
+check-conformance: $(CONFORMANCE) $(B)/xdplinkd $(B)/xdpctl $(TEST_BPF)
+	XL_BUILD=$(abspath $(B)) tests/run-suite conformance$(SUITE) tests/conformance/run \
+		tests/conformance/go-manager.bats
 .PHONY: check-conformance
