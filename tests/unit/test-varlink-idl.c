@@ -66,7 +66,7 @@ static void test_bad_field_names(void **state)
 {
 	(void)state;
 	expect_invalid("interface a.b\ntype E (one, two-words)\n", 2);
-	expect_invalid("interface a.b\nmethod M() -> ()\ntype T (a: (x, interface-gone))\n", 3);
+	expect_invalid("interface a.b\nmethod M() -> ()\ntype T (a: (x, went-away))\n", 3);
 	expect_invalid("interface a.b\nmethod M(a__b: int) -> ()\n", 2);
 	expect_invalid("interface a.b\nmethod M(a_: int) -> ()\n", 2);
 	expect_invalid("interface a.b\nmethod M(_a: int) -> ()\n", 2);
