@@ -136,7 +136,9 @@ static void link_begin_call(struct vl_link *l, const char *method, unsigned flag
  */
 static void link_refuse(struct vl_link *l, int r, struct vl_error *e, const char *why)
 {
-	_cleanup_free_ char *p = e->parameters ? json_dumps(e->parameters, JSON_COMPACT) : NULL;
+	bool logging = l->server && l->server->opts.log;
+	_cleanup_free_ char *p = logging && e->parameters ?
+		json_dumps(e->parameters, JSON_COMPACT) : NULL;
 
 	vl_link_log(l, LOG_DEBUG, "%s: %s%s%s %s%s", l->method ?: "call", why ?: "", why ? ": " : "",
 		    e->name ?: errno_name(r), p ?: "",
