@@ -42,7 +42,7 @@ $(B)/tests/varlink-go-certification: | $(B)/tests
 
 # go-manager.bats: varlink/go as a client of the real daemon, every method
 # (it builds its Go client, tests/conformance/go-manager/, into $(B)/tests).
-check-conformance: $(CONFORMANCE) $(B)/xdplinkd $(B)/xdpctl $(TEST_BPF)
+check-conformance: $(CONFORMANCE) $(B)/xdplinkd $(B)/xdpctl $(TEST_BPF) $(TOOLS)
 	XL_BUILD=$(abspath $(B)) tests/run-suite conformance$(SUITE) tests/conformance/run \
 		tests/conformance/go-manager.bats
 .PHONY: check-conformance

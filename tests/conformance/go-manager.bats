@@ -34,6 +34,14 @@ teardown() {
 }
 
 gm() { "$GO_MANAGER" "unix:$SOCK" "$@"; }
+revision_pins() { pins | grep -v '^\.$' | grep -v '^\./maps'; }
+# settled: the cleanup job after a swap's reply is done (at most 5 s).
+settled() {
+	for _ in $(seq 1 50); do
+		[ -z "$(revision_pins)" ] && nothing_made 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
 M=io.xdplink.Manager
 
 @test "GetInfo, Describe, List and Reload with nil input (\"parameters\": null) are answered" {
@@ -76,7 +84,9 @@ M=io.xdplink.Manager
 	run gm detach vb "$id"
 	[ "$status" -eq 0 ] && [ "$(jq .revision <<<"$output")" = 0 ]
 	[ "$(xdp_prog_on_vb)" = 0 ]
-	[ -z "$(pins | grep -v '^\.$' | grep -v '^\./maps')" ] || { pins; false; }
+	# The old revision's pins and objects go in a cleanup job after the reply.
+	settled
+	[ -z "$(revision_pins)" ] || { pins; false; }
 	nothing_made
 }
 
@@ -99,6 +109,7 @@ M=io.xdplink.Manager
 	[ "$status" -eq 0 ] && [ "$(jq -c .ids <<<"$output")" = "[]" ]
 	[ "$(xdp_prog_on_vb)" = 0 ]
 	[ "$(gm list)" = '{"interfaces":[]}' ]
+	settled
 	nothing_made
 }
 
