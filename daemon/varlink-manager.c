@@ -276,6 +276,8 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		if (r <= 0)
 			return r;
 		spec.object = fd_path;
+		/* Read through the fd itself: the bytes the caller passed. */
+		spec.object_fd = j->object_fds[j->n_object_fds - 1];
 	} else if (!p->object) {
 		snprintf(param, sizeof(param), "%sobject", where);
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
@@ -286,7 +288,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		return r < 0 ? r : 0;
 	}
 	/* Say "no such file" plainly, before libbpf has a go at it. */
-	if (access(spec.object, R_OK) < 0)
+	if (spec.object_fd <= 0 && access(spec.object, R_OK) < 0)
 		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
 				     json_pack("{s:s,s:s}", "object", spec.object,
 					       "errnoName", errno_name(errno)));
@@ -304,8 +306,9 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	return 1;
 }
 
-/* What List shows of the attachment that runs program prog_id, if any. */
-static json_t *find_program(struct manager *m, uint32_t prog_id)
+/* What List shows of the attachment that runs program prog_id, if any,
+ * and the interface it is on. */
+static json_t *find_program(struct manager *m, uint32_t prog_id, struct xd_iface **ret_rec)
 {
 	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
 		_cleanup_json_ json_t *view = !rec->busy && rec->xi ?
@@ -314,8 +317,10 @@ static json_t *find_program(struct manager *m, uint32_t prog_id)
 		size_t i;
 
 		json_array_foreach(json_object_get(view, "attachments"), i, a)
-			if (json_integer_value(json_object_get(a, "programId")) == prog_id)
+			if (json_integer_value(json_object_get(a, "programId")) == prog_id) {
+				*ret_rec = rec;
 				return json_incref(a);
+			}
 	}
 	return NULL;
 }
@@ -338,7 +343,8 @@ static int reply_no_program(struct vl_link *l, uint32_t prog_id)
 static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_params *p,
 		      uint32_t prog_id, const char *owner)
 {
-	_cleanup_json_ json_t *a = find_program(j->m, prog_id);
+	struct xd_iface *from = NULL;
+	_cleanup_json_ json_t *a = find_program(j->m, prog_id, &from);
 	const char *a_owner = json_string_value(json_object_get(a, "owner"));
 	struct xl_prog_spec spec = { .sz = sizeof(spec), .label = p->label, .owner = owner,
 				     .connection = j->holder != NULL };
@@ -355,6 +361,13 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 	if (fd < 0)
 		return reply_no_program(l, prog_id);
 	j->object_fds[j->n_object_fds++] = fd;
+	/* Its plain-XDP twin, so that it can run alone here too. */
+	fd = xl_engine__twin_fd(j->m->engine, from->netns_cookie, from->ifindex,
+				(__u32)json_integer_value(json_object_get(a, "id")));
+	if (fd >= 0) {
+		j->object_fds[j->n_object_fds++] = fd;
+		spec.twin_fd = fd;
+	}
 	spec.object = json_string_value(json_object_get(a, "object"));
 	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
 	if (r < 0)

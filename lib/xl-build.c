@@ -104,58 +104,68 @@ static int load_dispatcher(struct xl_iface *iface, struct xl_attempt *a)
 	return a->entry_fd < 0 ? -errno : 0;
 }
 
-/*
- * A kept program that is now alone: its twin from an earlier shrink, or a
- * new one loaded from the object the state file names, sharing the maps of
- * the running instance. If that cannot be had (the file is gone or was
- * changed), the lone program replaces the dispatcher's entry instead,
- * which costs one jump and nothing else.
- */
-static int kept_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i, const char *path)
+static void keep_verifier_log(struct xl_iface *iface, const struct xl_prog *p)
 {
-	const struct xl_attachment *att = &iface->st.att[xl_live_index(iface, a->plan.items[i].id)];
+	free(iface->verifier_log);
+	iface->verifier_log = xl_prog_log(p) ? strdup(xl_prog_log(p)) : NULL;
+}
+
+/*
+ * A kept program that is now alone runs as the twin pinned when it was
+ * added. One attached by an older xdplinkd may have none: it then replaces
+ * the dispatcher's entry, which costs one jump and nothing else. The
+ * object is never read again, so no later change of the file matters.
+ */
+static int kept_twin(struct xl_attempt *a, const char *path)
+{
 	int fd = xl_pinned(path);
 
-	if (fd == -ENOENT) {
-		fd = xl_prog_twin_of(a->fds[i], att->object, att->name, att->frags);
-		if (fd < 0)
-			return 0;
-		int r = xl_pin_tracked(a, fd, path, &iface->err);
-
-		if (r < 0) {
-			close(fd);
-			return r;
-		}
-	}
+	if (fd == -ENOENT)
+		return 0;
 	if (fd < 0)
 		return fd;
 	a->direct_fd = fd;
 	return 0;
 }
 
-/* A lone program runs as its plain-XDP twin: find (kept) or make (new) it. */
-static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
+/*
+ * Every new program gets its plain-XDP twin as it is added, loaded from
+ * the same bytes with the same maps (global data included), and pinned:
+ * whenever the program is alone, now or after later shrinks, the link runs
+ * it directly. A shared program without a twin replaces the entry instead.
+ */
+static int new_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i, const char *path)
 {
-	const struct xl_plan_item *it = &a->plan.items[i];
-	char path[PATH_MAX];
+	struct xl_prog *p = a->progs[a->plan.items[i].add_idx];
 	int fd, r;
 
-	r = xl_path_direct(path, sizeof(path), iface->dir, it->id);
-	if (r < 0)
-		return r;
-	if (it->add_idx < 0)
-		return kept_twin(iface, a, i, path);
-	fd = xl_prog_load_twin(a->progs[it->add_idx], &iface->err);
-	if (fd < 0 && xl_prog_shared(a->progs[it->add_idx]))
-		return 0;	/* as for a kept one (kept_twin): it replaces the entry */
-	if (fd < 0)
+	fd = xl_prog_load_twin(p, &iface->err);
+	if (fd == -ENOENT && xl_prog_shared(p))
+		return 0;
+	if (fd < 0) {
+		keep_verifier_log(iface, p);
 		return fd;
+	}
 	r = xl_pin_tracked(a, fd, path, &iface->err);
-	if (r == 0)
+	if (r == 0 && a->plan.entry_mode)
 		a->direct_fd = fd;
 	else
 		close(fd);
 	return r;
+}
+
+static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
+{
+	const struct xl_plan_item *it = &a->plan.items[i];
+	char path[PATH_MAX];
+	int r;
+
+	r = xl_path_direct(path, sizeof(path), iface->dir, it->id);
+	if (r < 0)
+		return r;
+	if (it->add_idx >= 0)
+		return new_twin(iface, a, i, path);
+	return a->plan.entry_mode ? kept_twin(a, path) : 0;
 }
 
 /* The program fd of plan item i: a kept one's, or a freshly loaded and pinned one. */
@@ -168,23 +178,20 @@ static int item_program(struct xl_iface *iface, struct xl_attempt *a, size_t i, 
 
 	if (it->add_idx < 0) {
 		a->fds[i] = iface->prog_fds[xl_live_index(iface, it->id)];
-		return a->disp && a->plan.entry_mode ? item_twin(iface, a, i) : 0;
+		return a->disp ? item_twin(iface, a, i) : 0;
 	}
 	p = a->progs[it->add_idx];
 	fd = xl_prog_load(p, a->disp ? xl_dispatcher_fd(a->disp) : -EBADF,
 			  xl_dispatcher_func(slot, func, sizeof(func)), &iface->err);
 	if (fd < 0) {
-		free(iface->verifier_log);
-		iface->verifier_log = xl_prog_log(p) ? strdup(xl_prog_log(p)) : NULL;
+		keep_verifier_log(iface, p);
 		return fd;
 	}
 	a->fds[i] = fd;
 	r = xl_path_prog(path, sizeof(path), iface->dir, it->id);
 	if (r == 0)
 		r = xl_pin_tracked(a, fd, path, &iface->err);
-	/* Only a program that runs alone needs its twin now; one that joins a
-	 * set gets it later, if ever the set shrinks to it (kept_twin). */
-	return r == 0 && a->disp && a->plan.entry_mode ? item_twin(iface, a, i) : r;
+	return r == 0 && a->disp ? item_twin(iface, a, i) : r;
 }
 
 static int attach_item(struct xl_iface *iface, struct xl_attempt *a, size_t i, int slot)

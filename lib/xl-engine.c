@@ -176,6 +176,17 @@ __u64 xl_engine__link_updates(const struct xl_engine *e)
 	return __atomic_load_n(&e->link_updates, __ATOMIC_RELAXED);
 }
 
+int xl_engine__twin_fd(struct xl_engine *e, __u64 netns_cookie, int ifindex, __u32 attach_id)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	int r;
+
+	r = xl_path_iface(dir, sizeof(dir), e->root, netns_cookie, ifindex);
+	if (r == 0)
+		r = xl_path_direct(path, sizeof(path), dir, attach_id);
+	return r < 0 ? r : xl_pinned(path);
+}
+
 const char *xl_engine__degraded_reason(const struct xl_engine *e)
 {
 	return e->has_freplace ? NULL : e->degraded_reason;

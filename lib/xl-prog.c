@@ -8,18 +8,23 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "xl-image.h"
 #include "xl-plan.h"
 #include "xl-prog.h"
 
 #define XL_LOG_SIZE (1U << 20)
 
 struct xl_prog {
+	/* The object's bytes, read once: every instance of the program (EXT
+	 * and plain-XDP twin) is loaded from them, never from the path again,
+	 * so nobody can change the file between the two loads. */
+	struct xl_image img;
 	struct bpf_object *obj;		/* NULL for a shared, already loaded program */
 	struct bpf_program *prog;
 	int shared_fd;			/* that program; else -EBADF */
+	int twin_fd;			/* shared: its plain-XDP twin, if it has one */
 	char *name;
 	char *object;
-	char *pin_root;
 	int priority;
 	__u32 chain_actions;
 	bool frags;
@@ -32,9 +37,10 @@ struct xl_prog *xl_prog_free(struct xl_prog *p)
 		return NULL;
 	bpf_object__close(p->obj);
 	safe_close(p->shared_fd);
+	safe_close(p->twin_fd);
+	xl_image_clear(&p->img);
 	free(p->name);
 	free(p->object);
-	free(p->pin_root);
 	free(p->log);
 	free(p);
 	return NULL;
@@ -116,9 +122,15 @@ static int open_shared(const struct xl_prog_spec *spec, struct xl_prog **ret, st
 
 	if (!p)
 		return -ENOMEM;
+	p->twin_fd = -EBADF;
 	p->shared_fd = fcntl(spec->prog_fd, F_DUPFD_CLOEXEC, 3);
 	if (p->shared_fd < 0)
 		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
+	if (spec->twin_fd > 0) {
+		p->twin_fd = fcntl(spec->twin_fd, F_DUPFD_CLOEXEC, 3);
+		if (p->twin_fd < 0)
+			return xl_err_set(err, -errno, "dup twin fd: %s", errno_name(errno));
+	}
 	p->name = strdup(spec->prog_name ? spec->prog_name : "");
 	p->object = strdup(spec->object ? spec->object : "");
 	if (!p->name || !p->object)
@@ -132,10 +144,26 @@ static int open_shared(const struct xl_prog_spec *spec, struct xl_prog **ret, st
 	return 0;
 }
 
+/* The path recorded in the state file: the file itself, never /proc/self/fd. */
+static char *recorded_path(const struct xl_prog_spec *spec)
+{
+	char link[64], buf[PATH_MAX];
+	ssize_t n;
+
+	if (spec->object_fd <= 0)
+		return realpath(spec->object, NULL);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", spec->object_fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err)
 {
 	_cleanup_(xl_prog_freep) struct xl_prog *p = NULL;
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = spec->pin_root_path);
+	const char *label = spec->object;
 	char msg[128];
 	int r;
 
@@ -148,28 +176,30 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	    (spec->priority < 0 || spec->priority > XL_PRIORITY_MAX))
 		return xl_err_set(err, -ERANGE, "priority %d out of range 0..%d",
 				  spec->priority, XL_PRIORITY_MAX);
-	/* Fail early and plainly, before libbpf's messages about ELF. */
-	err->kind = XL_ERROR_OBJECT_READ;
-	if (access(spec->object, R_OK) < 0)
-		return xl_err_set(err, -errno, "cannot read %s: %s (%s)", spec->object,
-				  strerror(errno), errno_name(errno));
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->shared_fd = -EBADF;
-	/* Recorded in the state file, so it must not depend on our cwd. */
-	p->object = realpath(spec->object, NULL);
-	if (!p->object)
+	p->shared_fd = p->twin_fd = -EBADF;
+	err->kind = XL_ERROR_OBJECT_READ;
+	/* Recorded in the state file, so it must not depend on our cwd. A
+	 * passed fd's file also names the object (its maps' names come from
+	 * it), never the fd's number; a path must be read first, to report
+	 * a missing file as unreadable rather than unresolvable. */
+	if (spec->object_fd > 0 && !(p->object = recorded_path(spec)))
 		return xl_err_set(err, -errno, "cannot resolve %s: %s", spec->object, errno_name(errno));
-	if (spec->pin_root_path && !(p->pin_root = strdup(spec->pin_root_path)))
-		return -ENOMEM;
+	if (p->object)
+		label = p->object;
+	r = xl_image_read(&p->img, spec->object_fd, spec->object, label, err);
+	if (r < 0)
+		return r;
+	if (!p->object && !(p->object = recorded_path(spec)))
+		return xl_err_set(err, -errno, "cannot resolve %s: %s (%s)", spec->object,
+				  strerror(errno), errno_name(errno));
 	err->kind = XL_ERROR_OBJECT;
-	p->obj = bpf_object__open_file(spec->object, &oo);
-	r = (int)libbpf_get_error(p->obj);
-	if (r < 0) {
-		p->obj = NULL;
-		r = libbpf_err_text(r, msg, sizeof(msg));
-		return xl_err_set(err, r, "%s is not a usable BPF object: %s", spec->object, msg);
+	p->obj = xl_image_open(&p->img, spec->pin_root_path);
+	if (!p->obj) {
+		r = libbpf_err_text(-errno, msg, sizeof(msg));
+		return xl_err_set(err, r, "%s is not a usable BPF object: %s", label, msg);
 	}
 	r = find_program(p, spec->prog_name, err);
 	if (r < 0)
@@ -240,162 +270,98 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 	return fd;
 }
 
-/* Every map of the twin is the first instance's: same state, one copy. */
-static int share_maps_of_object(struct bpf_object *twin, const void *ctx)
+/*
+ * Every map of the twin is the first instance's: same state, one copy.
+ * Both objects come from the same bytes, so their maps match one to one
+ * in order, internal ones (.data, .bss, .rodata) included. A map the first
+ * instance did not create, the twin does not create either.
+ */
+static int share_maps(struct bpf_object *twin, const struct bpf_object *first)
 {
-	const struct bpf_object *orig = ctx;
+	const struct bpf_map *o = NULL;
 	struct bpf_map *m;
 
 	bpf_object__for_each_map(m, twin) {
-		struct bpf_map *o = bpf_object__find_map_by_name(orig, bpf_map__name(m));
 		int r;
 
-		if (!o || bpf_map__fd(o) < 0)
-			return -ENOENT;
+		o = bpf_object__next_map(first, o);
+		if (!o || strcmp(bpf_map__name(o), bpf_map__name(m)) != 0)
+			return -EINVAL;	/* cannot happen with the same bytes */
+		bpf_map__set_pin_path(m, NULL);	/* pinned already, if at all */
+		if (bpf_map__fd(o) < 0) {
+			bpf_map__set_autocreate(m, false);
+			continue;
+		}
 		r = bpf_map__reuse_fd(m, bpf_map__fd(o));
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return bpf_object__next_map(first, o) ? -EINVAL : 0;
 }
 
-/* The kernel keeps the first BPF_OBJ_NAME_LEN - 1 bytes of a map's name. */
-static bool kernel_name_is(const char *libbpf_name, const char *kernel_name)
+static struct bpf_program *select_program(struct bpf_object *obj, const char *name)
 {
-	return strncmp(libbpf_name, kernel_name, BPF_OBJ_NAME_LEN - 1) == 0;
-}
+	struct bpf_program *prog, *found = NULL;
 
-/*
- * Without the first instance's object (a later session, a kept program),
- * its maps are found from the running program: every map it uses must
- * match exactly one map of the reopened object by name, or the file is
- * not the one it was loaded from. Maps it does not use are the twin's own.
- */
-static int share_maps_of_prog(struct bpf_object *twin, const void *ctx)
-{
-	int prog_fd = *(const int *)ctx;
-	__u32 ids[64];
-	struct bpf_prog_info info = { .nr_map_ids = ELEMENTSOF(ids), .map_ids = (__u64)(uintptr_t)ids };
-	__u32 len = sizeof(info);
-	int r;
-
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) < 0)
-		return -errno;
-	if (info.nr_map_ids > ELEMENTSOF(ids))
-		return -E2BIG;
-	for (__u32 i = 0; i < info.nr_map_ids; i++) {
-		struct bpf_map_info mi = {};
-		__u32 mlen = sizeof(mi);
-		_cleanup_close_ int fd = bpf_map_get_fd_by_id(ids[i]);
-		struct bpf_map *m, *match = NULL;
-
-		if (fd < 0)
-			return -errno;
-		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen) < 0)
-			return -errno;
-		bpf_object__for_each_map(m, twin) {
-			if (!kernel_name_is(bpf_map__name(m), mi.name))
-				continue;
-			if (match)
-				return -ENOTUNIQ;
-			match = m;
-		}
-		if (!match)
-			return -ENOENT;
-		r = bpf_map__reuse_fd(match, fd);
-		if (r < 0)
-			return r;
-		/* The shared map is already where it belongs; pin nothing again. */
-		bpf_map__set_pin_path(match, NULL);
-	}
-	return 0;
-}
-
-static int tag_of(int prog_fd, __u8 tag[BPF_TAG_SIZE])
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) < 0)
-		return -errno;
-	memcpy(tag, info.tag, BPF_TAG_SIZE);
-	return 0;
-}
-
-/* Open object again, load its program name as plain XDP with maps shared
- * by share(); returns the program fd or -errno. */
-static int load_twin(const char *object, const char *name, bool frags, const char *pin_root,
-		     int (*share)(struct bpf_object *, const void *), const void *ctx)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_root);
-	struct bpf_program *prog, *twin_prog = NULL;
-	struct bpf_object *twin;
-	int r, fd = -EBADF;
-
-	twin = bpf_object__open_file(object, &oo);
-	r = (int)libbpf_get_error(twin);
-	if (r < 0)
-		return r < -4000 ? -EINVAL : r;
-	bpf_object__for_each_program(prog, twin) {
-		if (strcmp(bpf_program__name(prog), name) == 0)
-			twin_prog = prog;
+	bpf_object__for_each_program(prog, obj) {
+		if (!found && strcmp(bpf_program__name(prog), name) == 0)
+			found = prog;
 		else
 			bpf_program__set_autoload(prog, false);
 	}
-	r = twin_prog ? share(twin, ctx) : -ENOENT;
+	return found;
+}
+
+/* The plain-XDP twin of the loaded p->obj, from the same image; a program fd or -errno. */
+static int load_twin(struct xl_prog *p)
+{
+	struct bpf_object *twin = xl_image_open(&p->img, NULL);
+	struct bpf_program *prog;
+	int r, fd = -EBADF;
+
+	if (!twin)
+		return -errno;
+	prog = select_program(twin, bpf_program__name(p->prog));
+	r = prog ? share_maps(twin, p->obj) : -ENOENT;
 	if (r == 0) {
-		bpf_program__set_type(twin_prog, BPF_PROG_TYPE_XDP);
-		bpf_program__set_expected_attach_type(twin_prog, BPF_XDP);
-		bpf_program__set_flags(twin_prog, (bpf_program__flags(twin_prog) & ~BPF_F_XDP_HAS_FRAGS) |
-				       (frags ? BPF_F_XDP_HAS_FRAGS : 0));
+		bpf_program__set_type(prog, BPF_PROG_TYPE_XDP);
+		bpf_program__set_expected_attach_type(prog, BPF_XDP);
+		bpf_program__set_flags(prog, (bpf_program__flags(prog) & ~BPF_F_XDP_HAS_FRAGS) |
+				       (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+		bpf_program__set_log_buf(prog, p->log, XL_LOG_SIZE);
 		r = bpf_object__load(twin);
 	}
 	if (r == 0) {
-		fd = fcntl(bpf_program__fd(twin_prog), F_DUPFD_CLOEXEC, 3);
+		fd = fcntl(bpf_program__fd(prog), F_DUPFD_CLOEXEC, 3);
 		r = fd < 0 ? -errno : 0;
 	}
 	bpf_object__close(twin);
-	return r < 0 ? (r < -4000 ? -EINVAL : r) : fd;
+	return r < 0 ? r : fd;
 }
 
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 {
-	const char *name = xl_prog_name(p);
+	char msg[128];
 	int fd;
 
-	err->kind = XL_ERROR_LOAD;
 	if (!p->prog) {
-		/* Shared: found again from its object, with the running maps. */
-		fd = xl_prog_twin_of(p->shared_fd, p->object, name, p->frags);
-		return fd < 0 ? xl_err_set(err, fd, "loading %s from %s as plain XDP: %s", name,
-					   p->object, errno_name(fd)) : fd;
+		/* Shared: the twin that came with it, if it has one. */
+		if (p->twin_fd < 0)
+			return -ENOENT;
+		fd = fcntl(p->twin_fd, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? xl_err_set(err, -errno, "dup twin fd: %s", errno_name(errno)) : fd;
 	}
-	fd = load_twin(p->object, name, p->frags, p->pin_root, share_maps_of_object, p->obj);
-	if (fd < 0)
-		return xl_err_set(err, fd, "loading %s from %s as plain XDP (to run it alone): %s",
-				  name, p->object, errno_name(fd));
-	return fd;
-}
+	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))
+		return -ENOMEM;
+	err->kind = XL_ERROR_LOAD;
+	fd = load_twin(p);
+	if (fd < 0) {
+		int r = libbpf_err_text(fd, msg, sizeof(msg));
 
-int xl_prog_twin_of(int prog_fd, const char *object, const char *name, bool frags)
-{
-	__u8 want[BPF_TAG_SIZE], got[BPF_TAG_SIZE];
-	int fd, r;
-
-	if (!object || !name)
-		return -ENOENT;
-	r = tag_of(prog_fd, want);
-	if (r < 0)
-		return r;
-	fd = load_twin(object, name, frags, NULL, share_maps_of_prog, &prog_fd);
-	if (fd < 0)
-		return fd;
-	r = tag_of(fd, got);
-	if (r == 0 && memcmp(want, got, sizeof(want)) != 0)
-		r = -ESTALE;	/* the file changed since the program was loaded */
-	if (r < 0) {
-		close(fd);
-		return r;
+		return xl_err_set(err, r, "loading %s from %s as plain XDP (to run it alone): %s (%s)%s",
+				  xl_prog_name(p), p->object, msg, errno_name(r),
+				  xl_prog_log(p) ? "; see the verifier log" : "");
 	}
+	p->log[0] = '\0';
 	return fd;
 }

@@ -8,7 +8,7 @@
 
 struct xl_prog;
 
-/* Opens the object and resolves priority, chain actions and frags support
+/* Reads the object (through spec->object_fd if set), opens it and resolves priority, chain actions and frags support
  * from the spec, falling back to the object's XDP_RUN_CONFIG. No kernel
  * object is created yet. */
 int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct xl_err *err);
@@ -28,14 +28,11 @@ const char *xl_prog_log(const struct xl_prog *p);
  * XDP when target_fd < 0. Returns a program fd the caller owns. */
 int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err);
 
-/* After xl_prog_load: load the same program again as plain XDP, sharing
- * every map with the first instance, so that it can run directly on the
- * link when it is alone. Returns a program fd the caller owns. */
+/* After xl_prog_load: load the same program again, from the same bytes,
+ * as plain XDP, sharing every map with the first instance, so that it can
+ * run directly on the link when it is alone. For a shared program, its
+ * twin from xl_prog_spec.twin_fd, or -ENOENT (err untouched) without one.
+ * Returns a program fd the caller owns. */
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err);
-
-/* The twin of a program loaded earlier (prog_fd, EXT or XDP) from object,
- * found again by opening object: its maps are prog_fd's, and its tag must
- * equal prog_fd's (-ESTALE if the file changed). Returns a program fd. */
-int xl_prog_twin_of(int prog_fd, const char *object, const char *name, bool frags);
 
 #endif

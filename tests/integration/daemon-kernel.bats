@@ -205,3 +205,34 @@ stop_mid_stream() {
 	[ "$(vb_revision)" -eq $((rev + 1)) ] && [ "$(vb_link)" = "$link" ]
 	[ "$(packets 1)" -eq 200 ]
 }
+
+# Issue 10: every object with .rodata/.data/.bss failed to run alone
+# ("loading xdpdump ... as plain XDP (to run it alone): ENOENT"): the twin was
+# reopened by its real path while the first instance came through
+# /proc/self/fd/N, so libbpf named their global-data maps differently.
+@test "foreign objects with global data run alone, in a set, and alone again" {
+	for o in xdpdump_xdp.o xsk_def_xdp_prog.o; do
+		[ -f "$SYS_BPF/$o" ] || skip "xdp-tools does not ship $o here"
+	done
+	kmark
+	run ctl attach vb "$SYS_BPF/xdpdump_xdp.o"
+	[ "$status" -eq 0 ] || { echo "$output" >&2; false; }
+	# Alone: the link runs the program itself, not the dispatcher.
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xdpdump ]
+	bss=$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq '.map_ids | length')
+	[ "$bss" -ge 1 ]
+	ctl attach vb "$SYS_BPF/xsk_def_xdp_prog.o" --priority 90
+	[ "$(vb_names)" = xdpdump,xsk_def_prog ]
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xl_dispatcher ]
+	send_udp 3
+	id=$(vb_json | jq '.interfaces[0].attachments[] | select(.name == "xdpdump") | .id')
+	ctl detach vb "$id"
+	# xsk_def_xdp_prog alone now: its .rodata/.bss maps shared with the set's instance.
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name)" = xsk_def_prog ]
+	send_udp 3
+	ctl detach vb --all
+	[ "$(xdp_prog_on_vb)" -eq 0 ]
+	[ -z "$(pins | grep -E 'prog-|direct-|rev-')" ]
+	daemon_stop_gently
+	nothing_made
+}

@@ -91,6 +91,11 @@ int xl_engine__forget(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 /* Kernel calls that change the data plane, since the engine was created. */
 __u64 xl_engine__link_updates(const struct xl_engine *e);
 
+/* The pinned plain-XDP twin of attachment attach_id of an interface, for
+ * xl_prog_spec.twin_fd when that attachment's program is shared: a new fd,
+ * or -ENOENT if it has none (attached in degraded mode). */
+int xl_engine__twin_fd(struct xl_engine *e, __u64 netns_cookie, int ifindex, __u32 attach_id);
+
 /* Open (and recover, if pinned state exists) an interface of the calling
  * thread's netns. Opening does not attach anything. */
 int xl_iface__open(struct xl_engine *e, int ifindex, struct xl_iface **ret);
@@ -160,6 +165,14 @@ struct xl_prog_spec {
 	 * (or 50) and chain_actions (or pass) are not read from the object. */
 	int prog_fd;
 	bool frags;		/* with prog_fd: whether the program is frags-capable */
+	/* > 0: read the object through this descriptor (a regular file),
+	 * never reopened; object is then only its name for messages, and the
+	 * file the descriptor refers to is what the state file records. */
+	int object_fd;
+	/* With prog_fd, > 0: that program's plain-XDP twin
+	 * (xl_engine__twin_fd), which runs when it is alone on this interface.
+	 * Without it, a lone shared program replaces the dispatcher's entry. */
+	int twin_fd;
 	size_t :0;
 };
 #define xl_prog_spec__last_field pin_root_path
