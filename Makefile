@@ -94,6 +94,7 @@ include tests/torture/torture.mk
 include tests/bench/load.mk
 include tests/bench/zero-gap.mk
 include tests/bench/scale.mk
+include tests/corpus/corpus.mk
 include tests/tools/xsk.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests

@@ -1,0 +1,522 @@
+#!/usr/bin/env bats
+# The corpus of program shapes (tests/corpus/README.md): each shape we build
+# and every XDP program xdp-tools ships, taken through the real xdplinkd and
+# xdpctl. "alone": attach alone, traffic, replaced out and in again, detach.
+# "in a set" (needs freplace: tests/vm/run on a locked-down host): alone,
+# grown to a set, shrunk to alone again, with the same maps and global data
+# counting on across the moves. Either way nothing may be left behind: no
+# pin, no state, no program, link or map the test made. A failure names the
+# shape and the step (corpus_fail).
+
+load daemon-helpers
+
+CORPUS=$BUILD/corpus
+XL_RINGBUF=$BUILD/tests/xl-ringbuf
+N=5		# packets per traffic step
+# The neighbour of a set: a pass program that runs first (priority 0) and
+# counts in row 1 of the test programs' pinned trace.
+COMPANION_PROG=xl_pass_1
+COMPANION_ROW=1
+
+# shape NAME: sets OBJECT, PROG and CHECKS for one shape. CHECKS lists what N
+# packets must change, as READING:DELTA with DELTA N, 0 or an expression of
+# N (see reading()).
+shape() {
+	SHAPE=$1
+	local s=$SYS_BPF
+	case $1 in
+	pass)		set -- "$CORPUS/pass.bpf.o" corpus_pass "noports:N" ;;
+	rodata)		set -- "$CORPUS/rodata.bpf.o" corpus_rodata "noports:0" ;;
+	data)		set -- "$CORPUS/data.bpf.o" corpus_data "noports:N data:N" ;;
+	bss)		set -- "$CORPUS/bss.bpf.o" corpus_bss "noports:N bss:N" ;;
+	pinned)		set -- "$CORPUS/pinned.bpf.o" corpus_pinned_maps "noports:N pinned:N" ;;
+	ringbuf)	set -- "$CORPUS/ringbuf.bpf.o" corpus_ringbuf "noports:N ringbuf:N" ;;
+	subprogs)	set -- "$CORPUS/subprogs.bpf.o" corpus_subprogs "noports:N count0:N" ;;
+	frags)		set -- "$CORPUS/frags.bpf.o" corpus_frags "noports:N count0:N count1:N*FRAME" ;;
+	devmap)		set -- "$CORPUS/devmap.bpf.o" corpus_devmap_redirect "noports:0 vdrx:N count0:N" ;;
+	cpumap)		set -- "$CORPUS/cpumap.bpf.o" corpus_cpumap_redirect "noports:N count0:N" ;;
+	xskmap)		set -- "$CORPUS/xskmap.bpf.o" corpus_xsk_redirect "noports:N count0:N count1:N" ;;
+	adjust_head)	set -- "$CORPUS/adjust_head.bpf.o" corpus_adjust_head "noports:N count0:N" ;;
+	adjust_meta)	set -- "$CORPUS/adjust_meta.bpf.o" corpus_adjust_meta "noports:N count0:N" ;;
+	core)		set -- "$CORPUS/core.bpf.o" corpus_core "noports:N count0:N" ;;
+	big)		set -- "$CORPUS/big.bpf.o" corpus_big "noports:N count0:N" ;;
+	xdp_dispatcher|xdp_pass)
+			set -- "$s/xdp-dispatcher.o" "$1" "noports:N" ;;
+	xdpdump)	set -- "$s/xdpdump_xdp.o" xdpdump "noports:N" ;;
+	xsk_def)	set -- "$s/xsk_def_xdp_prog.o" xsk_def_prog "noports:N" ;;
+	xsk_def_5.3)	set -- "$s/xsk_def_xdp_prog_5.3.o" xsk_def_prog "noports:N" ;;
+	# xdp-filter with empty rule maps: allow mode passes what no rule
+	# matches, deny mode drops it; both count the verdict in a pinned map.
+	xdpfilt_alw_*)	set -- "$s/$1.o" "$1" "noports:N xstats_pass:N" ;;
+	xdpfilt_dny_*)	set -- "$s/$1.o" "$1" "noports:0 xstats_drop:N" ;;
+	*)		echo "no such shape: $1" >&2; return 1 ;;
+	esac
+	OBJECT=$1 PROG=$2 CHECKS=$3
+	[ -r "$OBJECT" ] || corpus_fail "object $OBJECT is missing (make B=... builds the corpus)"
+}
+
+setup_file() {
+	local root=/sys/fs/bpf/xlcorpus-probe-$$
+
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+	if "$XL_ENGINE" --root "$root" --state "$BATS_FILE_TMPDIR/probe" probe |
+		grep -q 'freplace yes'; then
+		export CORPUS_FREPLACE=1
+	else
+		export CORPUS_FREPLACE=0
+	fi
+	rm -rf "$root"
+}
+
+setup() {
+	SHAPE=? STEP=setup SEEN_MAPS=
+	if [[ $BATS_TEST_DESCRIPTION == *"in a set"* && $CORPUS_FREPLACE = 0 ]]; then
+		skip "degraded mode: this kernel refuses freplace, one program per interface; the set steps run in tests/vm/run"
+	fi
+	step "start the daemon"
+	daemon_setup
+	daemon_start
+	RB_TOTAL=$BATS_TEST_TMPDIR/ringbuf-total
+	echo 0 > "$RB_TOTAL"
+	kmark
+}
+
+teardown() {
+	[ -n "${NSA:-}" ] || return 0
+	step teardown
+	daemon_teardown
+	step "torn down"
+}
+
+# corpus_fail MESSAGE: fail, naming the shape and the step.
+corpus_fail() {
+	echo "corpus shape '$SHAPE', step '$STEP': $*" >&2
+	return 1
+}
+
+# step NAME: what comes next; XL_CORPUS_TRACE=1 prints each step's start time.
+step() {
+	STEP=$1
+	[ -z "${XL_CORPUS_TRACE:-}" ] || echo "# $(date +%T.%N | cut -c1-12) $SHAPE: $1" >&3
+}
+
+# ok_ctl ARGS...: xdpctl must succeed.
+ok_ctl() {
+	local out
+	SHAPE_PID=
+	out=$(ctl "$@" 2>&1) || corpus_fail "xdpctl $* failed: $out"
+}
+
+# set_file NAME [prog]...: a program set of the shape and/or the companion.
+set_file() {
+	local f=$BATS_TEST_TMPDIR/$1.json sep='' p; shift
+	{
+		echo '{ "programs": ['
+		for p in "$@"; do
+			case $p in
+			shape) printf '%s{ "object": "%s", "program": "%s" }\n' "$sep" "$OBJECT" "$PROG" ;;
+			companion) printf '%s{ "object": "%s", "program": "%s", "priority": 0 }\n' \
+				"$sep" "$OBJ" "$COMPANION_PROG" ;;
+			esac
+			sep=,
+		done
+		echo '] }'
+	} > "$f"
+	echo "$f"
+}
+
+attachment() {	# attachment NAME FIELD
+	vb_json | jq -r --arg n "$1" ".interfaces[0].attachments[]? | select(.name == \$n) | .$2"
+}
+
+# expect_names A,B: the daemon lists these programs, in this order, and the
+# kernel runs the entry it reports.
+expect_names() {
+	local names entry
+	names=$(vb_names)
+	[ "$names" = "$1" ] || corpus_fail "the daemon lists '$names', expected '$1'"
+	entry=$(vb_json | jq '.interfaces[0].entryProgramId')
+	[ "$entry" = "$(xdp_prog_on_vb)" ] ||
+		corpus_fail "the daemon's entry program $entry is not the one on vb ($(xdp_prog_on_vb))"
+}
+
+entry_name() { bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name; }
+
+# runs_own_maps: alone, the program the link runs (the shape itself, or its
+# plain-XDP twin) uses exactly the shape's maps.
+runs_own_maps() {
+	local entry
+	resolve_maps || return 1
+	entry=$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -c '.map_ids // [] | sort')
+	[ "$entry" = "$SHAPE_MAPS" ] ||
+		corpus_fail "vb runs a program with maps $entry, the shape's are $SHAPE_MAPS"
+}
+
+# resolve_maps: the shape's program id and its maps, as the kernel lists
+# them; cached until the next xdpctl change (bpftool is slow to start).
+resolve_maps() {
+	SHAPE_PID=$(attachment "$PROG" programId)
+	[ -n "$SHAPE_PID" ] || { corpus_fail "$PROG is not attached"; return 1; }
+	SHAPE_MAPS=$(bpftool -j prog show id "$SHAPE_PID" | jq -c '.map_ids // [] | sort')
+	SHAPE_MAPS_JSON=$(bpftool -j map show |
+		jq -c --argjson ids "$SHAPE_MAPS" '[.[] | select(.id as $i | $ids | index($i))]')
+}
+
+# shape_map NAME: the id of the shape's map called NAME (a global data map:
+# .bss, .data, .rodata, whose kernel names carry a prefix of the object).
+shape_map() {
+	local m
+	[ -n "${SHAPE_PID:-}" ] || resolve_maps || return 1
+	m=$(jq -r --arg n "$1" '.[] | select(.name == $n or ($n[:1] == "." and (.name | endswith($n)))) | .id' \
+		<<<"$SHAPE_MAPS_JSON" | head -1)
+	[ -n "$m" ] || { corpus_fail "program $PROG (id $SHAPE_PID) has no map named $1"; return 1; }
+	echo "$m"
+}
+
+# shape_maps: every map id of the shape's program.
+shape_maps() {
+	[ -n "${SHAPE_PID:-}" ] || resolve_maps || return 1
+	echo "$SHAPE_MAPS"
+}
+
+# The object's directory of maps pinned by name (daemon/maps.c).
+pin_dir() {
+	local base
+	base=$(basename "$(realpath "$OBJECT")")
+	echo "$ROOT/maps/uid-0/${base//[^A-Za-z0-9_-]/_}"
+}
+
+# u64_row MAP_ID ROW: the 64-bit value in ROW of an array map.
+u64_row() {
+	bpftool -j map lookup id "$1" key "$2" 0 0 0 | jq -e '.formatted.value // empty' ||
+		corpus_fail "cannot read row $2 of map $1"
+}
+
+# global VAR SECTION: a global variable, through the object's SECTION map.
+global() {
+	local m
+	m=$(shape_map "$2") || return 1
+	bpftool -j map lookup id "$m" key 0 0 0 0 |
+		jq -e --arg s "$2" --arg v "$1" '.formatted.value[$s][] | .[$v] // empty' ||
+		corpus_fail "cannot read $1 in map $m ($2)"
+}
+
+# xstats ACTION: xdp-filter's per-CPU verdict count, from its pinned map
+# (the first 8 bytes of each CPU's value; bpftool cannot name its anonymous
+# unions).
+xstats() {
+	bpftool -j map lookup pinned "$(pin_dir)/xdp_stats_map" key "$1" 0 0 0 | jq -e '
+		def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + ($c - (if $c >= 97 then 87 else 48 end)));
+		[.values[].value[0:8] | to_entries[] | (.value | hex) * pow(256; .key)] | add' ||
+		corpus_fail "cannot read xdp_stats_map of $(pin_dir)"
+}
+
+udp_noports() {
+	nsenter --net="/run/netns/$NSB" awk '/^Udp:/ {
+		if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 } else print $col["NoPorts"] }' \
+		/proc/net/snmp
+}
+
+# reading NAME: one number the traffic changes.
+reading() {
+	local m n
+	case $1 in
+	noports) udp_noports ;;
+	count0 | count1) m=$(shape_map corpus_count) && u64_row "$m" "${1#count}" ;;
+	data) global data_packets .data ;;
+	bss) global bss_packets .bss ;;
+	pinned)
+		bpftool -j map lookup pinned "$(pin_dir)/corpus_pinned" key 0 0 0 0 |
+			jq -e '.formatted.value' || corpus_fail "cannot read the pinned corpus_pinned" ;;
+	ringbuf)
+		m=$(shape_map corpus_events) && n=$("$XL_RINGBUF" "$m") ||
+			{ corpus_fail "cannot drain ring buffer $m"; return 1; }
+		echo $(($(cat "$RB_TOTAL") + n)) | tee "$RB_TOTAL" ;;
+	vdrx) ip -n "$NSB" -s -j link show vd | jq '.[0].stats64.rx.packets' ;;
+	xstats_pass) xstats 2 ;;
+	xstats_drop) xstats 1 ;;
+	*) corpus_fail "no reading called $1" ;;
+	esac
+}
+
+# Frame length of the tests' UDP packets: Ethernet, IPv4 and UDP headers and
+# the payload (bigger than a page for the frags shape).
+PAYLOAD=1
+frame() { echo $((14 + 20 + 8 + PAYLOAD)); }
+
+# (dd writes the payload in one write, one datagram; bash's echo and head
+# cut it at 4096 bytes.)
+send_packets() {
+	ip netns exec "$NSA" bash -c "for ((i = 0; i < $N; i++)); do
+		dd if=/dev/zero bs=$PAYLOAD count=1 status=none > /dev/udp/10.199.0.2/9; done" 2>/dev/null
+}
+
+# traffic [companion]: N packets change every reading of CHECKS as the shape
+# says (and the companion, when it runs first, counts them all).
+traffic() {
+	local c i v want before=() now=() got=
+	local checks=$CHECKS
+
+	step "$STEP: traffic"
+	resolve_maps || return 1
+	for c in $checks; do
+		v=$(reading "${c%%:*}") || return 1
+		before+=("$v")
+	done
+	[ "${1:-}" = companion ] && before+=("$(packets $COMPANION_ROW)")
+	send_packets
+	for _ in $(seq 1 30); do
+		sleep 0.1
+		now=() got=
+		i=0
+		for c in $checks; do
+			v=$(reading "${c%%:*}") || return 1
+			want=${c#*:} want=${want//N/$N} want=${want//FRAME/$(frame)}
+			now+=("$((v - before[i])) (expected $((want)))")
+			[ $((v - before[i])) -eq $((want)) ] || got=short
+			i=$((i + 1))
+		done
+		if [ "${1:-}" = companion ]; then
+			v=$(packets $COMPANION_ROW)
+			now+=("companion $((v - before[i])) (expected $N)")
+			[ $((v - before[i])) -eq "$N" ] || got=short
+		fi
+		[ -z "$got" ] && break
+	done
+	record_maps
+	[ -z "$got" ] || corpus_fail "after $N packets: $(paste -d' ' <(tr ' ' '\n' <<<"$checks" | cut -d: -f1) \
+		<(printf '%s\n' "${now[@]}") | paste -sd';')"
+}
+
+record_maps() { SEEN_MAPS+=" $(shape_maps | jq -r '.[]')"; }
+
+# The shape's own set-up, after each fresh load: fill the redirect maps.
+prepare() {
+	local m
+	resolve_maps || return 1
+	case $SHAPE in
+	devmap)
+		m=$(shape_map corpus_devmap) || return 1
+		# A devmap resolves ifindexes in the updater's namespace.
+		nsenter --net="/run/netns/$NSB" bpftool map update id "$m" key 0 0 0 0 \
+			value $(le32 "$(ifindex vc)") ||
+			corpus_fail "cannot point the devmap at vc" ;;
+	cpumap)
+		m=$(shape_map corpus_cpumap) || return 1
+		bpftool map update id "$m" key 0 0 0 0 value $(le32 192) ||
+			corpus_fail "cannot give the cpumap a queue on CPU 0" ;;
+	esac
+}
+
+le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+ifindex() { ip -n "$NSB" -j link show "$1" | jq '.[0].ifindex'; }
+
+# The environment some shapes need: a devmap target vc whose peer vd runs
+# NAPI (GRO on), so that veth accepts redirected frames; jumbo frames for
+# xdp.frags. Frames that leave XDP for a redirect lose the skb's checksum
+# state, so the sender computes UDP checksums itself.
+environment() {
+	case $SHAPE in
+	devmap | cpumap)
+		ip netns exec "$NSA" ethtool -K va tx off >/dev/null
+		if [ "$SHAPE" = devmap ]; then
+			veth_in_nsb vc vd
+			ip netns exec "$NSB" ethtool -K vd gro on >/dev/null
+		fi ;;
+	frags)
+		PAYLOAD=5000
+		ip -n "$NSA" link set va mtu 9000
+		ip -n "$NSB" link set vb mtu 9000
+		COMPANION_PROG=xl_frags COMPANION_ROW=101 ;;
+	esac
+}
+
+# What only some shapes can show, checked when they first run alone.
+shape_facts() {
+	local m size insns
+	resolve_maps || return 1
+	case $SHAPE in
+	core)
+		# The relocated size is the running kernel's, not the local struct's.
+		m=$(shape_map corpus_count) && size=$(u64_row "$m" 1) || return 1
+		local kernel
+		kernel=$(bpftool btf dump file /sys/kernel/btf/vmlinux |
+			sed -n "s/^\[[0-9]*\] STRUCT 'xdp_buff' size=\([0-9]*\) .*/\1/p")
+		[ "$size" = "$kernel" ] ||
+			corpus_fail "CO-RE gave sizeof(struct xdp_buff) = $size, the kernel's is $kernel" ;;
+	big)
+		insns=$(($(bpftool -j prog show id "$SHAPE_PID" | jq .bytes_xlated) / 8))
+		[ "$insns" -gt $((2 * 4096)) ] ||
+			corpus_fail "only $insns instructions loaded, expected more than twice BPF_MAXINSNS" ;;
+	rodata)
+		m=$(shape_map .rodata) || return 1
+		[ "$(jq --argjson m "$m" '.[] | select(.id == $m) | .frozen' <<<"$SHAPE_MAPS_JSON")" = 1 ] ||
+			corpus_fail ".rodata map $m is not frozen" ;;
+	esac
+}
+
+attach_alone() {
+	step "attach alone"
+	ok_ctl attach vb "$OBJECT" --prog "$PROG" || return 1
+	expect_names "$PROG" || return 1
+	runs_own_maps || return 1
+	prepare || return 1
+	traffic || return 1
+	shape_facts
+}
+
+# Nothing the test made remains: no interface or map pins, no state, and the
+# kernel holds none of its programs, links or maps.
+detach_all() {
+	local m gone
+	step "detach all"
+	ok_ctl detach vb --all || return 1
+	step "nothing left behind"
+	[ "$(xdp_prog_on_vb)" = 0 ] || corpus_fail "vb still runs program $(xdp_prog_on_vb)"
+	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ] ||
+		corpus_fail "interface pins remain: $(pins | tr '\n' ' ')"
+	[ -z "$(find "$ROOT/maps" -mindepth 1 2>/dev/null)" ] ||
+		corpus_fail "map pins remain: $(cd "$ROOT" && find maps -mindepth 1 | tr '\n' ' ')"
+	[ -z "$(find "$STATE" -name 'rev-*.json' 2>/dev/null)" ] ||
+		corpus_fail "state remains: $(find "$STATE" -name 'rev-*.json' | tr '\n' ' ')"
+	for _ in $(seq 1 50); do nothing_made 2>/dev/null && break; sleep 0.1; done
+	nothing_made || corpus_fail "programs or links the test made are still loaded"
+	for m in $(tr ' ' '\n' <<<"$SEEN_MAPS" | sort -un); do
+		gone=
+		for _ in $(seq 1 50); do
+			bpftool map show id "$m" >/dev/null 2>&1 || { gone=1; break; }
+			sleep 0.1
+		done
+		[ -n "$gone" ] || corpus_fail "map $m ($(bpftool -j map show id "$m" | jq -r .name)) is still loaded"
+	done
+}
+
+# alone SHAPE: attach alone with traffic; replaced out by the companion and
+# back in by a replace (a fresh load); detach; nothing left.
+alone() {
+	shape "$1" || return 1
+	environment
+	attach_alone || return 1
+	link=$(vb_link)
+	step "replaced by another program"
+	ok_ctl replace vb --from "$(set_file out companion)" || return 1
+	expect_names "$COMPANION_PROG" || return 1
+	[ "$(vb_link)" = "$link" ] || corpus_fail "the link changed from $link to $(vb_link)"
+	step "replacing another program"
+	ok_ctl replace vb --from "$(set_file in shape)" || return 1
+	expect_names "$PROG" || return 1
+	[ "$(vb_link)" = "$link" ] || corpus_fail "the link changed from $link to $(vb_link)"
+	prepare || return 1
+	traffic || return 1
+	detach_all
+}
+
+# in_a_set SHAPE: alone, then a set with the companion ahead of it, then alone
+# again; the same maps (global data included) throughout, counting on; then a
+# set made by one replace; detach; nothing left.
+in_a_set() {
+	local maps id
+	shape "$1" || return 1
+	environment
+	attach_alone || return 1
+	resolve_maps || return 1
+	maps=$SHAPE_MAPS
+
+	step "grow to a set"
+	ok_ctl attach vb "$OBJ" --prog "$COMPANION_PROG" --priority 0 || return 1
+	expect_names "$COMPANION_PROG,$PROG" || return 1
+	[ "$(entry_name)" = xl_dispatcher ] || corpus_fail "vb runs $(entry_name), not the dispatcher"
+	resolve_maps || return 1
+	[ "$SHAPE_MAPS" = "$maps" ] || corpus_fail "maps were $maps alone, $SHAPE_MAPS in the set"
+	traffic companion || return 1
+
+	step "shrink to alone again"
+	id=$(attachment "$COMPANION_PROG" id)
+	ok_ctl detach vb "$id" || return 1
+	expect_names "$PROG" || return 1
+	[ "$(entry_name)" != xl_dispatcher ] || corpus_fail "a lone program still runs behind the dispatcher"
+	runs_own_maps || return 1
+	resolve_maps || return 1
+	[ "$SHAPE_MAPS" = "$maps" ] || corpus_fail "maps were $maps, $SHAPE_MAPS alone again"
+	traffic || return 1
+
+	step "a set made by one replace"
+	ok_ctl replace vb --from "$(set_file both companion shape)" || return 1
+	expect_names "$COMPANION_PROG,$PROG" || return 1
+	prepare || return 1
+	traffic companion || return 1
+	detach_all
+}
+
+@test "xdpdump_bpf.o (fentry/fexit, no XDP program) is refused and nothing is made" {
+	SHAPE=xdpdump_bpf STEP=attach
+	run ctl attach vb "$SYS_BPF/xdpdump_bpf.o"
+	[ "$status" -ne 0 ] || corpus_fail "attached: $output"
+	[[ "$output" == *ProgramNotFound* || "$output" == *InvalidObject* ]] ||
+		corpus_fail "unexpected error: $output"
+	[ "$(xdp_prog_on_vb)" = 0 ]
+	nothing_made
+}
+
+# One "alone" and one "in a set" test per shape, in the order of
+# tests/corpus/README.md.
+@test "corpus pass alone: attach, traffic, replace, detach" { alone pass; }
+@test "corpus pass in a set: alone, set, alone again, same maps" { in_a_set pass; }
+@test "corpus rodata alone: attach, traffic, replace, detach" { alone rodata; }
+@test "corpus rodata in a set: alone, set, alone again, same maps" { in_a_set rodata; }
+@test "corpus data alone: attach, traffic, replace, detach" { alone data; }
+@test "corpus data in a set: alone, set, alone again, same maps" { in_a_set data; }
+@test "corpus bss alone: attach, traffic, replace, detach" { alone bss; }
+@test "corpus bss in a set: alone, set, alone again, same maps" { in_a_set bss; }
+@test "corpus pinned alone: attach, traffic, replace, detach" { alone pinned; }
+@test "corpus pinned in a set: alone, set, alone again, same maps" { in_a_set pinned; }
+@test "corpus ringbuf alone: attach, traffic, replace, detach" { alone ringbuf; }
+@test "corpus ringbuf in a set: alone, set, alone again, same maps" { in_a_set ringbuf; }
+@test "corpus subprogs alone: attach, traffic, replace, detach" { alone subprogs; }
+@test "corpus subprogs in a set: alone, set, alone again, same maps" { in_a_set subprogs; }
+@test "corpus frags alone: attach, traffic, replace, detach" { alone frags; }
+@test "corpus frags in a set: alone, set, alone again, same maps" { in_a_set frags; }
+@test "corpus devmap alone: attach, traffic, replace, detach" { alone devmap; }
+@test "corpus devmap in a set: alone, set, alone again, same maps" { in_a_set devmap; }
+@test "corpus cpumap alone: attach, traffic, replace, detach" { alone cpumap; }
+@test "corpus cpumap in a set: alone, set, alone again, same maps" { in_a_set cpumap; }
+@test "corpus xskmap alone: attach, traffic, replace, detach" { alone xskmap; }
+@test "corpus xskmap in a set: alone, set, alone again, same maps" { in_a_set xskmap; }
+@test "corpus adjust_head alone: attach, traffic, replace, detach" { alone adjust_head; }
+@test "corpus adjust_head in a set: alone, set, alone again, same maps" { in_a_set adjust_head; }
+@test "corpus adjust_meta alone: attach, traffic, replace, detach" { alone adjust_meta; }
+@test "corpus adjust_meta in a set: alone, set, alone again, same maps" { in_a_set adjust_meta; }
+@test "corpus core alone: attach, traffic, replace, detach" { alone core; }
+@test "corpus core in a set: alone, set, alone again, same maps" { in_a_set core; }
+@test "corpus big alone: attach, traffic, replace, detach" { alone big; }
+@test "corpus big in a set: alone, set, alone again, same maps" { in_a_set big; }
+@test "corpus xdp-dispatcher.o xdp_pass alone: attach, traffic, replace, detach" { alone xdp_pass; }
+@test "corpus xdp-dispatcher.o xdp_pass in a set: alone, set, alone again, same maps" { in_a_set xdp_pass; }
+@test "corpus xdp-dispatcher.o xdp_dispatcher alone: attach, traffic, replace, detach" { alone xdp_dispatcher; }
+@test "corpus xdp-dispatcher.o xdp_dispatcher in a set: alone, set, alone again, same maps" { in_a_set xdp_dispatcher; }
+@test "corpus xdpdump_xdp.o alone: attach, traffic, replace, detach" { alone xdpdump; }
+@test "corpus xdpdump_xdp.o in a set: alone, set, alone again, same maps" { in_a_set xdpdump; }
+@test "corpus xsk_def_xdp_prog.o alone: attach, traffic, replace, detach" { alone xsk_def; }
+@test "corpus xsk_def_xdp_prog.o in a set: alone, set, alone again, same maps" { in_a_set xsk_def; }
+@test "corpus xsk_def_xdp_prog_5.3.o alone: attach, traffic, replace, detach" { alone xsk_def_5.3; }
+@test "corpus xsk_def_xdp_prog_5.3.o in a set: alone, set, alone again, same maps" { in_a_set xsk_def_5.3; }
+@test "corpus xdpfilt_alw_all.o alone: attach, traffic, replace, detach" { alone xdpfilt_alw_all; }
+@test "corpus xdpfilt_alw_all.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_alw_all; }
+@test "corpus xdpfilt_alw_eth.o alone: attach, traffic, replace, detach" { alone xdpfilt_alw_eth; }
+@test "corpus xdpfilt_alw_eth.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_alw_eth; }
+@test "corpus xdpfilt_alw_ip.o alone: attach, traffic, replace, detach" { alone xdpfilt_alw_ip; }
+@test "corpus xdpfilt_alw_ip.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_alw_ip; }
+@test "corpus xdpfilt_alw_tcp.o alone: attach, traffic, replace, detach" { alone xdpfilt_alw_tcp; }
+@test "corpus xdpfilt_alw_tcp.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_alw_tcp; }
+@test "corpus xdpfilt_alw_udp.o alone: attach, traffic, replace, detach" { alone xdpfilt_alw_udp; }
+@test "corpus xdpfilt_alw_udp.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_alw_udp; }
+@test "corpus xdpfilt_dny_all.o alone: attach, traffic, replace, detach" { alone xdpfilt_dny_all; }
+@test "corpus xdpfilt_dny_all.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_dny_all; }
+@test "corpus xdpfilt_dny_eth.o alone: attach, traffic, replace, detach" { alone xdpfilt_dny_eth; }
+@test "corpus xdpfilt_dny_eth.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_dny_eth; }
+@test "corpus xdpfilt_dny_ip.o alone: attach, traffic, replace, detach" { alone xdpfilt_dny_ip; }
+@test "corpus xdpfilt_dny_ip.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_dny_ip; }
+@test "corpus xdpfilt_dny_tcp.o alone: attach, traffic, replace, detach" { alone xdpfilt_dny_tcp; }
+@test "corpus xdpfilt_dny_tcp.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_dny_tcp; }
+@test "corpus xdpfilt_dny_udp.o alone: attach, traffic, replace, detach" { alone xdpfilt_dny_udp; }
+@test "corpus xdpfilt_dny_udp.o in a set: alone, set, alone again, same maps" { in_a_set xdpfilt_dny_udp; }
