@@ -298,7 +298,11 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 		xl_test_point("program-pinned");
 		if (r == 0)
 			r = fill_att(iface, a, b, i);
-		if (r == 0 && a->disp) {
+		/* A lone program that runs as its twin needs no freplace link:
+		 * its EXT instance, pinned, waits for the set to grow. Attaching
+		 * it to the entry would also fail for a shared program loaded
+		 * against another dispatcher (EINVAL on 6.1). */
+		if (r == 0 && a->disp && !(a->plan.entry_mode && a->direct_fd >= 0)) {
 			r = attach_item(iface, a, i, slot);
 			xl_test_point("slot-attached");
 		}
@@ -310,9 +314,7 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 			r = -errno;
 	}
 	if (r == 0 && a->direct_fd >= 0) {
-		/* A lone program runs as itself: no dispatcher, no extra jump.
-		 * Its EXT instance stays attached to this revision's dispatcher
-		 * entry, ready for when the set grows again. */
+		/* A lone program runs as itself: no dispatcher, no extra jump. */
 		safe_close(a->entry_fd);
 		a->entry_fd = TAKE_FD(a->direct_fd);
 	}

@@ -236,3 +236,24 @@ stop_mid_stream() {
 	daemon_stop_gently
 	nothing_made
 }
+
+# The same loaded program on a second interface brings the twin it got on
+# the first, so it runs there as plain XDP with the same maps (global data
+# included), never reloaded from its file.
+@test "a shared program (programId) runs alone elsewhere as its twin, with the same maps" {
+	[ -f "$SYS_BPF/xsk_def_xdp_prog.o" ] || skip "xdp-tools does not ship xsk_def_xdp_prog.o here"
+	veth_in_nsb vc vd
+	kmark
+	ctl attach vb "$SYS_BPF/xsk_def_xdp_prog.o"
+	ctl attach vb "$OBJ" --prog xl_pass_1 --priority 10
+	prog=$(vb_json | jq '.interfaces[0].attachments[] | select(.name == "xsk_def_prog") | .programId')
+	ctl attach vd --program-id "$prog" --mode skb
+	on_vd=$(ip -n "$NSB" -d -j link show vd | jq '.[0].xdp.prog.id // 0')
+	[ "$(bpftool -j prog show id "$on_vd" | jq -r '.name + " " + .type')" = "xsk_def_prog xdp" ]
+	[ "$(bpftool -j prog show id "$on_vd" | jq -c '.map_ids | sort')" = \
+	  "$(bpftool -j prog show id "$prog" | jq -c '.map_ids | sort')" ]
+	ctl detach vd --all
+	ctl detach vb --all
+	daemon_stop_gently
+	nothing_made
+}
