@@ -1,9 +1,9 @@
 # tests/corpus/corpus.mk, included by the top-level Makefile: the corpus of
 # XDP program shapes (tests/corpus/README.md) that
-# tests/integration/corpus.bats takes through the daemon, and its ring
-# buffer reader.
+# tests/integration/corpus.bats takes through the daemon, and xl-peek, its
+# reader of maps and counters.
 CORPUS_OBJS := $(patsubst tests/corpus/%.bpf.c,$(B)/corpus/%.bpf.o,$(wildcard tests/corpus/*.bpf.c))
-all: $(CORPUS_OBJS) $(B)/tests/xl-ringbuf
+all: $(CORPUS_OBJS) $(B)/tests/xl-peek
 
 $(B)/corpus/%.bpf.o: tests/corpus/%.bpf.c tests/corpus/corpus.h | $(B)/corpus
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -11,5 +11,5 @@ $(B)/corpus/%.bpf.o: tests/corpus/%.bpf.c tests/corpus/corpus.h | $(B)/corpus
 $(B)/corpus:
 	mkdir -p $@
 
-$(B)/tests/xl-ringbuf: tests/corpus/xl-ringbuf.c | $(B)/tests
+$(B)/tests/xl-peek: tests/corpus/xl-peek.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lbpf

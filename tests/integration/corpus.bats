@@ -11,7 +11,7 @@
 load daemon-helpers
 
 CORPUS=$BUILD/corpus
-XL_RINGBUF=$BUILD/tests/xl-ringbuf
+XL_PEEK=$BUILD/tests/xl-peek
 N=5		# packets per traffic step
 # The neighbour of a set: a pass program that runs first (priority 0) and
 # counts in row 1 of the test programs' pinned trace.
@@ -76,8 +76,7 @@ setup() {
 	step "start the daemon"
 	daemon_setup
 	daemon_start
-	RB_TOTAL=$BATS_TEST_TMPDIR/ringbuf-total
-	echo 0 > "$RB_TOTAL"
+	RB_TOTAL=0 PEEK_DEV=
 	kmark
 }
 
@@ -132,51 +131,65 @@ attachment() {	# attachment NAME FIELD
 # expect_names A,B: the daemon lists these programs, in this order, and the
 # kernel runs the entry it reports.
 expect_names() {
-	local names entry
-	names=$(vb_names)
+	local json names entry
+	json=$(vb_json)
+	names=$(jq -r '[.interfaces[0].attachments[].name] | join(",")' <<<"$json")
 	[ "$names" = "$1" ] || corpus_fail "the daemon lists '$names', expected '$1'"
-	entry=$(vb_json | jq '.interfaces[0].entryProgramId')
+	entry=$(jq '.interfaces[0].entryProgramId' <<<"$json")
 	[ "$entry" = "$(xdp_prog_on_vb)" ] ||
 		corpus_fail "the daemon's entry program $entry is not the one on vb ($(xdp_prog_on_vb))"
 }
 
-entry_name() { bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r .name; }
+# prog_field ID FIELD: name, maps (sorted ids) or insns of a program.
+prog_field() { "$XL_PEEK" prog "$1" | awk -v f="$2" '$1 == f { print $2 }'; }
+entry_name() { prog_field "$(xdp_prog_on_vb)" name; }
 
 # runs_own_maps: alone, the program the link runs (the shape itself, or its
 # plain-XDP twin) uses exactly the shape's maps.
 runs_own_maps() {
 	local entry
 	resolve_maps || return 1
-	entry=$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -c '.map_ids // [] | sort')
+	entry=$(prog_field "$(xdp_prog_on_vb)" maps)
 	[ "$entry" = "$SHAPE_MAPS" ] ||
-		corpus_fail "vb runs a program with maps $entry, the shape's are $SHAPE_MAPS"
+		corpus_fail "vb runs a program with maps '$entry', the shape's are '$SHAPE_MAPS'"
 }
 
-# resolve_maps: the shape's program id and its maps, as the kernel lists
-# them; cached until the next xdpctl change (bpftool is slow to start).
+# resolve_maps: the shape's program id and map ids, and a first peek.
 resolve_maps() {
 	SHAPE_PID=$(attachment "$PROG" programId)
 	[ -n "$SHAPE_PID" ] || { corpus_fail "$PROG is not attached"; return 1; }
-	SHAPE_MAPS=$(bpftool -j prog show id "$SHAPE_PID" | jq -c '.map_ids // [] | sort')
-	SHAPE_MAPS_JSON=$(bpftool -j map show |
-		jq -c --argjson ids "$SHAPE_MAPS" '[.[] | select(.id as $i | $ids | index($i))]')
+	SHAPE_MAPS=$(prog_field "$SHAPE_PID" maps)
+	SEEN_MAPS+=" ${SHAPE_MAPS//,/ }"
+	peek
+}
+
+# peek: every reading at once into $PEEK (tests/corpus/xl-peek.c); ring
+# buffer records drained are added up in $RB_TOTAL.
+peek() {
+	local rb
+	PEEK=$("$XL_PEEK" maps "$SHAPE_PID" "/run/netns/$NSB" ${PEEK_DEV:-}) ||
+		{ corpus_fail "cannot read the maps of $PROG (id $SHAPE_PID)"; return 1; }
+	rb=$(awk '$1 == "ringbuf" { n += $3 } END { print n + 0 }' <<<"$PEEK")
+	RB_TOTAL=$((RB_TOTAL + rb))
 }
 
 # shape_map NAME: the id of the shape's map called NAME (a global data map:
 # .bss, .data, .rodata, whose kernel names carry a prefix of the object).
 shape_map() {
 	local m
-	[ -n "${SHAPE_PID:-}" ] || resolve_maps || return 1
-	m=$(jq -r --arg n "$1" '.[] | select(.name == $n or ($n[:1] == "." and (.name | endswith($n)))) | .id' \
-		<<<"$SHAPE_MAPS_JSON" | head -1)
+	m=$(awk -v n="$1" '$1 == "map" && ($4 == n || (n ~ /^\./ &&
+		substr($4, length($4) - length(n) + 1) == n)) { print $2; exit }' <<<"$PEEK")
 	[ -n "$m" ] || { corpus_fail "program $PROG (id $SHAPE_PID) has no map named $1"; return 1; }
 	echo "$m"
 }
 
-# shape_maps: every map id of the shape's program.
-shape_maps() {
-	[ -n "${SHAPE_PID:-}" ] || resolve_maps || return 1
-	echo "$SHAPE_MAPS"
+# row MAP ROW: row ROW of the shape's array MAP (first 8 bytes, summed over CPUs).
+row() {
+	local v
+	v=$(awk -v n="$1" -v r="$2" '$1 == "value" && ($2 == n || (n ~ /^\./ &&
+		substr($2, length($2) - length(n) + 1) == n)) && $3 == r { print $4; exit }' <<<"$PEEK")
+	[ -n "$v" ] || { corpus_fail "no row $2 of map $1 in: $(tr '\n' ';' <<<"$PEEK")"; return 1; }
+	echo "$v"
 }
 
 # The object's directory of maps pinned by name (daemon/maps.c).
@@ -186,55 +199,23 @@ pin_dir() {
 	echo "$ROOT/maps/uid-0/${base//[^A-Za-z0-9_-]/_}"
 }
 
-# u64_row MAP_ID ROW: the 64-bit value in ROW of an array map.
-u64_row() {
-	bpftool -j map lookup id "$1" key "$2" 0 0 0 | jq -e '.formatted.value // empty' ||
-		corpus_fail "cannot read row $2 of map $1"
+# companion_packets: what the companion counted, from its pinned trace.
+companion_packets() {
+	"$XL_PEEK" pin "$MAPS/xl_test_trace" "$COMPANION_ROW" | awk '$1 == "value" { print $3 }'
 }
 
-# global VAR SECTION: a global variable, through the object's SECTION map.
-global() {
-	local m
-	m=$(shape_map "$2") || return 1
-	bpftool -j map lookup id "$m" key 0 0 0 0 |
-		jq -e --arg s "$2" --arg v "$1" '.formatted.value[$s][] | .[$v] // empty' ||
-		corpus_fail "cannot read $1 in map $m ($2)"
-}
-
-# xstats ACTION: xdp-filter's per-CPU verdict count, from its pinned map
-# (the first 8 bytes of each CPU's value; bpftool cannot name its anonymous
-# unions).
-xstats() {
-	bpftool -j map lookup pinned "$(pin_dir)/xdp_stats_map" key "$1" 0 0 0 | jq -e '
-		def hex: ltrimstr("0x") | explode | reduce .[] as $c (0; . * 16 + ($c - (if $c >= 97 then 87 else 48 end)));
-		[.values[].value[0:8] | to_entries[] | (.value | hex) * pow(256; .key)] | add' ||
-		corpus_fail "cannot read xdp_stats_map of $(pin_dir)"
-}
-
-udp_noports() {
-	nsenter --net="/run/netns/$NSB" awk '/^Udp:/ {
-		if (!h) { for (i = 1; i <= NF; i++) col[$i] = i; h = 1 } else print $col["NoPorts"] }' \
-		/proc/net/snmp
-}
-
-# reading NAME: one number the traffic changes.
+# reading NAME: one number of the last peek that the traffic changes.
 reading() {
-	local m n
 	case $1 in
-	noports) udp_noports ;;
-	count0 | count1) m=$(shape_map corpus_count) && u64_row "$m" "${1#count}" ;;
-	data) global data_packets .data ;;
-	bss) global bss_packets .bss ;;
-	pinned)
-		bpftool -j map lookup pinned "$(pin_dir)/corpus_pinned" key 0 0 0 0 |
-			jq -e '.formatted.value' || corpus_fail "cannot read the pinned corpus_pinned" ;;
-	ringbuf)
-		m=$(shape_map corpus_events) && n=$("$XL_RINGBUF" "$m") ||
-			{ corpus_fail "cannot drain ring buffer $m"; return 1; }
-		echo $(($(cat "$RB_TOTAL") + n)) | tee "$RB_TOTAL" ;;
-	vdrx) ip -n "$NSB" -s -j link show vd | jq '.[0].stats64.rx.packets' ;;
-	xstats_pass) xstats 2 ;;
-	xstats_drop) xstats 1 ;;
+	noports) awk '$1 == "noports" { print $2 }' <<<"$PEEK" ;;
+	count0 | count1) row corpus_count "${1#count}" ;;
+	data) row .data 0 ;;		# data_packets, the first variable
+	bss) row .bss 0 ;;		# bss_packets
+	pinned) row corpus_pinned 0 ;;
+	ringbuf) echo "$RB_TOTAL" ;;
+	vdrx) awk '$1 == "rx" { print $3 }' <<<"$PEEK" ;;
+	xstats_pass) row xdp_stats_map 2 ;;	# rx_packets of XDP_PASS
+	xstats_drop) row xdp_stats_map 1 ;;	# of XDP_DROP
 	*) corpus_fail "no reading called $1" ;;
 	esac
 }
@@ -247,7 +228,7 @@ frame() { echo $((14 + 20 + 8 + PAYLOAD)); }
 # (dd writes the payload in one write, one datagram; bash's echo and head
 # cut it at 4096 bytes.)
 send_packets() {
-	ip netns exec "$NSA" bash -c "for ((i = 0; i < $N; i++)); do
+	nsenter --net="/run/netns/$NSA" bash -c "for ((i = 0; i < $N; i++)); do
 		dd if=/dev/zero bs=$PAYLOAD count=1 status=none > /dev/udp/10.199.0.2/9; done" 2>/dev/null
 }
 
@@ -255,40 +236,36 @@ send_packets() {
 # says (and the companion, when it runs first, counts them all).
 traffic() {
 	local c i v want before=() now=() got=
-	local checks=$CHECKS
 
 	step "$STEP: traffic"
 	resolve_maps || return 1
-	for c in $checks; do
+	for c in $CHECKS; do
 		v=$(reading "${c%%:*}") || return 1
 		before+=("$v")
 	done
-	[ "${1:-}" = companion ] && before+=("$(packets $COMPANION_ROW)")
+	[ "${1:-}" = companion ] && before+=("$(companion_packets)")
 	send_packets
-	for _ in $(seq 1 30); do
-		sleep 0.1
+	for _ in $(seq 1 20); do
+		sleep 0.2
+		peek || return 1
 		now=() got=
 		i=0
-		for c in $checks; do
+		for c in $CHECKS; do
 			v=$(reading "${c%%:*}") || return 1
 			want=${c#*:} want=${want//N/$N} want=${want//FRAME/$(frame)}
-			now+=("$((v - before[i])) (expected $((want)))")
+			now+=("${c%%:*} $((v - before[i])) (expected $((want)))")
 			[ $((v - before[i])) -eq $((want)) ] || got=short
 			i=$((i + 1))
 		done
 		if [ "${1:-}" = companion ]; then
-			v=$(packets $COMPANION_ROW)
+			v=$(companion_packets)
 			now+=("companion $((v - before[i])) (expected $N)")
 			[ $((v - before[i])) -eq "$N" ] || got=short
 		fi
 		[ -z "$got" ] && break
 	done
-	record_maps
-	[ -z "$got" ] || corpus_fail "after $N packets: $(paste -d' ' <(tr ' ' '\n' <<<"$checks" | cut -d: -f1) \
-		<(printf '%s\n' "${now[@]}") | paste -sd';')"
+	[ -z "$got" ] || corpus_fail "after $N packets: $(printf '%s; ' "${now[@]}")"
 }
-
-record_maps() { SEEN_MAPS+=" $(shape_maps | jq -r '.[]')"; }
 
 # The shape's own set-up, after each fresh load: fill the redirect maps.
 prepare() {
@@ -320,6 +297,7 @@ environment() {
 	devmap | cpumap)
 		ip netns exec "$NSA" ethtool -K va tx off >/dev/null
 		if [ "$SHAPE" = devmap ]; then
+			PEEK_DEV=vd
 			veth_in_nsb vc vd
 			ip netns exec "$NSB" ethtool -K vd gro on >/dev/null
 		fi ;;
@@ -333,25 +311,29 @@ environment() {
 
 # What only some shapes can show, checked when they first run alone.
 shape_facts() {
-	local m size insns
+	local m size kernel insns pinned
 	resolve_maps || return 1
 	case $SHAPE in
 	core)
 		# The relocated size is the running kernel's, not the local struct's.
-		m=$(shape_map corpus_count) && size=$(u64_row "$m" 1) || return 1
-		local kernel
-		kernel=$(bpftool btf dump file /sys/kernel/btf/vmlinux |
-			sed -n "s/^\[[0-9]*\] STRUCT 'xdp_buff' size=\([0-9]*\) .*/\1/p")
+		size=$(row corpus_count 1) || return 1
+		kernel=$("$XL_PEEK" struct-size xdp_buff) || return 1
 		[ "$size" = "$kernel" ] ||
 			corpus_fail "CO-RE gave sizeof(struct xdp_buff) = $size, the kernel's is $kernel" ;;
 	big)
-		insns=$(($(bpftool -j prog show id "$SHAPE_PID" | jq .bytes_xlated) / 8))
+		insns=$(prog_field "$SHAPE_PID" insns)
 		[ "$insns" -gt $((2 * 4096)) ] ||
 			corpus_fail "only $insns instructions loaded, expected more than twice BPF_MAXINSNS" ;;
 	rodata)
 		m=$(shape_map .rodata) || return 1
-		[ "$(jq --argjson m "$m" '.[] | select(.id == $m) | .frozen' <<<"$SHAPE_MAPS_JSON")" = 1 ] ||
+		awk -v m="$m" '$1 == "map" && $2 == m && $6 == 1 { ok = 1 } END { exit !ok }' <<<"$PEEK" ||
 			corpus_fail ".rodata map $m is not frozen" ;;
+	pinned)
+		# The pin under the daemon's maps/<owner>/<object> is the map in use.
+		m=$(shape_map corpus_pinned) || return 1
+		pinned=$("$XL_PEEK" pin "$(pin_dir)/corpus_pinned" | awk '{ print $2 }')
+		[ "$pinned" = "$m" ] ||
+			corpus_fail "$(pin_dir)/corpus_pinned is map '$pinned', the program uses $m" ;;
 	esac
 }
 
@@ -368,7 +350,7 @@ attach_alone() {
 # Nothing the test made remains: no interface or map pins, no state, and the
 # kernel holds none of its programs, links or maps.
 detach_all() {
-	local m gone
+	local alive
 	step "detach all"
 	ok_ctl detach vb --all || return 1
 	step "nothing left behind"
@@ -381,14 +363,13 @@ detach_all() {
 		corpus_fail "state remains: $(find "$STATE" -name 'rev-*.json' | tr '\n' ' ')"
 	for _ in $(seq 1 50); do nothing_made 2>/dev/null && break; sleep 0.1; done
 	nothing_made || corpus_fail "programs or links the test made are still loaded"
-	for m in $(tr ' ' '\n' <<<"$SEEN_MAPS" | sort -un); do
-		gone=
-		for _ in $(seq 1 50); do
-			bpftool map show id "$m" >/dev/null 2>&1 || { gone=1; break; }
-			sleep 0.1
-		done
-		[ -n "$gone" ] || corpus_fail "map $m ($(bpftool -j map show id "$m" | jq -r .name)) is still loaded"
+	# Maps are freed after an RCU grace period.
+	for _ in $(seq 1 50); do
+		alive=$("$XL_PEEK" alive $SEEN_MAPS) || return 1
+		[ -z "$alive" ] && break
+		sleep 0.1
 	done
+	[ -z "$alive" ] || corpus_fail "maps still loaded: $(echo $alive)"
 }
 
 # alone SHAPE: attach alone with traffic; replaced out by the companion and
@@ -419,7 +400,6 @@ in_a_set() {
 	shape "$1" || return 1
 	environment
 	attach_alone || return 1
-	resolve_maps || return 1
 	maps=$SHAPE_MAPS
 
 	step "grow to a set"
