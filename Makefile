@@ -110,7 +110,8 @@ check-unit: $(UNIT_TESTS)
 # Kernel tests on this host's kernel (degraded mode where lockdown forbids freplace).
 # The end-to-end suites: the real daemon and xdpctl.
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
-	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats neighbours.bats)
+	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats neighbours.bats \
+	corpus.bats)
 check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/vm/kernel-choice.bats
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)
@@ -124,7 +125,8 @@ check-valgrind: all
 # The suite is named after the kernel's series (kernel-6.1, kernel-6.12).
 check-kernel: all
 	tests/run-suite kernel-$$(uname -r | cut -d. -f1-2)$(SUITE) tests/integration/kernel.bats tests/integration/daemon-kernel.bats \
-		tests/integration/zero-gap.bats tests/integration/afxdp.bats tests/integration/neighbours.bats
+		tests/integration/zero-gap.bats tests/integration/afxdp.bats tests/integration/neighbours.bats \
+		tests/integration/corpus.bats
 	tests/torture/run --kills $(TORTURE_CHECK_KILLS)
 
 # The kernel suite in the VM, once per Debian kernel (tests/vm/run --kernel).
