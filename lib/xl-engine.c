@@ -125,7 +125,8 @@ static int check_bpffs(struct xl_engine *e)
 	}
 	if (fs.f_type != BPF_FS_MAGIC)
 		return xl_err_set(xl_engine_err(e), -ENOTSUP, "%s is not on a bpf filesystem; "
-				  "mount one with: mount -t bpf bpf /sys/fs/bpf", e->root);
+				  "mount one where none is: mountpoint -q /sys/fs/bpf || "
+				  "mount -t bpf bpf /sys/fs/bpf", e->root);
 	return 0;
 }
 
