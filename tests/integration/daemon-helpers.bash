@@ -105,6 +105,15 @@ ctl() {
 	"$XDPCTL" --socket "$SOCK" "$@"
 }
 
+# 1 if the running daemon has freplace (a set per interface), else 0.
+daemon_freplace() {
+	if ctl --json version | jq -e '.daemon.freplace' >/dev/null 2>&1; then
+		echo 1
+	else
+		echo 0
+	fi
+}
+
 # The daemon's List reply for vb.
 vb_json() { ctl --json status vb; }
 vb_revision() { vb_json | jq '.interfaces[0].revision'; }

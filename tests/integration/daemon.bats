@@ -8,11 +8,7 @@ load daemon-helpers
 setup() {
 	daemon_setup
 	daemon_start
-	if ctl --json version | jq -e '.daemon.freplace' >/dev/null 2>&1; then
-		FREPLACE=1
-	else
-		FREPLACE=0
-	fi
+	FREPLACE=$(daemon_freplace)
 }
 
 teardown() {

@@ -30,11 +30,7 @@ setup() {
 	LIBXDP_PIN=
 	NB_PINS=$ROOT-neighbour
 	daemon_start
-	if ctl --json version | jq -e '.daemon.freplace' >/dev/null 2>&1; then
-		FREPLACE=1
-	else
-		FREPLACE=0
-	fi
+	FREPLACE=$(daemon_freplace)
 }
 
 teardown() {
