@@ -349,7 +349,7 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 	struct xl_prog_spec spec = { .sz = sizeof(spec), .label = p->label, .owner = owner,
 				     .connection = j->holder != NULL };
 	char maps[PATH_MAX];
-	int fd, r;
+	int fd, twin, r;
 
 	if (!a)
 		return reply_no_program(l, prog_id);
@@ -361,18 +361,18 @@ static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_
 	if (fd < 0)
 		return reply_no_program(l, prog_id);
 	j->object_fds[j->n_object_fds++] = fd;
+	spec.prog_fd = fd;
 	/* Its plain-XDP twin, so that it can run alone here too. */
-	fd = xl_engine__twin_fd(j->m->engine, from->netns_cookie, from->ifindex,
-				(__u32)json_integer_value(json_object_get(a, "id")));
-	if (fd >= 0) {
-		j->object_fds[j->n_object_fds++] = fd;
-		spec.twin_fd = fd;
+	twin = xl_engine__twin_fd(j->m->engine, from->netns_cookie, from->ifindex,
+				  (__u32)json_integer_value(json_object_get(a, "id")));
+	if (twin >= 0) {
+		j->object_fds[j->n_object_fds++] = twin;
+		spec.twin_fd = twin;
 	}
 	spec.object = json_string_value(json_object_get(a, "object"));
 	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
 	if (r < 0)
 		return r;
-	spec.prog_fd = fd;
 	spec.pin_root_path = maps;
 	spec.prog_name = json_string_value(json_object_get(a, "name"));
 	spec.priority = p->priority != XL_PRIORITY_FROM_OBJECT ? p->priority :

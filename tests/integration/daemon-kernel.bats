@@ -252,6 +252,11 @@ stop_mid_stream() {
 	[ "$(bpftool -j prog show id "$on_vd" | jq -r '.name + " " + .type')" = "xsk_def_prog xdp" ]
 	[ "$(bpftool -j prog show id "$on_vd" | jq -c '.map_ids | sort')" = \
 	  "$(bpftool -j prog show id "$prog" | jq -c '.map_ids | sort')" ]
+	# The very program, not its twin, is what vd's record holds: it can join a set there.
+	[ "$(ctl --json status vd | jq '.interfaces[0].attachments[0].programId')" = "$prog" ]
+	ctl attach vd "$OBJ" --prog xl_pass_2 --priority 10
+	on_vd=$(ip -n "$NSB" -d -j link show vd | jq '.[0].xdp.prog.id // 0')
+	[ "$(bpftool -j prog show id "$on_vd" | jq -r .name)" = xl_dispatcher ]
 	ctl detach vd --all
 	ctl detach vb --all
 	daemon_stop_gently
