@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Managed interface records and their io.xdplink.Manager JSON form. */
+/* Managed interface records: lookup, lifecycle and adoption at start. */
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
