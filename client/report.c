@@ -37,14 +37,16 @@ int xdpctl_connect(const struct global *g, struct xl_client **ret)
 }
 
 /* NAME as "ip netns" makes them, a PID, or a path. We open it ourselves
- * and pass the fd: the daemon then never opens a path on our behalf. */
+ * and pass the fd: the daemon then never opens a path on our behalf.
+ * Without --netns, *ret_fd is -EBADF, never 0: the caller's cleanup
+ * would close our stdin. */
 int xdpctl_open_netns(const struct global *g, int *ret_fd)
 {
 	const char *ns = g->netns;
 	char path[PATH_MAX];
 	int fd;
 
-	*ret_fd = 0;
+	*ret_fd = -EBADF;
 	if (!ns)
 		return EXIT_OK;
 	if (ns[0] != '\0' && strspn(ns, "0123456789") == strlen(ns))

@@ -100,7 +100,7 @@ int xdpctl_parse_actions(const char *s, __u32 *ret, const char **ret_bad, size_t
 
 /* report.c: talking to the daemon and saying how it went. */
 int xdpctl_connect(const struct global *g, struct xl_client **ret);
-/* Open --netns (0 when not given: the daemon's own); EXIT_OK or EXIT_NOINPUT. */
+/* Open --netns (-EBADF when not given: the daemon's own); EXIT_OK or EXIT_NOINPUT. */
 int xdpctl_open_netns(const struct global *g, int *ret_fd);
 /* Report a failed call (stderr, and stdout with --json); returns the exit code. */
 int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname, int r);

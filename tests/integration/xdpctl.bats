@@ -157,6 +157,25 @@ assert_usage_error() {
 	done
 }
 
+# fd 0 is the caller's: a script that runs xdpctl in a loop reading its own
+# stdin, or a library caller, must find it still open. strace sees the one
+# close(0) that no exit status or output shows.
+@test "no command closes its stdin (fd 0), with or without --netns" {
+	command -v strace >/dev/null || skip "strace missing"
+	touch "$BATS_TEST_TMPDIR/x.o"
+	printf '[]\n' > "$BATS_TEST_TMPDIR/empty.json"
+	for args in "status" "detach eth0 --all" "attach eth0 $BATS_TEST_TMPDIR/x.o" \
+		"replace eth0 --from $BATS_TEST_TMPDIR/empty.json" "--netns $$ status"; do
+		run strace -f -qq -e trace=close -o "$BATS_TEST_TMPDIR/trace" "$XDPCTL" $args \
+			< "$BATS_TEST_TMPDIR/x.o"
+		assert_equal "$status" 69
+		# The trace works: xdpctl closes its socket.
+		grep -qE 'close\([1-9][0-9]*\)' "$BATS_TEST_TMPDIR/trace"
+		run grep -E 'close\(0\)' "$BATS_TEST_TMPDIR/trace"
+		assert_failure
+	done
+}
+
 @test "--socket wins over \$XDPLINKD_SOCKET, before or after the command" {
 	run --separate-stderr xdpctl --socket "$BATS_TEST_TMPDIR/a.sock" status
 	assert_equal "$status" 69
