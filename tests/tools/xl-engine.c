@@ -23,6 +23,8 @@ static const char *usage_text =
 	"  status IFACE [--json]   Revision, link and attachments in run order\n"
 	"  counters IFACE ID       Verdict counts of one attachment\n"
 	"  recover                 Recover every interface under the root\n"
+	"  adopt IFACE [--detach]  Rebuild IFACE's revision from what the kernel runs\n"
+	"                          (or detach it and remove its pins)\n"
 	"  probe                   Whether this kernel allows freplace\n"
 	"\n"
 	"Exit status: 0 success, 1 failure (the reason on stderr), 2 usage.\n";
@@ -283,6 +285,23 @@ static int cmd_recover(struct xl_engine *e)
 	return r < 0 ? fail(r, "recover: %s", xl_engine__last_error(e)) : 0;
 }
 
+static int cmd_adopt(struct xl_engine *e, int argc, char **argv)
+{
+	struct xl_adopt_opts o = { .sz = sizeof(o) };
+	unsigned ifindex;
+	int r;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--detach")))
+		return fail(2, "usage: adopt IFACE [--detach]");
+	o.detach = argc == 3;
+	ifindex = if_nametoindex(argv[1]);
+	if (!ifindex)
+		return fail(1, "no interface %s", argv[1]);
+	r = xl_engine__adopt(e, (int)ifindex, &o);
+	printf("link_updates %llu\n", (unsigned long long)xl_engine__link_updates(e));
+	return r < 0 ? fail(r, "adopt: %s", xl_engine__last_error(e)) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -325,6 +344,8 @@ int main(int argc, char **argv)
 		r = cmd_counters(e, argc, argv);
 	else if (!strcmp(argv[0], "recover"))
 		r = cmd_recover(e);
+	else if (!strcmp(argv[0], "adopt"))
+		r = cmd_adopt(e, argc, argv);
 	else if (!strcmp(argv[0], "probe")) {
 		printf("freplace %s\n", xl_engine__has_freplace(e) ? "yes" : "no");
 		if (!xl_engine__has_freplace(e))

@@ -88,6 +88,35 @@ int xl_engine__all_interfaces(struct xl_engine *e, struct xl_iface_id *ret, size
  * (-EEXIST). Needs no entry into that netns. */
 int xl_engine__forget(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 
+struct xl_adopt_opts {
+	size_t sz;
+	/* Instead of adopting: detach XDP from the interface (release its
+	 * link) and remove the engine's pins and state of it. */
+	bool detach;
+	/* Recorded for programs no surviving state file describes;
+	 * default: no owner, label "adopted". */
+	const char *owner;
+	const char *label;
+	size_t :0;
+};
+#define xl_adopt_opts__last_field label
+
+/*
+ * Take an interface of the calling thread's netns back under the engine
+ * when its pinned state is damaged (state files, revision directories or
+ * the link pin lost, or the bpffs root changed), by rebuilding a revision
+ * from what the kernel runs: the XDP bpf_link on ifindex, its dispatcher
+ * and the freplace links into it, or the lone program it runs directly.
+ * Metadata comes from any surviving state file whose program ids match;
+ * otherwise it is made up (label "adopted", priorities in the kernel's
+ * order, fresh attachment ids). The data plane is not touched: no link
+ * update, no detach. An interface with no XDP program is left empty and
+ * its leftovers removed. -EBUSY when XDP is held over netlink or by
+ * another tool's link (libxdp): that is not the engine's to adopt.
+ * xl_iface__open() then opens the interface normally.
+ */
+int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opts *opts);
+
 /* Kernel calls that change the data plane, since the engine was created. */
 __u64 xl_engine__link_updates(const struct xl_engine *e);
 
