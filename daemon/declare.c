@@ -32,10 +32,16 @@ int xd_declare_load(struct manager *m, char *err, size_t errlen)
 	r = xd_netconfig_load_dir(m->config.interfaces_dir, &c, err, errlen);
 	if (r < 0)
 		return r;
-	xd_netconfig_done(&m->netconfig);
-	m->netconfig = c;
-	log_info("%zu interface files in %s", c.n_files, m->config.interfaces_dir);
+	xd_declare_set(m, &c);
 	return 0;
+}
+
+void xd_declare_set(struct manager *m, struct xd_netconfig *c)
+{
+	xd_netconfig_done(&m->netconfig);
+	m->netconfig = *c;
+	*c = (struct xd_netconfig){};
+	log_info("%zu interface files in %s", m->netconfig.n_files, m->config.interfaces_dir);
 }
 
 /* Whether rec has programs a file put there (as of its last job). */
@@ -126,7 +132,9 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 		return;
 	}
 	rec->declared_pass = m->declare_pass;
-	(void)xd_job_submit(rec, j);
+	j->done = manager_job_done;
+	j->userdata = m;
+	xd_job_submit(m->jobs, rec, j);
 }
 
 static void apply_here(struct manager *m, uint64_t cookie, const char *netns, int nsfd)

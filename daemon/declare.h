@@ -13,9 +13,12 @@
 #include <stdint.h>
 
 struct manager;
+struct xd_netconfig;
 
 /* Read the directory; on error ("FILE:LINE: what") the set in force stays. */
 int xd_declare_load(struct manager *m, char *err, size_t errlen);
+/* c, read already, becomes the set in force (taken over: c is left empty). */
+void xd_declare_set(struct manager *m, struct xd_netconfig *c);
 /* Bring every interface in line with the files: one job per interface
  * whose config-owned programs should change (none if they already match). */
 void xd_declare_apply_all(struct manager *m);

@@ -92,10 +92,9 @@ static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachmen
 				counters_to_json(xi, a->id) : json_null());
 }
 
-json_t *xd_iface_to_json(struct xd_iface *rec, bool live)
+static json_t *iface_to_json(struct xd_iface *rec, const char *name, bool live)
 {
 	struct xl_iface *xi = rec->xi;
-	const char *name = rec->name;
 	const struct xl_attachment *att;
 	json_t *list = json_array();
 	size_t n;
@@ -116,6 +115,16 @@ json_t *xd_iface_to_json(struct xd_iface *rec, bool live)
 			 "linkId", (json_int_t)xl_iface__link_id(xi),
 			 "entryProgramId", (json_int_t)xl_iface__entry_prog_id(xi),
 			 "counters", xl_iface__counters_enabled(xi), "attachments", list);
+}
+
+json_t *xd_iface_to_json(struct xd_iface *rec, bool live)
+{
+	return iface_to_json(rec, rec->name, live);
+}
+
+json_t *xd_iface_snapshot(struct xd_iface *rec)
+{
+	return iface_to_json(rec, "", false);
 }
 
 json_t *xd_iface_list_entry(struct xd_iface *rec)

@@ -60,6 +60,9 @@ int xd_iface_adopt_all(struct manager *m);
  * owning xi; live only from the main thread (it fills rec's tag cache).
  */
 json_t *xd_iface_to_json(struct xd_iface *rec, bool live);
+/* The snapshot a worker takes after a swap: rec->name is the main
+ * thread's (renames), so the name is left empty for it to fill in. */
+json_t *xd_iface_snapshot(struct xd_iface *rec);
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 

@@ -6,18 +6,24 @@
 #include <pthread.h>
 #include <string.h>
 #include <net/if.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "iface.h"
 #include "job.h"
-#include "lifetime.h"
 #include "log.h"
-#include "manager.h"
-#include "maps.h"
 #include "netns.h"
 #include "vl-server.h"
 #include "xl-testpoint.h"
+
+struct xd_jobs {
+	sd_event_source *src;
+	int pipe[2];			/* workers hand finished jobs back through it */
+	struct xl_engine *engine;
+	int self_netns_fd;
+	unsigned running;
+	bool stopped;
+	struct xd_jobs_ops ops;
+};
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type)
 {
@@ -123,7 +129,7 @@ static void job_record_success(struct xd_job *j, const uint32_t *old, size_t n_o
 				j->prog_id = att[i].prog_id;
 	}
 	diff_removed(j, old, n_old);
-	j->snapshot = xd_iface_to_json(j->rec, false);
+	j->snapshot = xd_iface_snapshot(j->rec);
 }
 
 static int job_open(struct xd_job *j)
@@ -133,10 +139,10 @@ static int job_open(struct xd_job *j)
 
 	if (rec->xi)
 		return 0;
-	r = xl_iface__open(j->m->engine, rec->ifindex, &rec->xi);
+	r = xl_iface__open(j->jobs->engine, rec->ifindex, &rec->xi);
 	if (r < 0)
 		job_fail(j, r, r == -ENODEV ? XL_ERROR_REQUEST : XL_ERROR_KERNEL,
-			 xl_engine__last_error(j->m->engine), NULL);
+			 xl_engine__last_error(j->jobs->engine), NULL);
 	return r;
 }
 
@@ -190,9 +196,9 @@ static void job_forget(struct xd_job *j)
 			job_fail(j, r, XL_ERROR_KERNEL, xl_iface__last_error(rec->xi), NULL);
 	}
 	rec->xi = xl_iface__free(rec->xi);
-	r = xl_engine__forget(j->m->engine, rec->netns_cookie, rec->ifindex);
+	r = xl_engine__forget(j->jobs->engine, rec->netns_cookie, rec->ifindex);
 	if (r < 0 && r != -EEXIST)
-		job_fail(j, r, XL_ERROR_KERNEL, xl_engine__last_error(j->m->engine), NULL);
+		job_fail(j, r, XL_ERROR_KERNEL, xl_engine__last_error(j->jobs->engine), NULL);
 	j->revision = 0;
 }
 
@@ -346,59 +352,33 @@ static void job_run(struct xd_job *j)
 		return;
 	}
 	job_run_here(j);
-	xd_netns_leave(j->m->self_netns_fd);
+	xd_netns_leave(j->jobs->self_netns_fd);
 }
 
 static void *job_thread(void *arg)
 {
 	struct xd_job *j = arg;
+	struct xd_jobs *jobs = j->jobs;
 	ssize_t n;
 
 	job_run(j);
 	/* A pointer is far below PIPE_BUF: the write is atomic. */
 	do
-		n = write(j->m->job_pipe[1], &j, sizeof(j));
+		n = write(jobs->pipe[1], &j, sizeof(j));
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(j))
 		abort();	/* the main thread would wait on this interface forever */
 	return NULL;
 }
 
-static int job_start(struct xd_iface *rec)
-{
-	struct xd_job *j = rec->queue;
-	pthread_attr_t attr;
-	pthread_t t;
-	int r;
-
-	rec->queue = j->next;
-	if (!rec->queue)
-		rec->queue_tail = &rec->queue;
-	j->next = NULL;
-	rec->busy = true;
-	j->m->jobs_running++;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	r = -pthread_create(&t, &attr, job_thread, j);
-	pthread_attr_destroy(&attr);
-	if (r < 0) {
-		/* Answer it as a failure through the normal path. */
-		job_fail(j, r, XL_ERROR_KERNEL, "cannot start a worker thread", NULL);
-		rec->busy = false;
-		j->m->jobs_running--;
-		xd_job_reply(j);
-		xd_job_free(j);
-	}
-	return r;
-}
-
 /* Ahead of everything queued: nothing may build on rec before it is tidy. */
-static void queue_cleanup(struct manager *m, struct xd_iface *rec)
+static void queue_cleanup(struct xd_jobs *jobs, struct xd_iface *rec)
 {
-	struct xd_job *j = xd_job_new(m, XD_JOB_CLEANUP);
+	struct xd_job *j = xd_job_new(NULL, XD_JOB_CLEANUP);
 
 	if (!j)
 		return;		/* the next apply or the close cleans up instead */
+	j->jobs = jobs;
 	j->rec = rec;
 	j->next = rec->queue;
 	if (!rec->queue)
@@ -406,136 +386,144 @@ static void queue_cleanup(struct manager *m, struct xd_iface *rec)
 	rec->queue = j;
 }
 
-int xd_job_submit(struct xd_iface *rec, struct xd_job *j)
+/*
+ * The main thread owns rec->xi again (the worker is done, or never ran).
+ * rec stays busy throughout, so that whatever the completion submits
+ * waits in the queue: one job per interface holds by construction.
+ */
+static void job_complete(struct xd_jobs *jobs, struct xd_job *j)
 {
+	struct xd_iface *rec = j->rec;
+
+	assert(rec->busy);
+	if (j->r == 0 && j->type != XD_JOB_CLEANUP && !j->noop) {
+		rec->revision = j->revision;
+		json_decref(rec->snapshot);
+		rec->snapshot = TAKE_PTR(j->snapshot);
+		/* The worker left the name out: only this thread may read it. */
+		if (rec->snapshot)
+			json_object_set_new(rec->snapshot, "name", json_string(rec->name));
+	}
+	if (j->type != XD_JOB_CLEANUP && rec->xi && xl_iface__cleanup_pending(rec->xi))
+		queue_cleanup(jobs, rec);
+	if (j->done)
+		j->done(j, j->userdata);
+	xd_job_free(j);
+}
+
+/* Start rec's next job. A worker that cannot be started fails its job
+ * through the same completion, and the one after it gets its turn. */
+static void kick(struct xd_jobs *jobs, struct xd_iface *rec)
+{
+	while (rec->queue && !rec->busy && !jobs->stopped) {
+		struct xd_job *j = rec->queue;
+		pthread_attr_t attr;
+		pthread_t t;
+		int r;
+
+		rec->queue = j->next;
+		if (!rec->queue)
+			rec->queue_tail = &rec->queue;
+		j->next = NULL;
+		rec->busy = true;
+		r = -pthread_attr_init(&attr);
+		if (r == 0) {
+			(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+			r = -pthread_create(&t, &attr, job_thread, j);
+			pthread_attr_destroy(&attr);
+		}
+		if (r == 0) {
+			jobs->running++;
+			return;
+		}
+		log_error_errno(r, "%s: cannot start a worker thread: %m", rec->name);
+		job_fail(j, r, XL_ERROR_KERNEL, "cannot start a worker thread", NULL);
+		job_complete(jobs, j);
+		rec->busy = false;
+	}
+}
+
+void xd_job_submit(struct xd_jobs *jobs, struct xd_iface *rec, struct xd_job *j)
+{
+	j->jobs = jobs;
 	j->rec = rec;
 	*rec->queue_tail = j;
 	rec->queue_tail = &j->next;
-	if (!rec->busy)
-		return job_start(rec);
-	return 0;
+	kick(jobs, rec);
 }
 
 static int on_job_done(sd_event_source *s _unused_, int fd, uint32_t revents _unused_,
 		       void *userdata)
 {
-	struct manager *m = userdata;
+	struct xd_jobs *jobs = userdata;
 	struct xd_job *j;
 
 	while (read(fd, &j, sizeof(j)) == sizeof(j)) {
 		struct xd_iface *rec = j->rec;
 
-		m->jobs_running--;
+		jobs->running--;
+		job_complete(jobs, j);
 		rec->busy = false;
-		if (j->r == 0 && j->type != XD_JOB_CLEANUP && !j->noop) {
-			rec->revision = j->revision;
-			json_decref(rec->snapshot);
-			rec->snapshot = TAKE_PTR(j->snapshot);
-		}
-		if (j->type == XD_JOB_FORGET) {
-			rec->revision = 0;	/* gone either way; a restart's recovery retries */
-			rec->forgetting = false;
-		}
-		if (j->r == 0 && j->holder)
-			(void)xd_lifetime_hold(m, j->holder, rec, j->added, j->n_added);
-		if (j->r == 0 && j->n_removed)
-			m->maps_gc_due = true;
-		if (j->type != XD_JOB_CLEANUP && !j->noop)
-			xd_job_reply(j);
-		if (j->type != XD_JOB_CLEANUP && rec->xi && xl_iface__cleanup_pending(rec->xi))
-			queue_cleanup(m, rec);
-		xd_job_free(j);
-		manager_update_status(m);
-		if (rec->queue && !m->exiting)
-			job_start(rec);
-		else
-			xd_iface_gc(m, rec);
+		kick(jobs, rec);
+		/* Last: the owner may free an idle rec. */
+		if (jobs->ops.settled)
+			jobs->ops.settled(rec, !rec->busy && !rec->queue, jobs->ops.userdata);
 	}
-	/* Only removals can leave an owner without attachments. */
-	if (!m->exiting && m->maps_gc_due && m->jobs_running == 0) {
-		m->maps_gc_due = false;
-		xd_maps_gc(m);
-	}
-	if (m->exiting && m->jobs_running == 0)
-		sd_event_exit(m->event, 0);
 	return 0;
 }
 
-/* A device that vanished takes its programs with it, and leaves its link
- * defunct (ifindex 0): that, not the name, tells, because a new device
- * may take the old number, and another namespace's names are not ours.
- * (Watching rtnetlink instead of polling is the next step.) */
-static bool rec_gone(const struct xd_iface *rec)
+int xd_jobs_new(sd_event *event, struct xl_engine *engine, int self_netns_fd,
+		const struct xd_jobs_ops *ops, struct xd_jobs **ret)
 {
-	return rec->xi && xl_iface__link_ifindex(rec->xi) == 0;
-}
-
-/* Whether rec comes after the poll's cursor in m->ifaces' order (iface.c). */
-static bool after_gone_cursor(const struct manager *m, const struct xd_iface *rec)
-{
-	if (!m->gone_cursor.set)
-		return true;
-	if (rec->foreign != m->gone_cursor.foreign)
-		return rec->foreign;
-	if (rec->netns_cookie != m->gone_cursor.cookie)
-		return rec->netns_cookie > m->gone_cursor.cookie;
-	return rec->ifindex > m->gone_cursor.ifindex;
-}
-
-/*
- * rtnetlink tells of deletions as they happen (netwatch.c); this poll is
- * the backstop for lost events and namespaces without an nsid. It checks
- * XD_GONE_CHECK_BATCH records a tick, round the list, resuming by key
- * because records come and go between ticks.
- */
-static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct manager *m = userdata;
-	struct xd_iface *rec = m->ifaces, *next;
-	unsigned checked = 0;
-
-	while (rec && !after_gone_cursor(m, rec))
-		rec = rec->next;
-	if (!rec)
-		rec = m->ifaces;	/* round again */
-	for (; rec && checked < XD_GONE_CHECK_BATCH && !m->exiting; rec = next, checked++) {
-		struct xd_job *j;
-
-		next = rec->next;
-		m->gone_cursor.set = true;
-		m->gone_cursor.foreign = rec->foreign;
-		m->gone_cursor.cookie = rec->netns_cookie;
-		m->gone_cursor.ifindex = rec->ifindex;
-		if (rec->busy || rec->queue || rec->revision == 0 || !rec_gone(rec))
-			continue;
-		j = xd_job_new(m, XD_JOB_FORGET);
-		if (j) {
-			j->old_revision = rec->revision;
-			(void)xd_job_submit(rec, j);
-		}
-	}
-	if (!rec)
-		m->gone_cursor.set = false;	/* the end: the next tick starts over */
-	return sd_event_source_set_time(s, usec + XD_GONE_CHECK_USEC);
-}
-
-int xd_job_setup(struct manager *m)
-{
+	struct xd_jobs *jobs = calloc(1, sizeof(*jobs));
 	int r;
 
-	if (pipe2(m->job_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return log_error_errno(-errno, "Failed to create the job pipe: %m");
+	if (!jobs)
+		return log_oom();
+	jobs->pipe[0] = jobs->pipe[1] = -EBADF;
+	jobs->engine = engine;
+	jobs->self_netns_fd = self_netns_fd;
+	jobs->ops = *ops;
+	if (pipe2(jobs->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		r = log_error_errno(-errno, "Failed to create the job pipe: %m");
+		goto fail;
+	}
 	/* Workers may block in write() only if the pipe is full; keep their end blocking. */
-	if (fcntl(m->job_pipe[1], F_SETFL, 0) < 0)
-		return log_error_errno(-errno, "Failed to set up the job pipe: %m");
-	r = sd_event_add_io(m->event, &m->job_src, m->job_pipe[0], EPOLLIN, on_job_done, m);
-	if (r < 0)
-		return log_error_errno(r, "Failed to watch the job pipe: %m");
-	r = sd_event_add_time_relative(m->event, &m->gone_src, CLOCK_MONOTONIC,
-				       XD_GONE_CHECK_USEC, 0, on_gone_check, m);
-	if (r >= 0)
-		r = sd_event_source_set_enabled(m->gone_src, SD_EVENT_ON);
-	if (r < 0)
-		return log_error_errno(r, "Failed to set up the device watch: %m");
+	if (fcntl(jobs->pipe[1], F_SETFL, 0) < 0) {
+		r = log_error_errno(-errno, "Failed to set up the job pipe: %m");
+		goto fail;
+	}
+	r = sd_event_add_io(event, &jobs->src, jobs->pipe[0], EPOLLIN, on_job_done, jobs);
+	if (r < 0) {
+		log_error_errno(r, "Failed to watch the job pipe: %m");
+		goto fail;
+	}
+	*ret = jobs;
 	return 0;
+fail:
+	xd_jobs_free(jobs);
+	return r;
+}
+
+/* Only once no job runs: a worker still writes to the pipe. */
+struct xd_jobs *xd_jobs_free(struct xd_jobs *jobs)
+{
+	if (!jobs)
+		return NULL;
+	assert(jobs->running == 0);
+	sd_event_source_disable_unref(jobs->src);
+	safe_close(jobs->pipe[0]);
+	safe_close(jobs->pipe[1]);
+	free(jobs);
+	return NULL;
+}
+
+void xd_jobs_stop(struct xd_jobs *jobs)
+{
+	jobs->stopped = true;
+}
+
+unsigned xd_jobs_running(const struct xd_jobs *jobs)
+{
+	return jobs ? jobs->running : 0;
 }

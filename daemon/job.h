@@ -3,8 +3,9 @@
  * Jobs: changes to one interface's program set. Each interface runs one
  * job at a time, in arrival order, on a worker thread, so that a slow
  * program load on one interface never holds up another interface or the
- * event loop. The worker hands the finished job back through a pipe and
- * the main thread replies.
+ * event loop. The worker hands the finished job back through a pipe; the
+ * main thread then calls the completion its submitter gave (reply,
+ * bookkeeping), and only after that may the interface's next job start.
  */
 #ifndef XD_JOB_H
 #define XD_JOB_H
@@ -12,17 +13,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <systemd/sd-event.h>
 
 #include "xdplink/xdplink.h"
 
-#define XD_GONE_CHECK_USEC (1000ULL * 1000ULL)
-/* Interfaces the poll checks per tick, so that 1,000 of them cost the main
- * loop 64 syscalls a second, not 1,000 in one go. */
-#define XD_GONE_CHECK_BATCH 64
-
 struct manager;
 struct xd_iface;
+struct xd_job;
+struct xd_jobs;
 struct vl_link;
+
+/*
+ * A job's completion, on the main thread, once the worker is done and
+ * before the interface's next job starts: rec->xi is the main thread's
+ * for its duration. It may submit more jobs (they queue). The job is
+ * freed after it returns.
+ */
+typedef void (*xd_job_done_t)(struct xd_job *j, void *userdata);
 
 enum xd_job_type {
 	XD_JOB_ATTACH,
@@ -36,8 +43,11 @@ enum xd_job_type {
 struct xd_job {
 	struct xd_job *next;
 	enum xd_job_type type;
-	struct manager *m;
+	struct manager *m;		/* the submitter's; job.c never looks inside */
+	struct xd_jobs *jobs;		/* set by xd_job_submit() */
 	struct xd_iface *rec;
+	xd_job_done_t done;		/* NULL: nothing to do when it ends */
+	void *userdata;
 	struct vl_link *link;		/* NULL for oneway calls */
 	/* lifetime "connection": the connection the additions will belong to */
 	struct vl_link *holder;
@@ -103,10 +113,28 @@ struct xd_job *xd_job_free(struct xd_job *j);
 void xd_job_freep(struct xd_job **j);
 void xd_job_free_queue(struct xd_iface *rec);
 
-/* Queue j on rec (taking it over) and start it if rec is idle. */
-int xd_job_submit(struct xd_iface *rec, struct xd_job *j);
-/* The main thread's end of the pipe, and the watch for vanished devices. */
-int xd_job_setup(struct manager *m);
+/*
+ * Queue j on rec, taking it over. It starts at once if rec is idle;
+ * otherwise after every job queued before it has run and completed.
+ * Either way j's completion runs exactly once, also when no worker
+ * thread can be started (then with j->r set).
+ */
+void xd_job_submit(struct xd_jobs *jobs, struct xd_iface *rec, struct xd_job *j);
+
+struct xd_jobs_ops {
+	/* After a job's completion, once rec's next job (if any) has started:
+	 * idle means nothing is running or queued on rec. */
+	void (*settled)(struct xd_iface *rec, bool idle, void *userdata);
+	void *userdata;
+};
+
+/* Jobs enter the caller's namespace and return to self_netns_fd. */
+int xd_jobs_new(sd_event *event, struct xl_engine *engine, int self_netns_fd,
+		const struct xd_jobs_ops *ops, struct xd_jobs **ret);
+struct xd_jobs *xd_jobs_free(struct xd_jobs *jobs);
+/* No queued job starts from now on; running ones finish and complete. */
+void xd_jobs_stop(struct xd_jobs *jobs);
+unsigned xd_jobs_running(const struct xd_jobs *jobs);
 
 /* reply.c: answer a finished job (success or mapped error) and announce it. */
 void xd_job_reply(struct xd_job *j);

@@ -60,7 +60,9 @@ static void release_iface(struct xd_conn *c, size_t first)
 	log_iface(LOG_INFO, rec->name, rec->revision,
 		  "%s: the connection that attached %zu of its programs closed; removing them",
 		  rec->name, j->n_release);
-	(void)xd_job_submit(rec, j);
+	j->done = manager_job_done;
+	j->userdata = c->m;
+	xd_job_submit(c->m->jobs, rec, j);
 }
 
 static void conn_release(struct xd_conn *c)

@@ -107,7 +107,6 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 		return log_error_errno(-ENOMEM, "Out of memory");
 	m->cli = *cli;
 	raise_nofile_limit();
-	m->job_pipe[0] = m->job_pipe[1] = -EBADF;
 	m->self_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (m->self_netns_fd < 0)
 		return log_error_errno(-errno, "Cannot open /proc/self/ns/net: %m");
@@ -139,10 +138,7 @@ struct manager *manager_free(struct manager *m)
 	xd_declare_free(m);
 	m->server = vl_server_free(m->server);
 	xd_iface_free_all(m);
-	sd_event_source_unref(m->job_src);
-	sd_event_source_unref(m->gone_src);
-	safe_close(m->job_pipe[0]);
-	safe_close(m->job_pipe[1]);
+	m->jobs = xd_jobs_free(m->jobs);
 	safe_close(m->self_netns_fd);
 	xl_engine__free(m->engine);
 	xd_access_done(&m->access);
@@ -171,14 +167,43 @@ void manager_update_status(struct manager *m)
 		   xl_engine__has_freplace(m->engine) ? "" : " (degraded: no freplace)");
 }
 
+static int build_access(const struct xd_config *c, struct xd_access *ret, char *err,
+			size_t errlen)
+{
+	char warn[512];
+	int r;
+
+	r = xd_access_build(ret, c->allow_users, c->allow_groups, c->group_interfaces,
+			    xd_access_resolve_system, warn, sizeof(warn), err, errlen);
+	if (r == 0 && warn[0])
+		log_warning("[Access]: %s; left out until a reload finds them", warn);
+	return r;
+}
+
+/*
+ * All or nothing: everything that can fail (the file, [Access], the
+ * interface files) is read and checked first, and only then does any of
+ * it come into force.
+ */
 int manager_reload(struct manager *m, char *err, size_t errlen)
 {
-	struct xd_config c;
+	_cleanup_(xd_config_done) struct xd_config c = {};
+	struct xd_netconfig nc;
+	struct xd_access a;
 	int r;
 
 	r = config_read(&m->cli, &c, err, errlen);
 	if (r < 0)
 		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
+	r = build_access(&c, &a, err, errlen);
+	if (r < 0)
+		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
+	r = xd_netconfig_load_dir(c.interfaces_dir, &nc, err, errlen);
+	if (r < 0) {
+		xd_access_done(&a);
+		return log_error_errno(r, "Reload refused, keeping the running configuration and "
+				       "the interface files in force: %s", err);
+	}
 	if (strcmp(c.socket_path, m->config.socket_path) != 0 ||
 	    strcmp(c.bpffs_root, m->config.bpffs_root) != 0 ||
 	    strcmp(c.state_dir, m->config.state_dir) != 0 ||
@@ -188,26 +213,17 @@ int manager_reload(struct manager *m, char *err, size_t errlen)
 	    c.max_message_size != m->config.max_message_size)
 		log_notice("Socket, paths and limits change only on restart; "
 			   "the new default mode, counters and log level apply now");
-	r = manager_apply_access(m, &c, err, errlen);
-	if (r < 0) {
-		xd_config_done(&c);
-		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
-	}
+	/* Nothing fails from here on. */
+	xd_access_done(&m->access);
+	m->access = a;
 	free(m->config.interfaces_dir);
 	m->config.interfaces_dir = TAKE_PTR(c.interfaces_dir);
-	r = xd_declare_load(m, err, errlen);
-	if (r < 0) {
-		xd_config_done(&c);
-		return log_error_errno(r, "Reload refused, keeping the interface files in force: %s",
-				       err);
-	}
-	xd_declare_apply_all(m);
-	/* Keep what cannot change on the fly, take the rest. */
+	xd_declare_set(m, &nc);
 	m->config.default_mode = c.default_mode;
 	m->config.counters = c.counters;
 	m->config.log_level = c.log_level;
 	log_set_max_level(c.log_level);
-	xd_config_done(&c);
+	xd_declare_apply_all(m);
 	log_info("Configuration reloaded");
 	return 0;
 }
@@ -216,15 +232,11 @@ int manager_reload(struct manager *m, char *err, size_t errlen)
 int manager_apply_access(struct manager *m, const struct xd_config *c, char *err, size_t errlen)
 {
 	struct xd_access a;
-	char warn[512];
 	int r;
 
-	r = xd_access_build(&a, c->allow_users, c->allow_groups, c->group_interfaces,
-			    xd_access_resolve_system, warn, sizeof(warn), err, errlen);
+	r = build_access(c, &a, err, errlen);
 	if (r < 0)
 		return r;
-	if (warn[0])
-		log_warning("[Access]: %s; left out until a reload finds them", warn);
 	xd_access_done(&m->access);
 	m->access = a;
 	return 0;
@@ -247,7 +259,8 @@ static int on_terminate(sd_event_source *s _unused_, const struct signalfd_sigin
 	xd_netwatch_free(m);
 	xd_declare_free(m);
 	m->server = vl_server_free(m->server);
-	if (m->jobs_running == 0)
+	xd_jobs_stop(m->jobs);
+	if (xd_jobs_running(m->jobs) == 0)
 		sd_event_exit(m->event, 0);
 	return 0;
 }
@@ -285,6 +298,35 @@ static int setup_signals(struct manager *m)
 		return log_error_errno(r, "Failed to watch signals: %m");
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
+}
+
+void manager_job_done(struct xd_job *j, void *userdata)
+{
+	struct manager *m = userdata;
+
+	xd_job_reply(j);
+	/* Only removals can leave an owner without attachments. */
+	if (j->r == 0 && j->n_removed)
+		m->maps_gc_due = true;
+}
+
+static void on_job_settled(struct xd_iface *rec, bool idle, void *userdata)
+{
+	struct manager *m = userdata;
+
+	manager_update_status(m);
+	if (idle)
+		xd_iface_gc(m, rec);
+	if (xd_jobs_running(m->jobs) > 0)
+		return;
+	if (m->exiting) {
+		sd_event_exit(m->event, 0);
+		return;
+	}
+	if (m->maps_gc_due) {
+		m->maps_gc_due = false;
+		xd_maps_gc(m);
+	}
 }
 
 static int setup_engine(struct manager *m)
@@ -326,7 +368,7 @@ static int setup_engine(struct manager *m)
 		 (unsigned long long)(xl_engine__link_updates(m->engine) - updates));
 	/* A crash between loading an object and its commit leaves its maps
 	 * pinned, with no attachment to account for them. */
-	if (m->jobs_running == 0)
+	if (xd_jobs_running(m->jobs) == 0)
 		xd_maps_gc(m);
 	else
 		m->maps_gc_due = true;
@@ -450,7 +492,8 @@ int manager_start(struct manager *m)
 	r = setup_engine(m);
 	if (r < 0)
 		return r;
-	r = xd_job_setup(m);
+	r = xd_jobs_new(m->event, m->engine, m->self_netns_fd,
+			&(struct xd_jobs_ops){ .settled = on_job_settled, .userdata = m }, &m->jobs);
 	if (r == 0)
 		r = setup_declared(m);
 	if (r < 0)

@@ -18,6 +18,8 @@ struct xd_monitor;
 struct xd_conn;
 struct xd_netwatch;
 struct xd_declared_ns;
+struct xd_job;
+struct xd_jobs;
 
 /* What the command line set; it wins over the config file, also on reload. */
 struct xd_cli {
@@ -38,16 +40,7 @@ struct manager {
 	struct xd_iface *ifaces;	/* every interface with programs, or with work queued */
 	struct xd_monitor *monitors;
 	struct xd_conn *conns;		/* connections holding connection-scoped attachments */
-	int job_pipe[2];		/* workers hand finished jobs back through it */
-	sd_event_source *job_src;
-	sd_event_source *gone_src;	/* polls for devices that vanished */
-	/* Where the poll goes on at its next tick: the last record it checked. */
-	struct {
-		bool set, foreign;
-		uint64_t cookie;
-		int ifindex;
-	} gone_cursor;
-	unsigned jobs_running;
+	struct xd_jobs *jobs;
 	bool exiting;
 	bool maps_gc_due;		/* a job removed attachments: see maps.c */
 	struct xd_netwatch *netwatch;	/* rtnetlink events */
@@ -69,6 +62,9 @@ int manager_start(struct manager *m);
 int manager_reload(struct manager *m, char *err, size_t errlen);
 int manager_apply_access(struct manager *m, const struct xd_config *c, char *err, size_t errlen);
 void manager_update_status(struct manager *m);
+/* The completion of most jobs (job.h): reply or log, announce, and have
+ * the map collection run once no job is left. userdata: the manager. */
+void manager_job_done(struct xd_job *j, void *userdata);
 
 /* varlink-manager.c */
 int manager_varlink_setup(struct manager *m);

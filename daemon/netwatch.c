@@ -27,12 +27,24 @@ struct xd_nsid {
 	uint64_t cookie;
 };
 
+#define GONE_CHECK_USEC (1000ULL * 1000ULL)
+/* Interfaces the poll checks per tick, so that 1,000 of them cost the main
+ * loop 64 syscalls a second, not 1,000 in one go. */
+#define GONE_CHECK_BATCH 64
+
 struct xd_netwatch {
 	struct nl_sock *events;		/* in our netns, listening to all with an id */
 	struct nl_sock *requests;	/* RTM_NEWNSID / RTM_GETNSID */
 	sd_event_source *src;
 	struct xd_nsid *ids;
 	size_t n_ids;
+	sd_event_source *gone_src;	/* polls for devices that vanished */
+	/* Where the poll goes on at its next tick: the last record it checked. */
+	struct {
+		bool set, foreign;
+		uint64_t cookie;
+		int ifindex;
+	} gone_cursor;
 };
 
 static uint64_t cookie_of_nsid(const struct xd_netwatch *w, int nsid)
@@ -41,6 +53,14 @@ static uint64_t cookie_of_nsid(const struct xd_netwatch *w, int nsid)
 		if (w->ids[i].nsid == nsid)
 			return w->ids[i].cookie;
 	return 0;
+}
+
+static void forget_done(struct xd_job *j, void *userdata)
+{
+	/* Gone either way; if the cleanup failed, a restart's recovery retries. */
+	j->rec->revision = 0;
+	j->rec->forgetting = false;
+	manager_job_done(j, userdata);
 }
 
 /* A managed interface's device left: deleted (its link is defunct) or
@@ -59,8 +79,10 @@ static void link_left(struct manager *m, uint64_t cookie, int ifindex, bool ns_g
 	}
 	j->old_revision = rec->revision;
 	j->ns_gone = ns_gone;
+	j->done = forget_done;
+	j->userdata = m;
 	rec->forgetting = true;
-	(void)xd_job_submit(rec, j);
+	xd_job_submit(m->jobs, rec, j);
 }
 
 static void link_seen(struct manager *m, uint64_t cookie, int ifindex, const char *name)
@@ -163,6 +185,58 @@ static int on_readable(sd_event_source *s _unused_, int fd, uint32_t revents _un
 	}
 }
 
+/* A device that vanished takes its programs with it, and leaves its link
+ * defunct (ifindex 0): that, not the name, tells, because a new device
+ * may take the old number, and another namespace's names are not ours. */
+static bool rec_gone(const struct xd_iface *rec)
+{
+	return rec->xi && xl_iface__link_ifindex(rec->xi) == 0;
+}
+
+/* Whether rec comes after the poll's cursor in m->ifaces' order (iface.c). */
+static bool after_gone_cursor(const struct xd_netwatch *w, const struct xd_iface *rec)
+{
+	if (!w->gone_cursor.set)
+		return true;
+	if (rec->foreign != w->gone_cursor.foreign)
+		return rec->foreign;
+	if (rec->netns_cookie != w->gone_cursor.cookie)
+		return rec->netns_cookie > w->gone_cursor.cookie;
+	return rec->ifindex > w->gone_cursor.ifindex;
+}
+
+/*
+ * rtnetlink tells of deletions as they happen; this poll is the backstop
+ * for lost events and namespaces without an nsid. It checks
+ * GONE_CHECK_BATCH records a tick, round the list, resuming by key
+ * because records come and go between ticks.
+ */
+static int on_gone_check(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	struct xd_netwatch *w = m->netwatch;
+	struct xd_iface *rec = m->ifaces, *next;
+	unsigned checked = 0;
+
+	while (rec && !after_gone_cursor(w, rec))
+		rec = rec->next;
+	if (!rec)
+		rec = m->ifaces;	/* round again */
+	for (; rec && checked < GONE_CHECK_BATCH; rec = next, checked++) {
+		next = rec->next;
+		w->gone_cursor.set = true;
+		w->gone_cursor.foreign = rec->foreign;
+		w->gone_cursor.cookie = rec->netns_cookie;
+		w->gone_cursor.ifindex = rec->ifindex;
+		/* xi is the worker's while busy; a queued job looks for itself. */
+		if (!rec->busy && !rec->queue && rec_gone(rec))
+			link_left(m, rec->netns_cookie, rec->ifindex, false);
+	}
+	if (!rec)
+		w->gone_cursor.set = false;	/* the end: the next tick starts over */
+	return sd_event_source_set_time(s, usec + GONE_CHECK_USEC);
+}
+
 int xd_netwatch_setup(struct manager *m)
 {
 	struct xd_netwatch *w = calloc(1, sizeof(*w));
@@ -191,6 +265,12 @@ int xd_netwatch_setup(struct manager *m)
 			    on_readable, m);
 	if (r < 0)
 		return log_error_errno(r, "Cannot watch rtnetlink: %m");
+	r = sd_event_add_time_relative(m->event, &w->gone_src, CLOCK_MONOTONIC, GONE_CHECK_USEC,
+				       0, on_gone_check, m);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(w->gone_src, SD_EVENT_ON);
+	if (r < 0)
+		return log_error_errno(r, "Failed to set up the device watch: %m");
 	return 0;
 }
 
@@ -201,6 +281,7 @@ void xd_netwatch_free(struct manager *m)
 	if (!w)
 		return;
 	sd_event_source_disable_unref(w->src);
+	sd_event_source_disable_unref(w->gone_src);
 	nl_socket_free(w->events);
 	nl_socket_free(w->requests);
 	free(w->ids);

@@ -5,7 +5,8 @@
  * holding any of them: one socket in our namespace listens to all
  * namespaces that have an id here (NETLINK_LISTEN_ALL_NSID), and we give
  * each managed namespace such an id. An id does not keep a namespace
- * alive, and its removal (RTM_DELNSID) says the namespace is gone.
+ * alive, and its removal (RTM_DELNSID) says the namespace is gone. A
+ * slow poll of the links we hold backs the events up.
  */
 #ifndef XD_NETWATCH_H
 #define XD_NETWATCH_H

@@ -15,6 +15,7 @@
 
 #include "iface.h"
 #include "job.h"
+#include "lifetime.h"
 #include "log.h"
 #include "manager.h"
 #include "monitor.h"
@@ -196,6 +197,17 @@ static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned fla
 	return j;
 }
 
+/* A call's job is done: answer, and hand connection-scoped additions to
+ * their connection (which releases them at once if it closed meanwhile). */
+static void call_done(struct xd_job *j, void *userdata)
+{
+	struct manager *m = userdata;
+
+	manager_job_done(j, m);
+	if (j->r == 0 && j->holder)
+		(void)xd_lifetime_hold(m, j->holder, j->rec, j->added, j->n_added);
+}
+
 /* The job answers from now on, also when it cannot start. It takes the
  * target's namespace fd for its worker to enter. */
 static int submit(struct manager *m, const char *ifname, struct target *t, struct xd_job *j)
@@ -209,7 +221,9 @@ static int submit(struct manager *m, const char *ifname, struct target *t, struc
 		return r;
 	}
 	j->netns_fd = TAKE_FD(t->nsfd);
-	(void)xd_job_submit(rec, j);
+	j->done = call_done;
+	j->userdata = m;
+	xd_job_submit(m->jobs, rec, j);
 	return 0;
 }
 
