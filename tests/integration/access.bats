@@ -116,6 +116,24 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	[ "$status" -eq 77 ]
 }
 
+@test "a refused Reload changes nothing: the old [Access] stays in force (B2)" {
+	uctl 4700 4711 attach vb "$OBJ" --prog xl_pass_1 --mode skb
+	uctl 4700 4711 detach vb --all
+	[ "$(xdp_prog_on vb)" = 0 ]
+	# A policy that would refuse uid 4700, with an interface file that is broken.
+	mkdir "$BATS_TEST_TMPDIR/ifd"
+	printf '[Match]\nName = vb\nNoSuchKey = 1\n' > "$BATS_TEST_TMPDIR/ifd/10-bad.conf"
+	sed -i -e 's/^AllowGroups = .*/AllowGroups = 4799/' \
+		-e "s|^InterfacesDir = .*|InterfacesDir = $BATS_TEST_TMPDIR/ifd|" "$CONF"
+	run "$XDPCTL" --socket "$SOCK" reload
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"10-bad.conf:3"* ]]
+	grep -q 'Reload refused' "$DLOG"
+	# Still allowed: the refused policy never came into force.
+	uctl 4700 4711 attach vb "$OBJ" --prog xl_pass_1 --mode skb
+	[ "$(xdp_prog_on vb)" != 0 ]
+}
+
 @test "a group limited to some interfaces may touch only those" {
 	run uctl 4700 4712 attach vb "$OBJ" --prog xl_pass_1 --mode skb
 	[ "$status" -eq 77 ]

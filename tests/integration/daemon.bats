@@ -12,7 +12,9 @@ setup() {
 }
 
 teardown() {
+	[ -z "${B5_CG:-}" ] || echo max > "$B5_CG/pids.max"
 	daemon_teardown
+	[ -z "${B5_CG:-}" ] || rmdir "$B5_CG"
 }
 
 @test "the daemon starts with the shipped config, recovers, and says what it can do" {
@@ -327,4 +329,54 @@ teardown() {
 	[ "$(xdp_prog_on_vb)" = 0 ]
 	[ ! -e "$ROOT/maps/uid-0" ]
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]
+}
+
+# B5: when no worker thread can be started, the job fails, and the jobs
+# queued behind it on the interface still get their turn (they failed
+# too, or ran), instead of waiting forever. A pids cgroup (v1 or v2) makes
+# pthread_create() fail for real; holding the engine's state lock, as a
+# second engine's recovery would, keeps the first job in its worker while
+# the others queue behind it.
+@test "jobs queued behind one whose worker cannot start are still answered (B5)" {
+	local cg pids_root lock
+	pids_root=/sys/fs/cgroup/pids
+	[ -d "$pids_root" ] || pids_root=/sys/fs/cgroup
+	[ -e "$pids_root/cgroup.procs" ] || skip "no pids cgroup here"
+	cg=$pids_root/xl-b5-$$-$BATS_TEST_NUMBER
+	mkdir "$cg" 2>/dev/null && [ -e "$cg/pids.max" ] || skip "cannot make a pids cgroup"
+	B5_CG=$cg	# teardown removes it, also on failure
+	echo "$DAEMON_PID" > "$cg/cgroup.procs"
+	python3 - "$STATE/lock" "$BATS_TEST_TMPDIR/locked" <<-'PY' 3>&- &
+	import fcntl, os, sys, time
+	fd = os.open(sys.argv[1], os.O_RDWR)
+	fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+	open(sys.argv[2], "w").close()
+	time.sleep(60)
+	PY
+	lock=$!
+	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
+	[ -e "$BATS_TEST_TMPDIR/locked" ]
+	ctl attach vb "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/a.out" 2>&1 &
+	local a=$!
+	sleep 1
+	ctl attach vb "$OBJ" --prog xl_pass_2 --mode skb > "$BATS_TEST_TMPDIR/b.out" 2>&1 &
+	local b=$!
+	ctl detach vb --all > "$BATS_TEST_TMPDIR/c.out" 2>&1 &
+	local c=$!
+	sleep 1
+	# A's worker is the daemon's only other thread: once it is gone, none can start.
+	echo $(( $(cat "$cg/pids.current") - 1 )) > "$cg/pids.max"
+	kill "$lock"; wait "$lock" 2>/dev/null || true
+	local rb=0 rc=0
+	timeout 20 tail --pid="$b" -f /dev/null || { echo "B was never answered" >&2; rb=124; }
+	timeout 20 tail --pid="$c" -f /dev/null || { echo "C was never answered" >&2; rc=124; }
+	echo max > "$cg/pids.max"
+	wait "$a" || { cat "$BATS_TEST_TMPDIR/a.out"; false; }
+	cat "$BATS_TEST_TMPDIR"/[bc].out
+	[ "$rb" -eq 0 ] && [ "$rc" -eq 0 ]
+	grep -q "worker thread" "$BATS_TEST_TMPDIR/b.out"
+	# The daemon is whole: the next call runs.
+	ctl detach vb --all
+	ctl attach vb "$OBJ" --prog xl_pass_2 --mode skb
+	[ "$(vb_names)" = xl_pass_2 ]
 }
