@@ -38,12 +38,13 @@ struct manager {
 	struct xl_engine *engine;
 	struct vl_server *server;
 	struct xd_iface *ifaces;	/* every interface with programs, or with work queued */
-	struct xd_monitor *monitors;
-	struct xd_conn *conns;		/* connections holding connection-scoped attachments */
-	struct xd_jobs *jobs;
+	/* Each module's own state, opaque here: only its module looks inside. */
+	struct xd_monitor *monitors;	/* monitor.c: Monitor subscribers */
+	struct xd_conn *conns;		/* lifetime.c: connections holding attachments */
+	struct xd_jobs *jobs;		/* job.c: the pipe and the running workers */
+	struct xd_netwatch *netwatch;	/* netwatch.c: rtnetlink events, the gone poll */
 	bool exiting;
 	bool maps_gc_due;		/* a job removed attachments: see maps.c */
-	struct xd_netwatch *netwatch;	/* rtnetlink events */
 	/* interfaces.d (declare.c) */
 	struct xd_netconfig netconfig;
 	struct xd_declared_ns *declared_ns;
