@@ -88,6 +88,38 @@ no_prog() { [ "$(prog_on "$@")" = 0 ]; }
 	grep -q '"previousName": *"vb"' "$BATS_TEST_TMPDIR/events"
 }
 
+# B3: a worker took the reply's snapshot with rec->name while the main
+# thread rewrote it on a rename (netlink) or a List (if_indextoname).
+# Under make check-tsan this fails on any report; here it checks that the
+# name settles on the kernel's.
+@test "renames while swaps run: no race on the name, and List ends with the kernel's (B3)" {
+	daemon_start
+	for p in 1 2; do
+		printf '{"programs": [{"object": "%s", "program": "xl_pass_%s"}]}\n' "$OBJ" "$p" \
+			> "$BATS_TEST_TMPDIR/set$p.json"
+	done
+	ctl attach vb "$OBJ" --prog xl_pass_1 --mode skb
+	# Swaps by the name vb: those that land while it is called vr fail.
+	(
+		for i in $(seq 1 40); do
+			ctl replace vb --from "$BATS_TEST_TMPDIR/set$(( i % 2 + 1 )).json" --mode skb \
+				>/dev/null 2>&1 && echo ok
+		done > "$BATS_TEST_TMPDIR/swapped"
+		true
+	) 3>&- &
+	swaps=$!
+	for i in $(seq 1 40); do
+		ip -n "$NSB" link set vb name vr
+		ctl --json status >/dev/null
+		ip -n "$NSB" link set vr name vb
+	done
+	wait "$swaps"
+	echo "swaps that ran: $(wc -l < "$BATS_TEST_TMPDIR/swapped")"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/swapped")" -gt 0 ]
+	wait_for 2 bash -c "[ \"\$('$XDPCTL' --socket '$SOCK' --json status | jq -r '.interfaces[0].name')\" = vb ]"
+	[ "$(prog_on vb)" != 0 ]
+}
+
 @test "an interface moved to another namespace is detached and cleaned, and announced" {
 	daemon_start
 	"$XDPCTL" --socket "$SOCK" --json monitor > "$BATS_TEST_TMPDIR/events" 2>&1 3>&- &
