@@ -103,6 +103,17 @@ static void interface_rows(struct table *t, json_t *itf, bool counters)
 	snprintf(rev, sizeof(rev), "%lld", num(itf, "revision"));
 	cells[C_IFACE] = str(itf, "name", "?");
 	cells[C_REV] = rev;
+	if (json_is_object(json_object_get(itf, "refused"))) {
+		/* Left as it is by recovery: what the kernel runs, why below. */
+		json_t *f = json_object_get(itf, "refused");
+
+		snprintf(buf[C_PROG], sizeof(buf[C_PROG]), "%lld", num(f, "programId"));
+		cells[C_MODE] = "refused";
+		cells[C_NAME] = str(f, "programName", "?");
+		cells[C_PROG] = buf[C_PROG];
+		table_row(t, cells);
+		return;
+	}
 	if (json_array_size(atts) == 0) {
 		cells[C_MODE] = "-";
 		cells[C_NAME] = "<no programs>";
@@ -136,6 +147,14 @@ void xdpctl_print_status(FILE *f, json_t *interfaces)
 		interface_rows(&t, itf, counters);
 	table_print(&t, f);
 	table_done(&t);
+	json_array_foreach(interfaces, i, itf) {
+		json_t *r = json_object_get(itf, "refused");
+
+		if (json_is_object(r))
+			fprintf(f, "%s: refused at start, left as it is: %s\n  take it over with "
+				"'xdpctl adopt %s'\n", str(itf, "name", "?"), str(r, "reason", "?"),
+				str(itf, "name", "IFACE"));
+	}
 }
 
 void xdpctl_format_event(json_t *ev, char *buf, size_t len)

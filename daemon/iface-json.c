@@ -135,6 +135,8 @@ json_t *xd_iface_list_entry(struct xd_iface *rec)
 	 * namespace: the name it had when last asked for). */
 	if (!rec->foreign && if_indextoname((unsigned)rec->ifindex, name))
 		snprintf(rec->name, sizeof(rec->name), "%s", name);
+	if (rec->refused && !rec->xi)
+		return xd_iface_refused_json(rec);
 	if (!rec->busy && rec->xi)
 		return xd_iface_to_json(rec, true);
 	if (rec->snapshot) {

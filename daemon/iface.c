@@ -79,12 +79,13 @@ static void iface_free(struct xd_iface *rec)
 	xl_iface__free(rec->xi);
 	json_decref(rec->snapshot);
 	free(rec->tags);
+	xd_iface_clear_refused(rec);
 	free(rec);
 }
 
 void xd_iface_gc(struct manager *m, struct xd_iface *rec)
 {
-	if (rec->busy || rec->queue || (rec->xi && xl_iface__revision(rec->xi) > 0))
+	if (rec->busy || rec->queue || rec->refused || (rec->xi && xl_iface__revision(rec->xi) > 0))
 		return;
 	for (struct xd_iface **p = &m->ifaces; *p; p = &(*p)->next)
 		if (*p == rec) {
@@ -159,9 +160,12 @@ static int adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char
 	}
 	r = xl_iface__open(m->engine, rec->ifindex, &rec->xi);
 	if (r < 0) {
-		/* One broken interface must not keep the others unmanaged. */
-		log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s: %s", name,
+		/* One broken interface must not keep the others unmanaged. Nothing
+		 * of it was removed: keep it in sight, refused, until adopted. */
+		log_iface_errno(LOG_ERR, r, name, "Cannot adopt %s, leaving it as it is: %s", name,
 				xl_engine__last_error(m->engine));
+		if (r != -ENOMEM && xd_iface_refuse(rec, r, xl_engine__last_error(m->engine)) < 0)
+			log_oom();
 		xd_iface_gc(m, rec);
 		return 0;
 	}
@@ -248,6 +252,9 @@ int xd_iface_adopt_all(struct manager *m)
 
 	if (!ids)
 		return log_oom();
+	if (xl_engine__root_changed(m->engine))
+		log_error("Read-only: List works, every change is refused: %s",
+			  xl_engine__root_changed(m->engine));
 	r = xl_engine__all_interfaces(m->engine, ids, 4096, &n);
 	if (r < 0)
 		return log_error_errno(r, "Failed to list interfaces under %s: %s",

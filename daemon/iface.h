@@ -34,7 +34,20 @@ struct xd_iface {
 	 * changes, and its id is not reused while an fd of ours holds it. */
 	struct xd_tag *tags;
 	size_t n_tags;
+	/* Recovery at start could not take it over: kept, untouched, and shown. */
+	struct xd_refusal *refused;
 };
+
+/* Why, and what the kernel runs there (read when refused). */
+struct xd_refusal {
+	char *reason;
+	int err;			/* negative errno of the refusal */
+	uint32_t prog_id, link_id;
+	char prog_name[16];
+};
+
+#define XD_ERROR_INTERFACE_REFUSED "io.xdplink.Manager.InterfaceRefused"
+#define XD_ERROR_READ_ONLY "io.xdplink.Manager.ReadOnly"
 
 struct xd_tag {
 	uint32_t prog_id;
@@ -63,6 +76,18 @@ json_t *xd_iface_to_json(struct xd_iface *rec, bool live);
 /* The snapshot a worker takes after a swap: rec->name is the main
  * thread's (renames), so the name is left empty for it to fill in. */
 json_t *xd_iface_snapshot(struct xd_iface *rec);
+/* Keep rec as refused by recovery (err, reason); reads what the kernel runs
+ * on it (call in its netns). */
+int xd_iface_refuse(struct xd_iface *rec, int err, const char *reason);
+/* An adoption took it over: an ordinary record again. */
+void xd_iface_clear_refused(struct xd_iface *rec);
+/* The refused record's List entry, or NULL when rec is not refused. */
+json_t *xd_iface_refused_json(struct xd_iface *rec);
+/* Before submitting a change on rec: nonzero when it has been answered
+ * (l may be NULL for a oneway call) with InterfaceRefused or ReadOnly. */
+struct vl_link;
+int xd_iface_check_writable(struct manager *m, struct xd_iface *rec, struct vl_link *l);
+
 /* The record as List shows it: fresh when idle, the snapshot while busy. */
 json_t *xd_iface_list_entry(struct xd_iface *rec);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "iface.h"
 #include "log.h"
@@ -79,6 +80,93 @@ static bool owner_lives(struct manager *m, const char *name)
 	return false;
 }
 
+/* The ids of every map some loaded program uses, sorted. */
+struct id_set {
+	__u32 *ids;
+	size_t n, cap;
+};
+
+static int id_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int id_set_add(struct id_set *s, __u32 id)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+		__u32 *ids = reallocarray(s->ids, cap, sizeof(*ids));
+
+		if (!ids)
+			return -ENOMEM;
+		s->ids = ids;
+		s->cap = cap;
+	}
+	s->ids[s->n++] = id;
+	return 0;
+}
+
+static int maps_in_use(struct id_set *s)
+{
+	__u32 id = 0;
+
+	while (bpf_prog_get_next_id(id, &id) == 0) {
+		__u32 map_ids[64], len;
+		struct bpf_prog_info info;
+		_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;	/* gone since */
+		memset(&info, 0, sizeof(info));
+		info.nr_map_ids = ELEMENTSOF(map_ids);
+		info.map_ids = (__u64)(unsigned long)map_ids;
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+			return -errno;
+		for (__u32 i = 0; i < info.nr_map_ids && i < ELEMENTSOF(map_ids); i++)
+			if (id_set_add(s, map_ids[i]) < 0)
+				return -ENOMEM;
+	}
+	if (errno != ENOENT)
+		return -errno;
+	qsort(s->ids, s->n, sizeof(*s->ids), id_cmp);
+	return 0;
+}
+
+/* Whether a running program uses a map pinned under path (two levels);
+ * true also when that cannot be told. */
+static bool dir_in_use(const struct id_set *s, const char *path, int depth)
+{
+	_cleanup_(closedirp) DIR *d = opendir(path);
+	struct dirent *de;
+	char p[PATH_MAX];
+
+	if (!d)
+		return errno != ENOENT;
+	while ((de = readdir(d))) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		_cleanup_close_ int fd = -EBADF;
+
+		if (de->d_name[0] == '.' ||
+		    snprintf(p, sizeof(p), "%s/%s", path, de->d_name) >= (int)sizeof(p))
+			continue;
+		if (de->d_type == DT_DIR) {
+			if (depth > 0 && dir_in_use(s, p, depth - 1))
+				return true;
+			continue;
+		}
+		fd = bpf_obj_get(p);
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+			return true;
+		if (bsearch(&info.id, s->ids, s->n, sizeof(*s->ids), id_cmp))
+			return true;
+	}
+	return false;
+}
+
 /* Pins, then the object directories, then the owner's. */
 static void remove_dir(const char *path, int depth)
 {
@@ -99,19 +187,74 @@ static void remove_dir(const char *path, int depth)
 		log_warning_errno(-errno, "Cannot remove %s: %m", path);
 }
 
+/* An owner that lives keeps its maps; its empty object directories
+ * (failed attaches) go, and the owner's too if nothing is left. */
+static void remove_empty(const char *owner_dir)
+{
+	_cleanup_(closedirp) DIR *d = opendir(owner_dir);
+	struct dirent *de;
+	char p[PATH_MAX];
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && de->d_type == DT_DIR &&
+		    snprintf(p, sizeof(p), "%s/%s", owner_dir, de->d_name) < (int)sizeof(p))
+			(void)rmdir(p);		/* ENOTEMPTY: it holds maps */
+	(void)rmdir(owner_dir);
+}
+
+void xd_maps_dir_drop_if_empty(const char *dir)
+{
+	_cleanup_free_ char *owner = strdup(dir);
+	char *slash;
+
+	if (rmdir(dir) < 0 || !owner || !(slash = strrchr(owner, '/')))
+		return;
+	*slash = '\0';
+	(void)rmdir(owner);
+}
+
+/* Whether the collection must wait: an interface we could not take over
+ * may hold any owner's maps, and a foreign root is not ours to clean. */
+static bool gc_blocked(struct manager *m)
+{
+	if (xl_engine__root_changed(m->engine))
+		return true;
+	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next)
+		if (rec->refused)
+			return true;
+	return false;
+}
+
 void xd_maps_gc(struct manager *m)
 {
 	char root[PATH_MAX], path[PATH_MAX];
 	_cleanup_(closedirp) DIR *d = NULL;
+	struct id_set used = {};
 	struct dirent *de;
+	int r;
 
+	if (gc_blocked(m)) {
+		log_info("Keeping every pinned map: an interface was refused at start, or the "
+			 "bpffs root is not the one the state directory describes");
+		return;
+	}
 	if (snprintf(root, sizeof(root), "%s/maps", m->config.bpffs_root) >= (int)sizeof(root))
 		return;
+	r = maps_in_use(&used);
+	if (r < 0) {
+		log_warning_errno(r, "Keeping every pinned map: cannot list the maps programs use: %m");
+		free(used.ids);
+		return;
+	}
 	d = opendir(root);
 	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR || owner_lives(m, de->d_name))
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR ||
+		    snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >= (int)sizeof(path))
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", root, de->d_name) < (int)sizeof(path))
+		if (owner_lives(m, de->d_name) || dir_in_use(&used, path, 1))
+			remove_empty(path);
+		else
 			remove_dir(path, 1);
 	}
+	free(used.ids);
 }

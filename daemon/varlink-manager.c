@@ -220,6 +220,13 @@ static int submit(struct manager *m, const char *ifname, struct target *t, struc
 		xd_job_free(j);
 		return r;
 	}
+	/* Refused by recovery, or the bpffs root is not ours: answered here. */
+	r = xd_iface_check_writable(m, rec, j->link);
+	if (r != 0) {
+		xd_job_free(j);
+		xd_iface_gc(m, rec);
+		return r < 0 ? r : 0;
+	}
 	j->netns_fd = TAKE_FD(t->nsfd);
 	j->done = call_done;
 	j->userdata = m;

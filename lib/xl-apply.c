@@ -284,6 +284,12 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	lock = xl_engine_lock_iface(iface->e, iface->netns_cookie, iface->ifindex);
 	if (lock < 0)
 		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir, errno_name(lock));
+	r = xl_engine_writable(iface->e, &iface->err);
+	if (r < 0)
+		return r;
+	r = xl_iface__repin_link(iface);
+	if (r < 0)
+		return r;
 	drop_stale(iface);
 	xl_test_point("apply-locked");
 	r = check_current(iface, a->ifname);

@@ -142,6 +142,9 @@ static int engine_setup(struct xl_engine *e)
 	r = mkdir_p(e->state_dir, 0700);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "creating %s: %s", e->state_dir, errno_name(r));
+	r = xl_engine_check_root(e);
+	if (r < 0)
+		return r;
 	return probe_freplace(e);
 }
 
@@ -263,6 +266,9 @@ static int recover_foreign(struct xl_engine *e, const char *dir, const char *sdi
 	char path[PATH_MAX];
 	int r;
 
+	/* What the root shows is not what the state describes: touch nothing. */
+	if (xl_engine__root_changed(e))
+		return 0;
 	r = xl_path_link(path, sizeof(path), dir);
 	if (r < 0)
 		return r;
@@ -294,97 +300,135 @@ int xl_engine__forget(struct xl_engine *e, __u64 netns_cookie, int ifindex)
 	return st.defunct ? 0 : -EEXIST;
 }
 
+/*
+ * Every interface directory name: those of the bpffs root, then those
+ * only the state directory has (their pins hidden or removed), so that
+ * recovery sees them and refuses them rather than never noticing.
+ */
+typedef int (*iface_fn)(struct xl_engine *e, const char *name, __u64 cookie, int ifindex,
+			void *userdata);
+
+static int for_each_iface(struct xl_engine *e, iface_fn fn, void *userdata)
+{
+	const char *dirs[2] = { e->root, e->state_dir };
+	int r, first_err = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		_cleanup_(closedirp) DIR *d = opendir(dirs[k]);
+		struct dirent *de;
+
+		if (!d)
+			return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", dirs[k],
+					  errno_name(errno));
+		while ((de = readdir(d))) {
+			char path[PATH_MAX];
+			__u64 cookie;
+			int ifindex;
+
+			if (xl_parse_iface_name(de->d_name, &cookie, &ifindex) < 0)
+				continue;
+			/* Seen in the root already. */
+			if (k == 1 && (snprintf(path, sizeof(path), "%s/%s", e->root, de->d_name) >=
+				       (int)sizeof(path) || access(path, F_OK) == 0))
+				continue;
+			r = fn(e, de->d_name, cookie, ifindex, userdata);
+			if (r < 0 && !first_err)
+				first_err = r;
+		}
+	}
+	return first_err;
+}
+
+struct recover_ctx {
+	__u64 self;
+	struct xl_recover_stats st;
+};
+
+static int recover_one(struct xl_engine *e, const char *name, __u64 cookie, int ifindex,
+		       void *userdata)
+{
+	struct recover_ctx *c = userdata;
+	char dir[PATH_MAX], sdir[PATH_MAX];
+	struct xl_iface *iface = NULL;
+	int r;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", e->root, name) >= (int)sizeof(dir) ||
+	    snprintf(sdir, sizeof(sdir), "%s/%s", e->state_dir, name) >= (int)sizeof(sdir))
+		return 0;
+	if (cookie != c->self)
+		return recover_foreign(e, dir, sdir, &c->st);
+	r = xl_iface_open(e, c->self, ifindex, &c->st, &iface);
+	xl_iface__free(iface);
+	return r;
+}
+
 int xl_engine__recover(struct xl_engine *e, struct xl_recover_stats *ret_stats)
 {
 	_cleanup_(xl_engine_unlock) int lock = -EBADF;
-	struct xl_recover_stats st = {};
-	_cleanup_(closedirp) DIR *d = NULL;
-	struct dirent *de;
-	__u64 self, updates = xl_engine__link_updates(e);
-	int r, first_err = 0;
+	struct recover_ctx c = {};
+	__u64 updates = xl_engine__link_updates(e);
+	int r, first_err;
 
-	r = xl_netns_cookie(&self);
+	r = xl_netns_cookie(&c.self);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
 	lock = xl_engine_lock(e);
 	if (lock < 0)
 		return xl_err_set(xl_engine_err(e), lock, "locking %s: %s", e->state_dir, errno_name(lock));
-	d = opendir(e->root);
-	if (!d)
-		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
-	while ((de = readdir(d))) {
-		char dir[PATH_MAX], sdir[PATH_MAX];
-		struct xl_iface *iface = NULL;
-		__u64 cookie;
-		int ifindex;
-
-		if (xl_parse_iface_name(de->d_name, &cookie, &ifindex) < 0)
-			continue;
-		if (snprintf(dir, sizeof(dir), "%s/%s", e->root, de->d_name) >= (int)sizeof(dir) ||
-		    snprintf(sdir, sizeof(sdir), "%s/%s", e->state_dir, de->d_name) >= (int)sizeof(sdir))
-			continue;
-		if (cookie != self) {
-			r = recover_foreign(e, dir, sdir, &st);
-		} else {
-			r = xl_iface_open(e, self, ifindex, &st, &iface);
-			xl_iface__free(iface);
-		}
-		if (r < 0 && !first_err)
-			first_err = r;
-	}
+	first_err = for_each_iface(e, recover_one, &c);
 	/* Counted, not assumed: a recovery that touched the data plane is a bug to see. */
-	st.link_updates = (unsigned)(xl_engine__link_updates(e) - updates);
+	c.st.link_updates = (unsigned)(xl_engine__link_updates(e) - updates);
 	if (ret_stats)
-		*ret_stats = st;
+		*ret_stats = c.st;
 	return first_err;
+}
+
+struct list_ctx {
+	bool any_netns;
+	__u64 self;
+	struct xl_iface_id *ids;	/* or NULL */
+	int *ifindexes;			/* or NULL */
+	size_t max, n;
+};
+
+static int list_one(struct xl_engine *e _unused_, const char *name _unused_, __u64 cookie,
+		    int ifindex, void *userdata)
+{
+	struct list_ctx *c = userdata;
+
+	if (!c->any_netns && cookie != c->self)
+		return 0;
+	if (c->n < c->max && c->ids)
+		c->ids[c->n] = (struct xl_iface_id){ .netns_cookie = cookie, .ifindex = ifindex };
+	if (c->n < c->max && c->ifindexes)
+		c->ifindexes[c->n] = ifindex;
+	c->n++;
+	return 0;
 }
 
 int xl_engine__interfaces(struct xl_engine *e, int *ret, size_t max, size_t *ret_n)
 {
-	_cleanup_(closedirp) DIR *d = NULL;
-	struct dirent *de;
-	size_t n = 0;
-	__u64 self;
+	struct list_ctx c = { .ifindexes = ret, .max = max };
 	int r;
 
-	r = xl_netns_cookie(&self);
+	r = xl_netns_cookie(&c.self);
 	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "reading the netns cookie: %s", errno_name(r));
-	d = opendir(e->root);
-	if (!d)
-		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
-	while ((de = readdir(d))) {
-		__u64 cookie;
-		int ifindex;
-
-		if (xl_parse_iface_name(de->d_name, &cookie, &ifindex) < 0 || cookie != self)
-			continue;
-		if (n < max)
-			ret[n] = ifindex;
-		n++;
-	}
-	*ret_n = n;
+	r = for_each_iface(e, list_one, &c);
+	if (r < 0)
+		return r;
+	*ret_n = c.n;
 	return 0;
 }
 
 int xl_engine__all_interfaces(struct xl_engine *e, struct xl_iface_id *ret, size_t max,
 			      size_t *ret_n)
 {
-	_cleanup_(closedirp) DIR *d = opendir(e->root);
-	struct dirent *de;
-	size_t n = 0;
+	struct list_ctx c = { .any_netns = true, .ids = ret, .max = max };
+	int r = for_each_iface(e, list_one, &c);
 
-	if (!d)
-		return xl_err_set(xl_engine_err(e), -errno, "opening %s: %s", e->root, errno_name(errno));
-	while ((de = readdir(d))) {
-		struct xl_iface_id id;
-
-		if (xl_parse_iface_name(de->d_name, &id.netns_cookie, &id.ifindex) < 0)
-			continue;
-		if (n < max)
-			ret[n] = id;
-		n++;
-	}
-	*ret_n = n;
+	if (r < 0)
+		return r;
+	*ret_n = c.n;
 	return 0;
 }

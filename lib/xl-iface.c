@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -21,10 +22,37 @@ void xl_iface_close_fds(struct xl_iface *iface)
 		iface->prog_fds[i] = safe_close(iface->prog_fds[i]);
 }
 
+/*
+ * The link's pin is what lets the next run find the link: if someone
+ * removed it while we hold the link, pin it again from our fd, or the
+ * link dies with our process (and XDP with it) and recovery can tell
+ * nothing. Not while the root is not ours (xl-rootid.c).
+ */
+int xl_iface__repin_link(struct xl_iface *iface)
+{
+	struct xl_err scratch = {};
+	char path[PATH_MAX];
+	int r;
+
+	if (iface->link_fd < 0 || xl_engine_writable(iface->e, &scratch) < 0)
+		return 0;
+	r = xl_path_link(path, sizeof(path), iface->dir);
+	if (r < 0 || access(path, F_OK) == 0)
+		return r;
+	if (mkdir(iface->dir, 0700) < 0 && errno != EEXIST)
+		return xl_err_set(&iface->err, -errno, "creating %s: %s", iface->dir, errno_name(errno));
+	r = xl_pin(iface->link_fd, path);
+	if (r < 0)
+		return xl_err_set(&iface->err, r, "pinning the link again at %s: %s", path,
+				  errno_name(r));
+	return 1;
+}
+
 struct xl_iface *xl_iface__free(struct xl_iface *iface)
 {
 	if (!iface)
 		return NULL;
+	(void)xl_iface__repin_link(iface);
 	(void)xl_iface__cleanup(iface);	/* if it fails, recovery sweeps the rest */
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);

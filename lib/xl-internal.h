@@ -16,6 +16,10 @@ struct xl_engine {
 	bool entry_replace;	/* kernel lets an EXT program replace the entry */
 	char degraded_reason[512];
 	__u64 link_updates;	/* atomic: threads apply to different interfaces */
+	/* xl-rootid.c: the bpffs instance the state directory belongs to. */
+	__u64 root_dev;		/* atomic */
+	bool root_is_changed;	/* atomic; root_changed is written before it is set */
+	char root_changed[1024];
 };
 
 struct xl_iface {
@@ -69,6 +73,12 @@ struct xl_err *xl_engine_err(const struct xl_engine *e);
 int xl_engine_lock(struct xl_engine *e);
 int xl_engine_lock_iface(struct xl_engine *e, __u64 netns_cookie, int ifindex);
 void xl_engine_unlock(int *lock_fd);
+
+/* xl-rootid.c: compare the root with the state directory's record (or
+ * record it when there is none), at start; and refuse a write (-EXDEV,
+ * the reason in err) while the root is not the recorded one. */
+int xl_engine_check_root(struct xl_engine *e);
+int xl_engine_writable(struct xl_engine *e, struct xl_err *err);
 
 /* xl_iface__open, adding what recovery did to stats. */
 int xl_iface_open(struct xl_engine *e, __u64 netns_cookie, int ifindex,

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "xl-bpf.h"
 #include "xl-internal.h"
@@ -43,15 +44,18 @@ int xl_rm_tree(const char *dir, unsigned *ret_revs)
 	return 0;
 }
 
+/* State files first: a crash half way leaves pins without state (debris
+ * recovery removes), never state files without their link, which
+ * recovery must take for a link it cannot see. */
 int xl_iface_purge(struct xl_engine *e, const char *dir, const char *state_dir)
 {
-	int r = xl_rm_tree(dir, NULL);
+	int r = xl_rm_tree(state_dir, NULL);
 
 	if (r < 0)
-		return xl_err_set(xl_engine_err(e), r, "removing %s: %s", dir, errno_name(r));
-	r = xl_rm_tree(state_dir, NULL);
-	if (r < 0)
 		return xl_err_set(xl_engine_err(e), r, "removing %s: %s", state_dir, errno_name(r));
+	r = xl_rm_tree(dir, NULL);
+	if (r < 0)
+		return xl_err_set(xl_engine_err(e), r, "removing %s: %s", dir, errno_name(r));
 	return 0;
 }
 
@@ -209,6 +213,83 @@ static int open_fds(struct xl_iface *iface)
 	return 0;
 }
 
+/* The highest revision a state file describes (0: none), and whether
+ * anything at all is there. */
+static __u64 last_state_revision(const struct xl_iface *iface, bool *ret_any)
+{
+	_cleanup_(closedirp) DIR *d = opendir(iface->state_dir);
+	_cleanup_(closedirp) DIR *bd = opendir(iface->dir);
+	struct dirent *de;
+	__u64 max = 0, rev;
+
+	*ret_any = false;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		*ret_any = true;
+		if (xl_parse_state_name(de->d_name, &rev) == 0 && rev > max)
+			max = rev;
+	}
+	while (bd && !*ret_any && (de = readdir(bd)))
+		*ret_any = de->d_name[0] != '.';
+	return max;
+}
+
+/* What the kernel runs on the interface, whoever attached it: 0 if nothing. */
+static __u32 kernel_xdp_prog(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q) < 0)
+		return 0;
+	return q.prog_id ? q.prog_id : q.drv_prog_id ? q.drv_prog_id :
+	       q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+}
+
+/*
+ * No link pin. Only debris that provably never ran may go: the state
+ * file of a first revision whose commit never happened, with nothing
+ * running. Anything else is a link we cannot see (its pin hidden by a
+ * bpffs mounted on top, another BpffsRoot, the pin deleted): deleting
+ * would lose the state of programs that still run.
+ */
+static int recover_unlinked(struct xl_iface *iface, struct xl_recover_stats *stats)
+{
+	const char *root_changed = xl_engine__root_changed(iface->e);
+	bool any;
+	__u64 last = last_state_revision(iface, &any);
+	__u32 running;
+	int r;
+
+	if (!any)
+		return 0;
+	running = kernel_xdp_prog(iface->ifindex);
+	if (root_changed || running || last > 1)
+		stats->refused++;
+	if (root_changed)
+		return xl_err_set(&iface->err, -EXDEV, "%s; nothing of ifindex %d was removed",
+				  root_changed, iface->ifindex);
+	if (running)
+		return xl_err_set(&iface->err, -ENOLINK,
+				  "the kernel runs XDP program %u on ifindex %d, but no link is "
+				  "pinned at %s/link although %s: probably a bpffs was mounted "
+				  "over the root, or the pin was deleted; nothing was removed. "
+				  "Take it over with 'xdpctl adopt IFACE'", running, iface->ifindex,
+				  iface->dir, last ? "state files describe it" : "pins are there");
+	if (last > 1)
+		return xl_err_set(&iface->err, -ENOLINK,
+				  "state files say revision %llu of ifindex %d was committed, but "
+				  "no link is pinned at %s/link and the kernel runs no XDP program "
+				  "there: the link pin was removed and the link closed; nothing was "
+				  "removed. Take it over with 'xdpctl adopt IFACE'",
+				  (unsigned long long)last, iface->ifindex, iface->dir);
+	/* A first revision built and never committed. */
+	r = xl_rm_tree(iface->dir, &stats->orphan_revisions);
+	if (r == 0)
+		r = xl_rm_tree(iface->state_dir, NULL);
+	return r < 0 ? xl_err_set(&iface->err, r, "cleaning %s: %s", iface->dir, errno_name(r)) : 0;
+}
+
 int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 {
 	_cleanup_close_ int link = -EBADF;
@@ -221,13 +302,8 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 	if (r < 0)
 		return xl_err_set(&iface->err, r, "path too long");
 	link = xl_pinned(path);
-	if (link == -ENOENT) {
-		/* No link: nothing was ever committed; whatever is there is debris. */
-		r = xl_rm_tree(iface->dir, &stats->orphan_revisions);
-		if (r == 0)
-			r = xl_rm_tree(iface->state_dir, NULL);
-		return r < 0 ? xl_err_set(&iface->err, r, "cleaning %s: %s", iface->dir, errno_name(r)) : 0;
-	}
+	if (link == -ENOENT)
+		return recover_unlinked(iface, stats);
 	if (link < 0)
 		return xl_err_set(&iface->err, link, "opening %s: %s", path, errno_name(link));
 	r = xl_link_info(link, &info);

@@ -41,6 +41,9 @@ static const struct error_info errors[] = {
 	  { "interface", "current", "requested" } },
 	{ M "NotSupported", -EOPNOTSUPP, "not supported: %s", { "reason" } },
 	{ M "ConfigInvalid", -EINVAL, "the configuration is invalid: %s", { "message" } },
+	{ M "InterfaceRefused", -ENOLINK, "%s was left as it is by recovery: %s; take it over "
+	  "with '%s'", { "interface", "reason", "hint" } },
+	{ M "ReadOnly", -EROFS, "xdplinkd changes nothing: %s", { "reason" } },
 	{ M "SystemError", -EIO, "%s", { "message" } },
 	{ M "NamespaceNotFound", -ENOENT, "no network namespace %s: %s", { "netns", "errnoName" } },
 	{ S "InvalidParameter", -EINVAL, "invalid parameter '%s'", { "parameter" } },

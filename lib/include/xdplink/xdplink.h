@@ -59,12 +59,25 @@ bool xl_engine__has_freplace(const struct xl_engine *e);
 /* Why freplace is unavailable, or NULL. */
 const char *xl_engine__degraded_reason(const struct xl_engine *e);
 
+/*
+ * The engine records which bpffs instance (device) and path hold its root
+ * in the state directory. When either changed (a second bpffs mounted
+ * over /sys/fs/bpf, BpffsRoot changed), this says what happened and how
+ * to get out, and every write (xl_iface__apply) fails with -EXDEV; else
+ * NULL. Recovery then removes nothing.
+ */
+const char *xl_engine__root_changed(const struct xl_engine *e);
+/* Take the current root as the state directory's own (after adopting its
+ * interfaces there). */
+int xl_engine__record_root(struct xl_engine *e);
+
 struct xl_recover_stats {
 	unsigned interfaces;	/* live revisions adopted */
 	unsigned orphan_revisions; /* uncommitted or stale revision dirs removed */
 	unsigned orphan_programs; /* program pins no live revision uses */
 	unsigned defunct;	/* interfaces whose device is gone, cleaned */
 	unsigned link_updates;	/* data-plane changes it made (xl_engine__link_updates()); 0 */
+	unsigned refused;	/* interfaces left as they are: not understood (see open) */
 };
 
 /* Recover every interface of the calling thread's netns found under the
@@ -132,6 +145,11 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface);
 const char *xl_iface__last_error(const struct xl_iface *iface);
 /* Verifier log of the last program that failed to load, or NULL. */
 const char *xl_iface__verifier_log(const struct xl_iface *iface);
+
+/* Pin the interface's link again if its pin was removed while this object
+ * holds the link (xl_iface__apply and xl_iface__free do it too): 1 if it
+ * was re-pinned, 0 if nothing was to do. */
+int xl_iface__repin_link(struct xl_iface *iface);
 
 /* Which step of the last xl_iface__apply failed, so that a caller can
  * tell "your object is bad" from "the kernel said no" without parsing
