@@ -31,8 +31,9 @@ void log_setup(void)
 	to_journal = st.st_dev == dev && st.st_ino == ino;
 }
 
-void log_set_max_level(int level) { max_level = level; }
-int log_get_max_level(void) { return max_level; }
+/* Workers log (libbpf's messages) while a Reload may change the level. */
+void log_set_max_level(int level) { __atomic_store_n(&max_level, level, __ATOMIC_RELAXED); }
+int log_get_max_level(void) { return __atomic_load_n(&max_level, __ATOMIC_RELAXED); }
 
 static void log_journal(int level, int error, const char *ifname, uint64_t revision,
 			const char *msg)
@@ -66,7 +67,7 @@ int log_internal(int level, int error, const char *ifname, uint64_t revision,
 	char msg[2048];
 	va_list ap;
 
-	if (level > max_level)
+	if (level > log_get_max_level())
 		return error < 0 ? error : -abs(error);
 	errno = error < 0 ? -error : error;	/* for %m */
 	va_start(ap, fmt);
@@ -87,7 +88,7 @@ static int library_print(const char *fmt, va_list ap)
 	char msg[1024];
 	size_t n;
 
-	if (max_level < LOG_DEBUG)
+	if (log_get_max_level() < LOG_DEBUG)
 		return 0;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
