@@ -49,8 +49,10 @@ struct adopt {
 	size_t n;
 	struct kprog progs[XL_MAX_PROGS];
 	bool matched[XL_MAX_PROGS];
+	bool from_state[XL_MAX_PROGS];	/* matched by a state file, not made up */
 	__u64 max_rev;		/* highest revision seen in bpffs or the state dir */
 	__u32 max_id;		/* highest attachment id seen */
+	unsigned relinked;	/* slots whose lost freplace link was made again */
 	struct xl_state st;	/* the revision being written */
 	struct xl_undo undo;
 };
@@ -224,19 +226,93 @@ static int take_slot(struct adopt *a, int slot, int link_fd, __u32 prog_id, __u3
 {
 	size_t i = slot == XL_SLOT_ENTRY ? 0 : (size_t)slot;
 
-	if ((slot == XL_SLOT_ENTRY && a->n > 0) || a->progs[i].slot_link >= 0)
+	if ((slot == XL_SLOT_ENTRY && a->n > 0) || a->progs[i].slot_link >= 0) {
+		close(link_fd);
 		return xl_err_set(a->err, -EUCLEAN, "%s: dispatcher %u has two programs in slot %d "
 				  "(link %u)", a->ifname, a->entry_id, slot, link_id);
+	}
 	a->progs[i].prog_fd = bpf_prog_get_fd_by_id(prog_id);
-	if (a->progs[i].prog_fd < 0)
+	if (a->progs[i].prog_fd < 0) {
+		close(link_fd);
 		return xl_err_set(a->err, a->progs[i].prog_fd, "%s: opening program %u of slot %d: %s",
 				  a->ifname, prog_id, slot, errno_name(a->progs[i].prog_fd));
+	}
 	a->progs[i].prog_id = prog_id;
 	a->progs[i].slot = slot;
 	a->progs[i].slot_link = link_fd;
 	if (slot == XL_SLOT_ENTRY)
 		a->n = 1;
 	return 0;
+}
+
+/* The EXT program a state file put in slot i of a dispatcher of n_slots,
+ * still pinned as prog-<id>: the newest revision's. */
+static int slot_program(struct adopt *a, size_t i, __u32 *ret_prog_id)
+{
+	_cleanup_(closedirp) DIR *d = opendir(a->sdir);
+	struct dirent *de;
+	__u64 best = 0;
+	int fd = -ENOENT;
+
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX];
+		struct xl_state st = {};
+		__u64 rev;
+		int pfd;
+		__u32 id;
+
+		if (xl_parse_state_name(de->d_name, &rev) < 0 || rev < best ||
+		    snprintf(path, sizeof(path), "%s/%s", a->sdir, de->d_name) >= (int)sizeof(path) ||
+		    xl_state_read(path, &st) < 0)
+			continue;
+		if (st.ifindex == a->ifindex && !st.direct && st.n == a->cfg.n_slots && i < st.n &&
+		    xl_path_prog(path, sizeof(path), a->dir, st.att[i].id) == 0 &&
+		    (pfd = xl_pinned(path)) >= 0) {
+			if (xl_prog_id(pfd, &id) == 0 && id == st.att[i].prog_id) {
+				safe_close(fd);
+				fd = pfd;
+				best = rev;
+				*ret_prog_id = id;
+			} else {
+				close(pfd);
+			}
+		}
+		xl_state_clear(&st);
+	}
+	return fd;
+}
+
+/*
+ * A slot whose freplace link is gone (its only pin was in a deleted
+ * rev-N directory) runs the stub, which passes packets on: the committed
+ * program no longer runs. When a state file and the program's pin say
+ * which program the slot had, attach it there again; this restores the
+ * committed set and changes neither the XDP link nor the dispatcher.
+ */
+static int relink_slot(struct adopt *a, const struct btf *btf, size_t i)
+{
+	_cleanup_close_ int prog = -EBADF;
+	__u32 prog_id = 0;
+	char func[32];
+	int btf_id, link;
+
+	prog = slot_program(a, i, &prog_id);
+	if (prog < 0)
+		return xl_err_set(a->err, -EUCLEAN, "%s: slot %zu of dispatcher %u runs no program "
+				  "(its freplace link is gone) and no state file and pin say which "
+				  "program it had; detach it (adopt --detach) and attach again",
+				  a->ifname, i, a->entry_id);
+	snprintf(func, sizeof(func), "xl_slot%zu", i);
+	btf_id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (btf_id < 0)
+		return xl_err_set(a->err, btf_id, "%s: dispatcher %u has no function %s: %s",
+				  a->ifname, a->entry_id, func, errno_name(btf_id));
+	link = xl_freplace_link_create(prog, a->entry_fd, (__u32)btf_id);
+	if (link < 0)
+		return xl_err_set(a->err, link, "%s: attaching program %u to slot %zu of dispatcher "
+				  "%u again: %s", a->ifname, prog_id, i, a->entry_id, errno_name(link));
+	a->relinked++;
+	return take_slot(a, (int)i, link, prog_id, 0);
 }
 
 /* Every freplace link whose target is the dispatcher the link runs. */
@@ -267,17 +343,13 @@ static int find_slots(struct adopt *a)
 			continue;
 		r = take_slot(a, slot, TAKE_FD(fd), li.prog_id, li.id);
 	}
-	btf__free(btf);
-	if (r < 0)
-		return r;
-	if (a->n == 0)
+	if (r == 0 && a->n == 0)
 		a->n = a->cfg.n_slots;
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; r == 0 && i < a->n; i++)
 		if (a->progs[i].prog_fd < 0)
-			return xl_err_set(a->err, -EUCLEAN, "%s: slot %zu of dispatcher %u runs no "
-					  "program (its freplace link is gone)", a->ifname, i,
-					  a->entry_id);
-	return 0;
+			r = relink_slot(a, btf, i);
+	btf__free(btf);
+	return r;
 }
 
 static int pinned_id(const char *dir, const char *name, __u32 *ret)
@@ -413,7 +485,7 @@ static int match_state(struct adopt *a, const struct xl_state *old)
 			r = dup_att(&a->st.att[i], o);
 			if (r < 0)
 				return r;
-			a->matched[i] = true;
+			a->matched[i] = a->from_state[i] = true;
 		}
 	}
 	return 0;
@@ -693,7 +765,8 @@ static int adopt_locked(struct adopt *a, const struct xl_adopt_opts *opts)
 	return 0;
 }
 
-int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opts *opts)
+int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opts *opts,
+		     struct xl_adopt_info *ret_info)
 {
 	_cleanup_(xl_engine_unlock) int lock = -EBADF;
 	_cleanup_free_ struct adopt *a = NULL;
@@ -722,6 +795,13 @@ int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opt
 	if (lock < 0)
 		return xl_err_set(a->err, lock, "locking %s: %s", e->state_dir, errno_name(lock));
 	r = adopt_locked(a, opts);
+	if (r == 0 && ret_info) {
+		*ret_info = (struct xl_adopt_info){ .programs = (unsigned)a->st.n,
+			.relinked = a->relinked, .revision = a->st.revision,
+			.link_id = a->st.n ? a->link_id : 0 };
+		for (size_t i = 0; i < a->st.n; i++)
+			ret_info->synthesized += !a->from_state[i];
+	}
 	adopt_done(a);
 	return r;
 }

@@ -288,6 +288,7 @@ static int cmd_recover(struct xl_engine *e)
 static int cmd_adopt(struct xl_engine *e, int argc, char **argv)
 {
 	struct xl_adopt_opts o = { .sz = sizeof(o) };
+	struct xl_adopt_info info = {};
 	unsigned ifindex;
 	int r;
 
@@ -297,8 +298,10 @@ static int cmd_adopt(struct xl_engine *e, int argc, char **argv)
 	ifindex = if_nametoindex(argv[1]);
 	if (!ifindex)
 		return fail(1, "no interface %s", argv[1]);
-	r = xl_engine__adopt(e, (int)ifindex, &o);
-	printf("link_updates %llu\n", (unsigned long long)xl_engine__link_updates(e));
+	r = xl_engine__adopt(e, (int)ifindex, &o, &info);
+	printf("programs %u\nsynthesized %u\nrelinked %u\nrevision %llu\nlink_updates %llu\n",
+	       info.programs, info.synthesized, info.relinked, (unsigned long long)info.revision,
+	       (unsigned long long)xl_engine__link_updates(e));
 	return r < 0 ? fail(r, "adopt: %s", xl_engine__last_error(e)) : 0;
 }
 

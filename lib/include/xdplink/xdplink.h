@@ -123,12 +123,22 @@ struct xl_adopt_opts {
  * Metadata comes from any surviving state file whose program ids match;
  * otherwise it is made up (label "adopted", priorities in the kernel's
  * order, fresh attachment ids). The data plane is not touched: no link
- * update, no detach. An interface with no XDP program is left empty and
- * its leftovers removed. -EBUSY when XDP is held over netlink or by
+ * update, no detach; only a dispatcher slot whose freplace link was lost
+ * with its pin (a deleted rev-N) gets the program a state file and its
+ * pin name attached again (counted in relinked). An interface with no
+ * XDP program is left empty and its leftovers removed. -EBUSY when XDP is held over netlink or by
  * another tool's link (libxdp): that is not the engine's to adopt.
  * xl_iface__open() then opens the interface normally.
  */
-int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opts *opts);
+struct xl_adopt_info {
+	unsigned programs;	/* attachments of the adopted revision; 0: nothing runs */
+	unsigned synthesized;	/* of them, described by no surviving state file */
+	unsigned relinked;	/* dispatcher slots whose lost freplace link was made again */
+	__u64 revision;		/* the revision written; 0 with detach or nothing running */
+	__u32 link_id;		/* the XDP link adopted (unchanged) */
+};
+int xl_engine__adopt(struct xl_engine *e, int ifindex, const struct xl_adopt_opts *opts,
+		     struct xl_adopt_info *ret_info);
 
 /* Kernel calls that change the data plane, since the engine was created. */
 __u64 xl_engine__link_updates(const struct xl_engine *e);
