@@ -255,6 +255,66 @@ static int run_detach(const struct global *g, void *cfg)
 	return finish(g, c, d->ifname, r);
 }
 
+/* ---- adopt ---- */
+
+struct adopt_cfg {
+	const char *ifname;
+	bool detach;
+};
+
+static const struct opt adopt_opts[] = {
+	{ "IFACE", OPT_STRING, OPT_AT(struct adopt_cfg, ifname), OPT_POSITIONAL | OPT_REQUIRED,
+	  NULL, "the interface" },
+	{ "detach", OPT_FLAG, OPT_AT(struct adopt_cfg, detach), 0, NULL,
+	  "instead: detach XDP from the interface and remove xdplinkd's pins and state of it" },
+	{}
+};
+
+static int run_adopt(const struct global *g, void *cfg)
+{
+	const struct adopt_cfg *a = cfg;
+	struct xl_client_adopt_opts opts = { .sz = sizeof(opts), .detach = a->detach };
+	_cleanup_close_ int nsfd = -EBADF;
+	json_t *iface = NULL;
+	struct xl_client *c;
+	int r;
+
+	r = xdpctl_open_netns(g, &nsfd);
+	opts.netns_fd = nsfd > 0 ? nsfd : 0;
+	if (r == EXIT_OK)
+		r = xdpctl_connect(g, &c);
+	if (r != EXIT_OK)
+		return r;
+	r = xl_client__adopt(c, a->ifname, &opts, &iface);
+	if (r == 0 && g->json) {
+		json_t *o = json_pack("{s:o}", "interface", iface);
+
+		xdpctl_print_json(o, false);
+		json_decref(o);
+	} else if (r == 0) {
+		json_t *list = json_array();
+		size_t n = json_array_size(json_object_get(iface, "attachments"));
+
+		if (a->detach)
+			printf("detached XDP from %s and removed its pins and state\n", a->ifname);
+		else if (n == 0)
+			printf("adopted %s: no XDP program runs there; nothing left to manage\n",
+			       a->ifname);
+		else
+			printf("adopted %s: %zu program%s, link %lld, revision %lld (data plane "
+			       "unchanged)\n", a->ifname, n, n == 1 ? "" : "s",
+			       json_integer_value(json_object_get(iface, "linkId")),
+			       json_integer_value(json_object_get(iface, "revision")));
+		if (!a->detach && n > 0 && list && json_array_append_new(list, iface) == 0) {
+			xdpctl_print_status(stdout, list);
+			iface = NULL;
+		}
+		json_decref(list);
+		json_decref(iface);
+	}
+	return finish(g, c, a->ifname, r);
+}
+
 /* ---- replace ---- */
 
 struct replace_cfg {
@@ -590,6 +650,8 @@ const struct cmd xdpctl_commands[] = {
 	    NULL, run_detach),
 	CMD("replace", "Make a set of programs the interface's whole set, in one swap.",
 	    replace_opts, struct replace_cfg, NULL, run_replace),
+	CMD("adopt", "Take back an interface recovery refused, from what the kernel runs.",
+	    adopt_opts, struct adopt_cfg, NULL, run_adopt),
 	CMD("status", "Show interfaces, their revision, programs, owners and counters.",
 	    status_opts, struct iface_cfg, NULL, run_status),
 	CMD("monitor", "Print changes as they happen, until interrupted.", monitor_opts,

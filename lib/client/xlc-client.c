@@ -507,6 +507,38 @@ int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
 	return 0;
 }
 
+int xl_client__adopt(struct xl_client *c, const char *ifname,
+		     const struct xl_client_adopt_opts *opts, json_t **ret_interface)
+{
+	_cleanup_json_ json_t *reply = NULL;
+	json_t *params, *iface;
+	size_t n_fds = 0;
+	int fds[1], r;
+
+	if (!c || !ifname ||
+	    (opts && opts->sz < offsetofend(struct xl_client_adopt_opts, xl_client_adopt_opts__last_field)))
+		return -EINVAL;
+	params = json_pack("{s:s}", "interface", ifname);
+	if (!params)
+		return -ENOMEM;
+	r = opts && opts->detach ? set_new(params, "detach", json_true()) : 0;
+	if (r == 0)
+		r = add_netns(params, opts ? opts->netns_fd : 0, fds, &n_fds);
+	if (r < 0) {
+		json_decref(params);
+		return r;
+	}
+	r = xl_client__call(c, METHOD("Adopt"), params, fds, n_fds, &reply);
+	if (r < 0)
+		return r;
+	iface = json_object_get(reply, "interface");
+	if (!json_is_object(iface))
+		return -EBADMSG;
+	if (ret_interface)
+		*ret_interface = json_incref(iface);
+	return 0;
+}
+
 int xl_client__describe(struct xl_client *c, json_t **ret)
 {
 	if (!ret)

@@ -128,6 +128,24 @@ int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interf
  * xl_client_change_opts; 0: the daemon's own). */
 int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
 		       json_t **ret_interfaces);
+struct xl_client_adopt_opts {
+	size_t sz;
+	int netns_fd;		/* as in xl_client_change_opts; 0: the daemon's own */
+	/* Instead of adopting: detach XDP from the interface and remove its
+	 * pins and state ("I want it gone"). */
+	bool detach;
+	size_t :0;
+};
+#define xl_client_adopt_opts__last_field detach
+
+/*
+ * Adopt (root only): take an interface back under the daemon when its
+ * pinned state is damaged or recovery refused it, rebuilding a revision
+ * from what the kernel runs without touching the data plane; or detach
+ * it. *ret_interface (new reference, may be NULL) is its Interface object.
+ */
+int xl_client__adopt(struct xl_client *c, const char *ifname,
+		     const struct xl_client_adopt_opts *opts, json_t **ret_interface);
 /* The Describe reply (new reference): version, freplace, maxPrograms, ... */
 int xl_client__describe(struct xl_client *c, json_t **ret);
 /* org.varlink.service.GetInfo (new reference): vendor, product, version, url, interfaces. */
