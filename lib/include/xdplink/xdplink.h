@@ -126,8 +126,9 @@ struct xl_adopt_opts {
  * update, no detach; only a dispatcher slot whose freplace link was lost
  * with its pin (a deleted rev-N) gets the program a state file and its
  * pin name attached again (counted in relinked). An interface with no
- * XDP program is left empty and its leftovers removed. -EBUSY when XDP is held over netlink or by
- * another tool's link (libxdp): that is not the engine's to adopt.
+ * XDP program is left empty and its leftovers removed. -EBUSY when XDP
+ * is held over netlink or by another tool's link (libxdp): that is not
+ * the engine's to adopt.
  * xl_iface__open() then opens the interface normally.
  */
 struct xl_adopt_info {
