@@ -9,6 +9,7 @@
 #include "iface.h"
 #include "job.h"
 #include "log.h"
+#include "maps.h"
 #include "manager.h"
 #include "monitor.h"
 #include "netns.h"
@@ -170,6 +171,7 @@ static int adopt_one(struct manager *m, uint64_t cookie, int ifindex, const char
 		return 0;
 	}
 	drop_orphaned(rec);
+	xd_maps_repin(m, rec);
 	rec->revision = xl_iface__revision(rec->xi);
 	rec->snapshot = xd_iface_to_json(rec, false);
 	if (rec->revision)

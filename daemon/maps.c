@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "iface.h"
 #include "log.h"
@@ -39,26 +40,48 @@ static int make_dir(const char *path)
 	return 0;
 }
 
-int xd_maps_dir(struct manager *m, const char *owner, const char *object, char *buf,
-		size_t len)
+/* maps/<owner>/<object> into buf; ret_owner_len: where the owner's part ends. */
+static int dir_path(struct manager *m, const char *owner, const char *object, char *buf,
+		    size_t len, size_t *ret_owner_len)
 {
 	_cleanup_free_ char *real = object ? realpath(object, NULL) : NULL;
 	const char *base = real ? real : object ? object : "";
 	char who[256], what[256];
-	int r;
+	int n;
 
 	/* An fd's path names the file it is open on. */
 	base = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
 	dir_name(owner ? owner : "", who, sizeof(who));
 	dir_name(base, what, sizeof(what));
-	if (snprintf(buf, len, "%s/maps/%s", m->config.bpffs_root, who) >= (int)len)
+	n = snprintf(buf, len, "%s/maps/%s/%s", m->config.bpffs_root, who, what);
+	if (n < 0 || n >= (int)len)
 		return -ENAMETOOLONG;
-	r = make_dir(buf);
+	*ret_owner_len = (size_t)n - strlen(what) - 1;
+	return 0;
+}
+
+int xd_maps_dir(struct manager *m, const char *owner, const char *object, char *buf,
+		size_t len)
+{
+	size_t owner_len;
+	int r;
+
+	r = dir_path(m, owner, object, buf, len, &owner_len);
 	if (r < 0)
 		return r;
-	if (snprintf(buf, len, "%s/maps/%s/%s", m->config.bpffs_root, who, what) >= (int)len)
-		return -ENAMETOOLONG;
-	return make_dir(buf);
+	buf[owner_len] = '\0';
+	r = make_dir(buf);
+	buf[owner_len] = '/';
+	return r < 0 ? r : make_dir(buf);
+}
+
+void xd_maps_drop_if_empty(struct manager *m, const char *owner, const char *object)
+{
+	char path[PATH_MAX];
+	size_t owner_len;
+
+	if (dir_path(m, owner, object, path, sizeof(path), &owner_len) == 0)
+		xd_maps_dir_drop_if_empty(path);
 }
 
 /* Whether any interface has an attachment whose owner maps to name. */
@@ -257,4 +280,80 @@ void xd_maps_gc(struct manager *m)
 			remove_dir(path, 1);
 	}
 	free(used.ids);
+}
+
+/* The map among prog_id's whose kernel name is name (cut to 15 characters). */
+static int prog_map_by_name(uint32_t prog_id, const char *name)
+{
+	__u32 map_ids[64], len = 0;
+	struct bpf_prog_info info;
+	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(prog_id);
+
+	if (fd < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = ELEMENTSOF(map_ids);
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < ELEMENTSOF(map_ids); i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+		int mfd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (mfd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) == 0 &&
+		    strncmp(mi.name, name, sizeof(mi.name) - 1) == 0)
+			return mfd;
+		close(mfd);
+	}
+	return -ENOENT;
+}
+
+/* Pin again the by-name maps of one attachment whose pins are gone. */
+static unsigned repin_one(struct manager *m, const struct xl_attachment *a)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	char dir[PATH_MAX];
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	unsigned n = 0;
+
+	if (!a->object || !a->object[0] || access(a->object, R_OK) < 0 ||
+	    xd_maps_dir(m, a->owner, a->object, dir, sizeof(dir)) < 0)
+		return 0;
+	opts.pin_root_path = dir;
+	obj = bpf_object__open_file(a->object, &opts);
+	if (!obj)
+		return 0;
+	bpf_object__for_each_map(map, obj) {
+		const char *path = bpf_map__pin_path(map);
+		_cleanup_close_ int fd = -EBADF;
+
+		if (!path || access(path, F_OK) == 0 || errno != ENOENT)
+			continue;
+		fd = prog_map_by_name(a->prog_id, bpf_map__name(map));
+		if (fd >= 0 && bpf_obj_pin(fd, path) == 0)
+			n++;
+	}
+	bpf_object__close(obj);
+	return n;
+}
+
+void xd_maps_repin(struct manager *m, struct xd_iface *rec)
+{
+	const struct xl_attachment *att;
+	unsigned n = 0;
+	size_t k;
+
+	if (!rec->xi || xl_engine__root_changed(m->engine))
+		return;
+	att = xl_iface__attachments(rec->xi, &k);
+	for (size_t i = 0; i < k; i++)
+		n += repin_one(m, &att[i]);
+	if (n > 0)
+		log_notice("%s: pinned %u maps again that the running programs use and whose "
+			   "pins had been removed", rec->name, n);
 }

@@ -27,5 +27,11 @@ void xd_maps_gc(struct manager *m);
 /* After a failed attach: remove the object directory xd_maps_dir() gave
  * it (dir) and its owner's, if they are empty. */
 void xd_maps_dir_drop_if_empty(const char *dir);
+/* The same, for the directory xd_maps_dir(m, owner, object) gave. */
+void xd_maps_drop_if_empty(struct manager *m, const char *owner, const char *object);
+/* After recovery adopted rec: the by-name maps its programs run with whose
+ * pins were removed are pinned again where libbpf would look for them. */
+struct xd_iface;
+void xd_maps_repin(struct manager *m, struct xd_iface *rec);
 
 #endif

@@ -197,12 +197,30 @@ static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned fla
 	return j;
 }
 
+static void owner_of(struct vl_link *l, char *buf, size_t len);
+
+/* A failed call leaves no empty maps directory of its objects behind
+ * (2,000 failures left 2,000). Only while no other job could be about to
+ * pin into one; otherwise the collection removes them later. */
+static void drop_maps_dirs(struct manager *m, struct xd_job *j)
+{
+	char owner[32];
+
+	if (!j->link || xd_jobs_running(m->jobs) > 0 || j->rec->queue)
+		return;
+	owner_of(j->link, owner, sizeof(owner));
+	for (size_t i = 0; i < j->n_objects; i++)
+		xd_maps_drop_if_empty(m, owner, j->objects[i]);
+}
+
 /* A call's job is done: answer, and hand connection-scoped additions to
  * their connection (which releases them at once if it closed meanwhile). */
 static void call_done(struct xd_job *j, void *userdata)
 {
 	struct manager *m = userdata;
 
+	if (j->r < 0)
+		drop_maps_dirs(m, j);
 	manager_job_done(j, m);
 	if (j->r == 0 && j->holder)
 		(void)xd_lifetime_hold(m, j->holder, j->rec, j->added, j->n_added);
