@@ -136,7 +136,7 @@ static int maps_in_use(struct id_set *s)
 	__u32 id = 0;
 
 	while (bpf_prog_get_next_id(id, &id) == 0) {
-		__u32 map_ids[64], len;
+		__u32 map_ids[64] = {}, len;	/* zeroed: valgrind cannot see the kernel fill it */
 		struct bpf_prog_info info;
 		_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
 
@@ -285,7 +285,7 @@ void xd_maps_gc(struct manager *m)
 /* The map among prog_id's whose kernel name is name (cut to 15 characters). */
 static int prog_map_by_name(uint32_t prog_id, const char *name)
 {
-	__u32 map_ids[64], len = 0;
+	__u32 map_ids[64] = {}, len = 0;
 	struct bpf_prog_info info;
 	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(prog_id);
 
