@@ -16,7 +16,7 @@
 
 #include "xl-internal.h"
 
-#define ROOTID_FILE "bpffs-root"
+#define ROOTID_FILE "bpffs_root"
 
 static int rootid_path(const struct xl_engine *e, char *buf, size_t len)
 {

@@ -159,7 +159,8 @@ adopt_back() {
 	assert_adopted
 	[ "$(xdp_prog_on_vb)" = "$P0" ]
 	# The map lives on in the program, and recovery pinned it again.
-	[ "$(bpftool -j prog show id "$P0" | jq ".map_ids | index($M0) != null")" = true ]
+	p1=$(vb_json | jq '.interfaces[0].attachments[0].programId')
+	[ "$(bpftool -j prog show id "$p1" | jq ".map_ids | index($M0) != null")" = true ]
 	grep -q 'pinned 1 maps again' "$DLOG"
 	assert_dataplane
 }

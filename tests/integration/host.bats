@@ -92,7 +92,7 @@ need_degraded() {
 	[ "$status" -eq 0 ]
 	[ "$(xdp_links_on_vb)" -eq 0 ]
 	[ "$(pins)" = "." ]
-	[ -z "$(ls "$STATE" | grep -vE '^(lock|bpffs-root)$')" ]
+	[ -z "$(ls "$STATE" | grep -vE '^(lock|bpffs_root)$')" ]
 	nothing_made
 	send_udp 3
 	[ "$(packets 1)" -eq 0 ]
@@ -141,7 +141,7 @@ need_degraded() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"defunct 1"* ]]
 	[ "$(pins)" = "." ]
-	[ -z "$(ls "$STATE" | grep -vE '^(lock|bpffs-root)$')" ]
+	[ -z "$(ls "$STATE" | grep -vE '^(lock|bpffs_root)$')" ]
 	nothing_made
 }
 
