@@ -58,4 +58,13 @@ void xd_access_done(struct xd_access *a);
 int xd_access_check(const struct xd_access *a, const struct xd_caller *c, const char *ifname,
 		    char *why, size_t whylen);
 
+struct ucred;
+/*
+ * vl_check_peer_fn over a connection (userdata: the struct xd_access,
+ * read at each connect, so a reload applies to new connections at once):
+ * 0 when the peer may call anything at all, else -EPERM and why.
+ */
+int xd_access_check_peer(int fd, const struct ucred *peer, char *why, size_t whylen,
+			 void *userdata);
+
 #endif

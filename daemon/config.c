@@ -160,6 +160,37 @@ static int parse_size(const char *v, void *dest, char *why, size_t whylen)
 	return 0;
 }
 
+/* Buffered bytes: 64K to 1G, with K, M or G. */
+static int parse_buffer_size(const char *v, void *dest, char *why, size_t whylen)
+{
+	unsigned long long n, mult = 1;
+	char buf[32];
+	size_t len = strlen(v);
+
+	if (len && len < sizeof(buf) && strchr("KMG", v[len - 1])) {
+		mult = 1ULL << (v[len - 1] == 'K' ? 10 : v[len - 1] == 'M' ? 20 : 30);
+		snprintf(buf, sizeof(buf), "%.*s", (int)(len - 1), v);
+		v = buf;
+	}
+	if (parse_number(v, 1, 1ULL << 30, &n, why, whylen) < 0 ||
+	    n * mult < 64 * 1024 || n * mult > (1ULL << 30)) {
+		snprintf(why, whylen, "must be a size from 64K to 1G");
+		return -EINVAL;
+	}
+	*(size_t *)dest = (size_t)(n * mult);
+	return 0;
+}
+
+static int parse_fds(const char *v, void *dest, char *why, size_t whylen)
+{
+	unsigned long long n;
+	int r = parse_number(v, 1, 1048576, &n, why, whylen);
+
+	if (r == 0)
+		*(unsigned *)dest = (unsigned)n;
+	return r;
+}
+
 /* A space-separated list, checked word by word by access.c when applied;
  * here only its characters. */
 static int parse_words(const char *v, void *dest, char *why, size_t whylen)
@@ -199,6 +230,11 @@ static const struct key keys[] = {
 	KEY("Limits", "MaxConnectionsPerUser", parse_connections, max_connections_per_user),
 	KEY("Limits", "IdleTimeoutSec", parse_idle, idle_timeout_usec),
 	KEY("Limits", "MaxMessageSize", parse_size, max_message_size),
+	KEY("Limits", "ReservedConnections", parse_connections, reserved_connections),
+	KEY("Limits", "MaxFds", parse_fds, max_fds),
+	KEY("Limits", "MaxFdsPerUser", parse_fds, max_fds_per_user),
+	KEY("Limits", "MaxInputPerUser", parse_buffer_size, max_input_per_user),
+	KEY("Limits", "MaxOutputPerUser", parse_buffer_size, max_output_per_user),
 	KEY("Log", "Level", parse_level, log_level),
 	KEY("Access", "AllowUsers", parse_words, allow_users),
 	KEY("Access", "AllowGroups", parse_words, allow_groups),
@@ -324,6 +360,16 @@ int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char 
 		snprintf(err, errlen, "%s: MaxConnectionsPerUser exceeds MaxConnections", path);
 		return -EINVAL;
 	}
+	if (tmp.reserved_connections > tmp.max_connections / 2) {
+		xd_config_done(&tmp);
+		snprintf(err, errlen, "%s: ReservedConnections exceeds half of MaxConnections", path);
+		return -EINVAL;
+	}
+	if (tmp.max_fds_per_user > tmp.max_fds) {
+		xd_config_done(&tmp);
+		snprintf(err, errlen, "%s: MaxFdsPerUser exceeds MaxFds", path);
+		return -EINVAL;
+	}
 	xd_config_done(c);
 	*c = tmp;
 	return 0;
@@ -338,6 +384,11 @@ void xd_config_init(struct xd_config *c)
 		.max_connections_per_user = 1024,
 		.idle_timeout_usec = 60ULL * 1000000ULL,
 		.max_message_size = 16U * 1024U * 1024U,
+		.reserved_connections = 64,
+		.max_fds = 4096,
+		.max_fds_per_user = 256,
+		.max_input_per_user = 32U * 1024U * 1024U,
+		.max_output_per_user = 16U * 1024U * 1024U,
 		.log_level = LOG_INFO,
 	};
 	/* Static strings would make ownership conditional; allocation failure

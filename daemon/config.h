@@ -25,6 +25,11 @@ struct xd_config {
 	unsigned max_connections_per_user; /* [Limits] MaxConnectionsPerUser */
 	uint64_t idle_timeout_usec;        /* [Limits] IdleTimeoutSec; 0 in the file: UINT64_MAX */
 	size_t max_message_size;           /* [Limits] MaxMessageSize */
+	unsigned reserved_connections;     /* [Limits] ReservedConnections: root's only */
+	unsigned max_fds;                  /* [Limits] MaxFds: in flight, all users but root */
+	unsigned max_fds_per_user;         /* [Limits] MaxFdsPerUser */
+	size_t max_input_per_user;         /* [Limits] MaxInputPerUser: bytes buffered in */
+	size_t max_output_per_user;        /* [Limits] MaxOutputPerUser: bytes queued out */
 	int log_level;                     /* [Log] Level: LOG_* */
 	char *allow_users;                 /* [Access] AllowUsers: names or uids, space-separated */
 	char *allow_groups;                /* [Access] AllowGroups: names or gids */

@@ -447,6 +447,15 @@ static int setup_server(struct manager *m)
 		.message_max = m->config.max_message_size,
 		.allow_fd_passing = true,
 		.log = log_varlink,
+		/* Issue 12's limits: refused callers dropped at connect, caps per uid. */
+		.reserved_connections = m->config.reserved_connections,
+		.max_fds = m->config.max_fds,
+		.max_fds_per_uid = m->config.max_fds_per_user,
+		.max_input_per_uid = m->config.max_input_per_user,
+		.max_output_per_uid = m->config.max_output_per_user,
+		.files_only = true,	/* objectFd, netnsFd: files and nsfs; no sockets */
+		.check_peer = xd_access_check_peer,
+		.check_peer_userdata = &m->access,
 	};
 	int n, r;
 

@@ -46,3 +46,9 @@ check-conformance: $(CONFORMANCE) $(B)/xdplinkd $(B)/xdpctl $(TEST_BPF) $(TOOLS)
 	XL_BUILD=$(abspath $(B)) tests/run-suite conformance$(SUITE) tests/conformance/run \
 		tests/conformance/go-manager.bats
 .PHONY: check-conformance
+
+# A hostile peer for the attack suite (tests/attack/): fds of any kind,
+# unfinished and huge messages, many connections, streams never read.
+all: $(B)/tests/vl-evil
+$(B)/tests/vl-evil: tests/attack/vl-evil.c | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<

@@ -27,8 +27,9 @@ static int link_send(struct vl_link *l, json_t *msg, bool final)
 		r = 0;
 	else if (vl_writer_pending(&l->writer) > l->server->opts.write_queue_max)
 		r = -ENOBUFS;
-	else
+	else if ((r = vl_link_check_output(l)) == 0)
 		r = vl_writer_append_json(&l->writer, m);
+	vl_link_account(l);
 	if (r == -ENOBUFS) {
 		/* The peer stopped reading a stream: drop it rather than grow. */
 		vl_link_log(l, LOG_DEBUG, "%zu bytes unread, over the limit: closing the connection",
@@ -193,6 +194,12 @@ static int link_handle_message(struct vl_link *l, const char *msg, size_t len)
 	}
 
 	link_begin_call(l, call.method, call.flags);
+	if (l->call_fds_error < 0) {
+		/* Its fds were refused on arrival (vl-link.c said why): so is the call. */
+		(void)vl_link_error_errno(l, l->call_fds_error);
+		vl_call_done(&call);
+		return 0;
+	}
 	dot = strrchr(call.method, '.');
 	iface = vl_server_find_iface(s, call.method, (size_t)(dot - call.method));
 	if (!iface)
@@ -257,6 +264,10 @@ static void link_process(struct vl_link *l, unsigned max)
 	}
 	if (l->server && l->eof && !yielded && !l->in_call && vl_writer_pending(&l->writer) == 0)
 		vl_link_close(l);
+	if (l->server) {
+		vl_reader_trim(&l->reader);
+		vl_link_account(l);
+	}
 	if (l->server)
 		vl_link_update_events(l);
 	vl_link_unref(l);

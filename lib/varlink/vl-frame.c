@@ -145,6 +145,18 @@ bool vl_reader_has_message(struct vl_reader *r)
 	return false;
 }
 
+/* Small buffers stay: freeing them would cost a malloc per call. */
+#define TRIM_KEEP (64U * 1024U)
+
+void vl_reader_trim(struct vl_reader *r)
+{
+	assert(r);
+	if (r->error || r->len != r->consumed || r->alloc <= TRIM_KEEP)
+		return;
+	free(r->buf);
+	*r = (struct vl_reader){ .max = r->max };
+}
+
 void vl_writer_init(struct vl_writer *w, size_t max)
 {
 	assert(w);
@@ -217,4 +229,13 @@ void vl_writer_consume(struct vl_writer *w, size_t n)
 	w->start += n;
 	if (w->start == w->len)
 		w->start = w->len = 0;
+}
+
+void vl_writer_trim(struct vl_writer *w)
+{
+	assert(w);
+	if (w->len != w->start || w->alloc <= TRIM_KEEP)
+		return;
+	free(w->buf);
+	*w = (struct vl_writer){ .max = w->max };
 }

@@ -33,6 +33,8 @@ int vl_reader_feed(struct vl_reader *r, const void *data, size_t n);
 int vl_reader_next(struct vl_reader *r, const char **ret_msg, size_t *ret_len);
 size_t vl_reader_pending(const struct vl_reader *r);
 bool vl_reader_has_message(struct vl_reader *r);
+/* Free the buffer when nothing is held in it, so that idle peers cost nothing. */
+void vl_reader_trim(struct vl_reader *r);
 
 /*
  * Replies queued in order, written out as the socket accepts them; the
@@ -52,5 +54,6 @@ int vl_writer_append_json(struct vl_writer *w, const json_t *msg);
 size_t vl_writer_pending(const struct vl_writer *w);
 const void *vl_writer_data(const struct vl_writer *w);
 void vl_writer_consume(struct vl_writer *w, size_t n);
+void vl_writer_trim(struct vl_writer *w);
 
 #endif

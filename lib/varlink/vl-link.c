@@ -4,16 +4,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "vl-closer.h"
 #include "vl-server-internal.h"
 #include "xl-util.h"
 
 #define READ_CHUNK (64U * 1024U)
 
 static void link_disconnect(struct vl_link *l);
-static void close_fds(int *fds, unsigned n);
+static void close_fds(struct vl_link *l, int *fds, unsigned n);
 
 struct vl_link *vl_link_ref(struct vl_link *l)
 {
@@ -110,7 +113,11 @@ static void link_disconnect(struct vl_link *l)
 	l->idle = sd_event_source_disable_unref(l->idle);
 	l->defer = sd_event_source_disable_unref(l->defer);
 	l->resume = sd_event_source_disable_unref(l->resume);
-	l->fd = safe_close(l->fd);
+	/* Its unread messages may carry fds: shut now, released off the loop. */
+	if (l->fd >= 0)
+		(void)shutdown(l->fd, SHUT_RDWR);
+	vl_close_untrusted(l->fd);
+	l->fd = -EBADF;
 	if (l->prev)
 		l->prev->next = l->next;
 	else
@@ -119,13 +126,20 @@ static void link_disconnect(struct vl_link *l)
 		l->next->prev = l->prev;
 	l->prev = l->next = NULL;
 	s->n_links--;
+	/* Before the server is forgotten: the fds count against it. */
+	vl_link_end_call_fds(l);
+	close_fds(l, l->in_fds, l->n_in_fds);
+	l->in_fds = mfree(l->in_fds);
+	l->n_in_fds = 0;
 	l->server = NULL;
 	l->in_call = false;
 	l->method = mfree(l->method);
-	vl_link_end_call_fds(l);
-	close_fds(l->in_fds, l->n_in_fds);
-	l->in_fds = mfree(l->in_fds);
-	l->n_in_fds = 0;
+	/* Buffers live on with the memory, but no longer count against the uid. */
+	vl_reader_done(&l->reader);
+	vl_writer_done(&l->writer);
+	vl_link_account(l);
+	vl_server_uid_stats_put(s, l->stats);
+	l->stats = NULL;
 	/* Each may drop a reference; the caller of link_disconnect holds one. */
 	for (size_t i = 0; i < ELEMENTSOF(cbs) && cbs[i].fn; i++)
 		cbs[i].fn(l, cbs[i].userdata);
@@ -137,6 +151,31 @@ void vl_link_close(struct vl_link *l)
 		return;
 	link_disconnect(l);
 	vl_link_unref(l);
+}
+
+void vl_link_account(struct vl_link *l)
+{
+	size_t in = l->reader.len, out = l->writer.len;
+
+	if (!l->stats)
+		return;
+	l->stats->in = l->stats->in - l->acct_in + in;
+	l->stats->out = l->stats->out - l->acct_out + out;
+	l->acct_in = in;
+	l->acct_out = out;
+}
+
+int vl_link_check_output(struct vl_link *l)
+{
+	struct vl_server *s = l->server;
+
+	vl_link_account(l);
+	if (!s || !l->stats || l->peer.uid == 0 || l->stats->out <= s->opts.max_output_per_uid)
+		return 0;
+	vl_link_log_limit(l, "%zu bytes unread over %u connections, over the per-user output "
+			  "limit (%zu): closing the connection", l->stats->out, l->stats->links,
+			  s->opts.max_output_per_uid);
+	return -ENOBUFS;
 }
 
 int vl_link_flush(struct vl_link *l)
@@ -154,6 +193,9 @@ int vl_link_flush(struct vl_link *l)
 		}
 		vl_writer_consume(&l->writer, (size_t)n);
 	}
+	/* All out: an idle connection keeps no buffer. */
+	vl_writer_trim(&l->writer);
+	vl_link_account(l);
 	return 0;
 }
 
@@ -163,7 +205,9 @@ void vl_link_update_events(struct vl_link *l)
 
 	if (!l->server)
 		return;
-	if (!l->in_call && !l->eof && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE)
+	if (l->refused)
+		events = EPOLLRDHUP;
+	else if (!l->in_call && !l->eof && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE)
 		events |= EPOLLIN;
 	if (vl_writer_pending(&l->writer) > 0)
 		events |= EPOLLOUT;
@@ -231,10 +275,38 @@ static int on_link_idle(sd_event_source *src _unused_, uint64_t usec _unused_, v
 	return 0;
 }
 
-static void close_fds(int *fds, unsigned n)
+/* Fds that leave the link's count: taken by a handler, or closed. */
+static void link_fds_release(struct vl_link *l, unsigned n)
 {
+	if (n > l->fds_held)
+		n = l->fds_held;
+	l->fds_held -= n;
+	if (!l->stats)
+		return;
+	l->stats->fds -= n;
+	if (l->peer.uid != 0 && l->server)
+		l->server->fds -= n;
+}
+
+static void link_fds_hold(struct vl_link *l, unsigned n)
+{
+	l->fds_held += n;
+	if (!l->stats)
+		return;
+	l->stats->fds += n;
+	if (l->peer.uid != 0)
+		l->server->fds += n;
+}
+
+/* A peer's fds are never closed here: a close can block (vl-closer.c). */
+static void close_fds(struct vl_link *l, int *fds, unsigned n)
+{
+	unsigned open = 0;
+
 	for (unsigned i = 0; i < n; i++)
-		safe_close(fds[i]);
+		open += fds[i] >= 0;
+	vl_close_untrusted_many(fds, n);
+	link_fds_release(l, open);
 }
 
 /* Every fd a received message carried, e.g. when refusing them. */
@@ -248,9 +320,43 @@ static void cmsg_close_all(struct msghdr *mh)
 				int fd;
 
 				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-				safe_close(fd);
+				vl_close_untrusted(fd);
 			}
 		}
+}
+
+/*
+ * Whether the uid and the peers together may hold n more fds: uid 0 only
+ * against what the process can hold at all, the others under max_fds_per_uid
+ * and max_fds, the closer's backlog included. NULL, or which limit.
+ */
+static const char *link_fds_over_limit(struct vl_link *l, size_t n)
+{
+	struct vl_server *s = l->server;
+
+	if (l->peer.uid == 0)
+		return NULL;
+	if (l->stats && l->stats->fds + n > s->opts.max_fds_per_uid)
+		return "MaxFdsPerUser";
+	if (s->fds + vl_closer_pending() + n > s->opts.max_fds)
+		return "MaxFds";
+	return NULL;
+}
+
+/* -EBADF when one of the fds is not a file or directory and the server takes only those. */
+static int fds_check_types(struct vl_link *l, const int *fds, size_t n)
+{
+	struct stat st;
+
+	if (!l->server->opts.files_only)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (fstat(fds[i], &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+			vl_link_log_limit(l, "fd %zu of %zu is not a file (type 0%o): "
+					  "refusing the call", i, n, (unsigned)st.st_mode & S_IFMT);
+			return -EBADF;
+		}
+	return 0;
 }
 
 static struct cmsghdr *cmsg_find_rights(struct msghdr *mh)
@@ -270,6 +376,7 @@ static struct cmsghdr *cmsg_find_rights(struct msghdr *mh)
 static int link_accept_fds(struct vl_link *l, struct msghdr *mh)
 {
 	struct cmsghdr *cm = cmsg_find_rights(mh);
+	const char *over;
 	size_t n;
 
 	if (mh->msg_flags & MSG_CTRUNC) {
@@ -297,6 +404,20 @@ static int link_accept_fds(struct vl_link *l, struct msghdr *mh)
 	}
 	memcpy(l->in_fds, CMSG_DATA(cm), n * sizeof(int));
 	l->n_in_fds = (unsigned)n;
+	link_fds_hold(l, (unsigned)n);
+	/* Over a limit or of the wrong kind: the call is answered with the error, fd-less. */
+	over = link_fds_over_limit(l, 0);
+	if (over) {
+		vl_link_log_limit(l, "%zu fds over %s (%u held by the uid): closing them, "
+				  "refusing the call", n, over, l->stats ? l->stats->fds : 0);
+		l->in_fds_error = -EMFILE;
+	} else
+		l->in_fds_error = fds_check_types(l, l->in_fds, n);
+	if (l->in_fds_error < 0) {
+		close_fds(l, l->in_fds, l->n_in_fds);
+		l->in_fds = mfree(l->in_fds);
+		l->n_in_fds = 0;
+	}
 	return 0;
 }
 
@@ -362,6 +483,13 @@ static int link_read(struct vl_link *l)
 			    errno_name(r));
 		return -EBADMSG;
 	}
+	vl_link_account(l);
+	if (l->peer.uid != 0 && l->stats && l->stats->in > l->server->opts.max_input_per_uid) {
+		vl_link_log_limit(l, "%zu bytes buffered over %u connections, over the per-user "
+				  "input limit (%zu)", l->stats->in, l->stats->links,
+				  l->server->opts.max_input_per_uid);
+		return -ENOBUFS;
+	}
 	return 1;
 }
 
@@ -387,6 +515,11 @@ static int on_link_io(sd_event_source *src _unused_, int fd _unused_, uint32_t r
 	struct vl_link *l = userdata;
 	int r;
 
+	if (l->refused) {
+		/* It read its answer and went, or gave up on it. */
+		vl_link_close(l);
+		return 0;
+	}
 	if (revents & EPOLLERR) {
 		vl_link_log(l, LOG_DEBUG, "socket error, closing the connection");
 		vl_link_close(l);
@@ -420,11 +553,14 @@ void vl_link_begin_call_fds(struct vl_link *l)
 	l->call_fds = TAKE_PTR(l->in_fds);
 	l->n_call_fds = l->n_in_fds;
 	l->n_in_fds = 0;
+	l->call_fds_error = l->in_fds_error;
+	l->in_fds_error = 0;
 }
 
 void vl_link_end_call_fds(struct vl_link *l)
 {
-	close_fds(l->call_fds, l->n_call_fds);
+	l->call_fds_error = 0;
+	close_fds(l, l->call_fds, l->n_call_fds);
 	l->call_fds = mfree(l->call_fds);
 	l->n_call_fds = 0;
 }
@@ -441,8 +577,10 @@ int vl_link_take_fd(struct vl_link *l, unsigned index)
 {
 	int fd = vl_link_peek_fd(l, index);
 
-	if (fd >= 0)
+	if (fd >= 0) {
 		l->call_fds[index] = -EBADF;
+		link_fds_release(l, 1);
+	}
 	return fd;
 }
 
@@ -452,8 +590,22 @@ unsigned vl_link_n_fds(const struct vl_link *l)
 	return l->n_call_fds;
 }
 
+/*
+ * A refused peer's answer, sent straight to the socket: no buffer, no
+ * read. It answers the first call whenever that comes; the peer reads it
+ * before it sees the connection end.
+ */
+static void link_refuse_peer(struct vl_link *l)
+{
+	static const char msg[] = "{\"error\":\"" VL_ERROR_PERMISSION_DENIED "\",\"parameters\":{}}";
+
+	if (send(l->fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		vl_link_log(l, LOG_DEBUG, "cannot send PermissionDenied: %s", errno_name(-errno));
+	(void)shutdown(l->fd, SHUT_WR);
+}
+
 /* Takes the fd. */
-int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
+int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer, bool refused)
 {
 	_cleanup_close_ int fd = fd_;
 	struct vl_link *l;
@@ -465,6 +617,13 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
 	l->n_ref = 1;
 	l->fd = -EBADF;
 	l->peer = *peer;
+	l->refused = refused;
+	l->stats = vl_server_uid_stats(s, peer->uid);
+	if (!l->stats) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->stats->links++;
 	vl_reader_init(&l->reader, s->opts.message_max);
 	vl_writer_init(&l->writer, s->opts.message_max);
 
@@ -489,8 +648,9 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
 		r = sd_event_source_set_enabled(l->resume, SD_EVENT_OFF);
 	if (r >= 0)
 		r = sd_event_source_set_priority(l->resume, s->priority);
-	if (r >= 0 && s->opts.idle_timeout_usec != UINT64_MAX)
+	if (r >= 0 && (refused || s->opts.idle_timeout_usec != UINT64_MAX))
 		r = sd_event_add_time_relative(s->event, &l->idle, CLOCK_MONOTONIC,
+					       refused ? VL_REFUSED_LINGER_USEC :
 					       s->opts.idle_timeout_usec, 0, on_link_idle, l);
 	if (r >= 0)
 		r = sd_event_source_set_priority(l->io, s->priority);
@@ -499,6 +659,10 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
 	if (r < 0) {
 		vl_link_close(l);
 		return r;
+	}
+	if (refused) {
+		link_refuse_peer(l);
+		vl_link_update_events(l);
 	}
 	return 0;
 }

@@ -24,6 +24,24 @@ struct vl_listener {
 	sd_event_source *src;
 };
 
+/* What one uid's connections hold; uid 0's is kept too, but never limited. */
+struct vl_uid_stats {
+	struct vl_uid_stats *next;
+	uid_t uid;
+	unsigned links;
+	unsigned fds;                  /* received, not taken yet */
+	size_t in, out;                /* bytes buffered */
+};
+
+/* At most VL_RATELIMIT_BURST lines per VL_RATELIMIT_USEC, then a count of the rest. */
+#define VL_RATELIMIT_BURST 5U
+#define VL_RATELIMIT_USEC (10ULL * 1000000ULL)
+struct vl_ratelimit {
+	uint64_t start;
+	unsigned n;
+	unsigned long suppressed;
+};
+
 struct vl_link {
 	unsigned n_ref;
 	struct vl_server *server;      /* NULL once disconnected */
@@ -42,6 +60,12 @@ struct vl_link {
 	unsigned n_in_fds;
 	int *call_fds;                 /* of the current call; -EBADF once taken */
 	unsigned n_call_fds;
+	int in_fds_error;              /* < 0: the buffered message's fds were refused */
+	int call_fds_error;            /* the same for the current call: answered with it */
+	unsigned fds_held;             /* in_fds and call_fds not taken, as counted in stats */
+	size_t acct_in, acct_out;      /* buffer bytes as counted in stats */
+	struct vl_uid_stats *stats;    /* the peer uid's, while connected */
+	bool refused;                  /* check_peer said no: never read, closed soon */
 	struct {
 		vl_link_disconnect_fn fn;
 		void *userdata;
@@ -59,6 +83,9 @@ struct vl_server {
 	sd_event_source *accept_retry;
 	struct vl_link *links;
 	unsigned n_links;
+	struct vl_uid_stats *uids;
+	unsigned long fds;             /* fds_held of all peers but uid 0 */
+	struct vl_ratelimit limit_log;
 };
 
 static inline void *mfree(void *p)
@@ -73,10 +100,16 @@ _printf_(3, 4) void vl_link_log(struct vl_link *l, int level, const char *fmt, .
 _printf_(3, 4) void vl_server_log(struct vl_server *s, int level, const char *fmt, ...);
 const struct vl_iface *vl_server_find_iface(const struct vl_server *s, const char *name,
 					    size_t len);
+/* A limit bit: LOG_WARNING, rate-limited, prefixed like vl_link_log(). */
+_printf_(2, 3) void vl_link_log_limit(struct vl_link *l, const char *fmt, ...);
+/* The uid's entry, made on first use; NULL without memory. */
+struct vl_uid_stats *vl_server_uid_stats(struct vl_server *s, uid_t uid);
+/* One link less for the entry, freed with the last. */
+void vl_server_uid_stats_put(struct vl_server *s, struct vl_uid_stats *st);
 
 /* vl-link.c */
 /* Takes the fd; links the new connection into s and starts watching it. */
-int vl_link_new(struct vl_server *s, int fd, const struct ucred *peer);
+int vl_link_new(struct vl_server *s, int fd, const struct ucred *peer, bool refused);
 /* Disconnect and drop the server's own reference. */
 void vl_link_close(struct vl_link *l);
 /* Write what the socket takes. Returns -errno when the peer is gone. */
@@ -91,6 +124,10 @@ void vl_link_arm_idle(struct vl_link *l, bool on);
 void vl_link_begin_call_fds(struct vl_link *l);
 /* The call is over: close what the handler did not take. */
 void vl_link_end_call_fds(struct vl_link *l);
+/* Count what the link's buffers hold against its uid (after any read, write or trim). */
+void vl_link_account(struct vl_link *l);
+/* 0, or -ENOBUFS when the uid's output is over its limit (uid 0 never is). */
+int vl_link_check_output(struct vl_link *l);
 
 /* vl-call.c */
 /* Calls of one connection answered in one turn of the event loop. */

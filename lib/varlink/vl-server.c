@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "vl-closer.h"
 #include "vl-idl.h"
 #include "vl-server-internal.h"
 #include "xl-util.h"
@@ -65,13 +67,113 @@ void vl_link_log(struct vl_link *l, int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
+/* Whether one more line may go out now; a new window first says how many did not. */
+static bool ratelimit_pass(struct vl_server *s, struct vl_ratelimit *rl)
+{
+	uint64_t t = now_usec();
+
+	if (t - rl->start >= VL_RATELIMIT_USEC) {
+		if (rl->suppressed)
+			vl_server_log(s, LOG_WARNING, "%lu more lines about limits suppressed",
+				      rl->suppressed);
+		rl->start = t;
+		rl->n = 0;
+		rl->suppressed = 0;
+	}
+	if (rl->n >= VL_RATELIMIT_BURST) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->n++;
+	return true;
+}
+
+void vl_link_log_limit(struct vl_link *l, const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+
+	if (!l->server || !l->server->opts.log || !ratelimit_pass(l->server, &l->server->limit_log))
+		return;
+	snprintf(prefix, sizeof(prefix), "varlink peer pid %d uid %u: ", (int)l->peer.pid,
+		 (unsigned)l->peer.uid);
+	va_start(ap, fmt);
+	server_vlog(l->server, LOG_WARNING, prefix, fmt, ap);
+	va_end(ap);
+}
+
+struct vl_uid_stats *vl_server_uid_stats(struct vl_server *s, uid_t uid)
+{
+	struct vl_uid_stats *st;
+
+	for (st = s->uids; st; st = st->next)
+		if (st->uid == uid)
+			return st;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	st->uid = uid;
+	st->next = s->uids;
+	s->uids = st;
+	return st;
+}
+
+void vl_server_uid_stats_put(struct vl_server *s, struct vl_uid_stats *st)
+{
+	if (!st || --st->links > 0)
+		return;
+	for (struct vl_uid_stats **p = &s->uids; *p; p = &(*p)->next)
+		if (*p == st) {
+			*p = st->next;
+			free(st);
+			return;
+		}
+}
+
 static unsigned server_count_uid(const struct vl_server *s, uid_t uid)
 {
-	unsigned n = 0;
+	for (const struct vl_uid_stats *st = s->uids; st; st = st->next)
+		if (st->uid == uid)
+			return st->links;
+	return 0;
+}
 
-	for (const struct vl_link *l = s->links; l; l = l->next)
-		n += l->peer.uid == uid;
-	return n;
+/*
+ * Root may use every connection; the others leave the reserve free and
+ * keep to their per-uid share. Returns why not, or NULL.
+ */
+static const char *server_over_limit(const struct vl_server *s, uid_t uid)
+{
+	if (s->n_links >= s->opts.max_connections)
+		return "MaxConnections";
+	if (uid == 0)
+		return NULL;
+	if (s->n_links >= s->opts.max_connections - s->opts.reserved_connections)
+		return "MaxConnections less the reserve for root";
+	if (server_count_uid(s, uid) >= s->opts.max_connections_per_uid)
+		return "MaxConnectionsPerUser";
+	return NULL;
+}
+
+/* Log why, rate-limited, with the peer as vl_link_log() names it. */
+static void server_log_peer_limit(struct vl_server *s, const struct ucred *peer, int level,
+				  const char *fmt, const char *what)
+{
+	struct vl_link tmp = { .server = s, .peer = *peer };
+
+	if (level == LOG_WARNING) {
+		vl_link_log_limit(&tmp, fmt, what);
+		return;
+	}
+	vl_link_log(&tmp, level, fmt, what);
 }
 
 /* Takes the fd. Over a limit the connection is accepted and closed at once. */
@@ -80,17 +182,26 @@ static int server_add_link(struct vl_server *s, int fd_)
 	_cleanup_close_ int fd = fd_;
 	struct ucred peer = {};
 	socklen_t sl = sizeof(peer);
+	const char *over;
+	char why[256] = "";
+	bool refused = false;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &sl) < 0)
 		return -errno;
-	if (s->n_links >= s->opts.max_connections ||
-	    server_count_uid(s, peer.uid) >= s->opts.max_connections_per_uid) {
-		vl_server_log(s, LOG_DEBUG, "refusing pid %d uid %u: %u connections, at the limit",
-			      (int)peer.pid, (unsigned)peer.uid, s->n_links);
+	over = server_over_limit(s, peer.uid);
+	if (over) {
+		server_log_peer_limit(s, &peer, LOG_WARNING, "refusing the connection: %s reached",
+				      over);
+		/* Its queue may hold fds it sent: released off the event loop. */
+		vl_close_untrusted(TAKE_FD(fd));
 		return -EUSERS;
 	}
-
-	return vl_link_new(s, TAKE_FD(fd), &peer);
+	if (s->opts.check_peer && peer.uid != 0 &&
+	    s->opts.check_peer(fd, &peer, why, sizeof(why), s->opts.check_peer_userdata) < 0) {
+		server_log_peer_limit(s, &peer, LOG_WARNING, "permission denied: %s", why);
+		refused = true;
+	}
+	return vl_link_new(s, TAKE_FD(fd), &peer, refused);
 }
 
 #define IN_SET_ACCEPT_EXHAUSTED(e) \
@@ -209,6 +320,18 @@ int vl_server_new(struct vl_server **ret, const struct vl_server_opts *opts)
 		s->opts.message_max = VL_MESSAGE_MAX;
 	if (!s->opts.write_queue_max)
 		s->opts.write_queue_max = VL_WRITE_QUEUE_MAX;
+	if (!s->opts.reserved_connections)
+		s->opts.reserved_connections = VL_CONNECTIONS_RESERVED;
+	if (s->opts.reserved_connections > s->opts.max_connections / 2)
+		s->opts.reserved_connections = s->opts.max_connections / 2;
+	if (!s->opts.max_fds)
+		s->opts.max_fds = VL_FDS_MAX_TOTAL;
+	if (!s->opts.max_fds_per_uid)
+		s->opts.max_fds_per_uid = VL_FDS_PER_UID_MAX;
+	if (!s->opts.max_input_per_uid)
+		s->opts.max_input_per_uid = VL_INPUT_PER_UID_MAX;
+	if (!s->opts.max_output_per_uid)
+		s->opts.max_output_per_uid = VL_OUTPUT_PER_UID_MAX;
 
 	r = server_add_iface(s, SERVICE_INTERFACE, vl_service_description, vl_service_methods, s);
 	if (r < 0)
@@ -244,6 +367,46 @@ unsigned vl_server_connections(const struct vl_server *s)
 {
 	assert(s);
 	return s->n_links;
+}
+
+unsigned long vl_server_fds_in_flight(const struct vl_server *s)
+{
+	unsigned long n = vl_closer_pending();
+
+	assert(s);
+	for (const struct vl_uid_stats *st = s->uids; st; st = st->next)
+		n += st->fds;
+	return n;
+}
+
+/*
+ * Connections and fds in flight must fit under RLIMIT_NOFILE with room
+ * to spare for the engine (maps, programs, links, namespaces): a quarter
+ * of the limit, at least 256. What does not fit is cut, connections
+ * first kept at half, and said once.
+ */
+static void server_fit_nofile(struct vl_server *s)
+{
+	struct rlimit rl;
+	unsigned long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	room = rl.rlim_cur > 1024 ? (unsigned long)rl.rlim_cur - rl.rlim_cur / 4 :
+		(rl.rlim_cur > 512 ? (unsigned long)rl.rlim_cur - 256 : rl.rlim_cur / 2);
+	if ((unsigned long)s->opts.max_connections + s->opts.max_fds <= room)
+		return;
+	if (s->opts.max_connections > room / 2)
+		s->opts.max_connections = (unsigned)(room / 2) ?: 1;
+	if (s->opts.max_fds > room - s->opts.max_connections)
+		s->opts.max_fds = (unsigned)(room - s->opts.max_connections) ?: 1;
+	if (s->opts.max_connections_per_uid > s->opts.max_connections)
+		s->opts.max_connections_per_uid = s->opts.max_connections;
+	if (s->opts.reserved_connections > s->opts.max_connections / 2)
+		s->opts.reserved_connections = s->opts.max_connections / 2;
+	vl_server_log(s, LOG_WARNING, "RLIMIT_NOFILE %llu: at most %u connections and %u fds "
+		      "in flight", (unsigned long long)rl.rlim_cur, s->opts.max_connections,
+		      s->opts.max_fds);
 }
 
 int vl_server_add_methods(struct vl_server *s, const char *interface, const char *description,
@@ -351,6 +514,7 @@ int vl_server_attach_event(struct vl_server *s, sd_event *e, int64_t priority)
 			return r;
 	}
 	s->priority = priority;
+	server_fit_nofile(s);
 	/* Made now: when it is needed there may be no fd left for a timerfd. */
 	r = sd_event_add_time_relative(s->event, &s->accept_retry, CLOCK_MONOTONIC,
 				       ACCEPT_RETRY_USEC, 0, on_accept_retry, s);

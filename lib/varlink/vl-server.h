@@ -23,6 +23,16 @@
 
 #define VL_CONNECTIONS_MAX 4096U
 #define VL_CONNECTIONS_PER_UID_MAX 1024U
+/* Of VL_CONNECTIONS_MAX, kept for uid 0: others cannot lock root out. */
+#define VL_CONNECTIONS_RESERVED 64U
+/* Fds received and not yet taken by a handler, of all peers but uid 0, and per uid. */
+#define VL_FDS_MAX_TOTAL 4096U
+#define VL_FDS_PER_UID_MAX 256U
+/* Bytes buffered for one uid's connections (uid 0: no limit), in and out. */
+#define VL_INPUT_PER_UID_MAX (32U * 1024U * 1024U)
+#define VL_OUTPUT_PER_UID_MAX (16U * 1024U * 1024U)
+/* A refused peer gets its PermissionDenied and this long to read it. */
+#define VL_REFUSED_LINGER_USEC (1000ULL * 1000ULL)
 #define VL_IDLE_TIMEOUT_USEC (60ULL * 1000000ULL)
 /* Unsent output beyond this and the peer is dropped: it is not reading. */
 #define VL_WRITE_QUEUE_MAX (4U * VL_MESSAGE_MAX)
@@ -31,6 +41,17 @@
 
 /* One formatted line about a peer, e.g. "peer pid 12 uid 0: unknown key ..." */
 typedef void (*vl_log_fn)(int level, const char *message, void *userdata);
+
+/*
+ * Whether a peer may talk to us at all, asked once when it connects (not
+ * for uid 0): 0 yes, < 0 no, with why saying so for the log. fd is the
+ * connection, e.g. for SO_PEERGROUPS. A refused peer is never read from:
+ * it gets org.varlink.service.PermissionDenied as the answer to whatever
+ * it sent, and is disconnected once it has read it, or after
+ * VL_REFUSED_LINGER_USEC.
+ */
+typedef int (*vl_check_peer_fn)(int fd, const struct ucred *peer, char *why, size_t whylen,
+				void *userdata);
 
 /*
  * Zero means "the default" for every field, so that
@@ -61,8 +82,31 @@ struct vl_server_opts {
 	 */
 	vl_log_fn log;
 	void *log_userdata;
+	/*
+	 * Limits that keep peers from denying service to root. uid 0 is
+	 * exempt from the per-uid ones. A peer over an input or output
+	 * limit is disconnected (a stream it does not read is dropped that
+	 * way); fds over a limit are closed and the call they came with is
+	 * answered VL_ERROR_SYSTEM EMFILE. Each time a limit bites it is
+	 * logged at LOG_WARNING, at most a few lines every 10 s.
+	 */
+	unsigned reserved_connections;      /* VL_CONNECTIONS_RESERVED, at most half */
+	unsigned max_fds;                   /* VL_FDS_MAX_TOTAL */
+	unsigned max_fds_per_uid;           /* VL_FDS_PER_UID_MAX */
+	size_t max_input_per_uid;           /* VL_INPUT_PER_UID_MAX */
+	size_t max_output_per_uid;          /* VL_OUTPUT_PER_UID_MAX */
+	/*
+	 * Refuse a call whose fds are not all regular files or directories
+	 * (fstat), with VL_ERROR_SYSTEM EBADF: sockets, pipes and devices are
+	 * what a peer would send to make a close or a read block. They are
+	 * closed off the event loop (vl-closer.h), a socket's SO_LINGER
+	 * cleared first.
+	 */
+	bool files_only;
+	vl_check_peer_fn check_peer;        /* NULL: every peer may talk */
+	void *check_peer_userdata;
 };
-#define vl_server_opts__last_field log_userdata
+#define vl_server_opts__last_field check_peer_userdata
 
 struct vl_server;
 struct vl_link;
@@ -96,6 +140,8 @@ int vl_server_listen_fd(struct vl_server *s, int fd);
 int vl_server_attach_event(struct vl_server *s, sd_event *e, int64_t priority);
 
 unsigned vl_server_connections(const struct vl_server *s);
+/* Fds received from peers and not taken yet, plus those still being closed. */
+unsigned long vl_server_fds_in_flight(const struct vl_server *s);
 
 /*
  * A connection, as handlers see it. A handler either answers before it

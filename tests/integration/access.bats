@@ -47,7 +47,8 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"permission denied"* ]]
 	[ "$(xdp_prog_on vb)" = 0 ]
-	grep -q 'Denied Attach on vb to uid=4700 gid=4700 pid=[0-9]*: uid 4700 is in neither' "$DLOG"
+	# Refused when it connects, before it costs a buffer (issue 12).
+	grep -q 'peer pid [0-9]* uid 4700: permission denied: uid 4700 is in neither' "$DLOG"
 	run uctl 4700 "" status
 	[ "$status" -eq 77 ]
 }

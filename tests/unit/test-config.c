@@ -76,6 +76,11 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_connections_per_user, 1024);
 	assert_int_equal(c.idle_timeout_usec, 60000000ULL);
 	assert_int_equal(c.max_message_size, 16 * 1024 * 1024);
+	assert_int_equal(c.reserved_connections, 64);
+	assert_int_equal(c.max_fds, 4096);
+	assert_int_equal(c.max_fds_per_user, 256);
+	assert_int_equal(c.max_input_per_user, 32 * 1024 * 1024);
+	assert_int_equal(c.max_output_per_user, 16 * 1024 * 1024);
 	assert_int_equal(c.log_level, LOG_INFO);
 	xd_config_done(&c);
 }
@@ -101,6 +106,11 @@ static void test_shipped_file_is_the_defaults(void **state)
 	assert_int_equal(c.max_connections_per_user, d.max_connections_per_user);
 	assert_int_equal(c.idle_timeout_usec, d.idle_timeout_usec);
 	assert_int_equal(c.max_message_size, d.max_message_size);
+	assert_int_equal(c.reserved_connections, d.reserved_connections);
+	assert_int_equal(c.max_fds, d.max_fds);
+	assert_int_equal(c.max_fds_per_user, d.max_fds_per_user);
+	assert_int_equal(c.max_input_per_user, d.max_input_per_user);
+	assert_int_equal(c.max_output_per_user, d.max_output_per_user);
 	assert_int_equal(c.log_level, d.log_level);
 	xd_config_done(&c);
 	xd_config_done(&d);
@@ -116,7 +126,9 @@ static void test_every_key(void **state)
 			      "[Engine]\nBpffsRoot = /sys/fs/bpf/x\nStateDir = /run/x\n"
 			      "DefaultMode = skb\nCounters = yes\n"
 			      "[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 5\n"
-			      "IdleTimeoutSec = 0\nMaxMessageSize = 64K\n[Log]\nLevel = debug\n",
+			      "IdleTimeoutSec = 0\nMaxMessageSize = 64K\nReservedConnections = 2\n"
+			      "MaxFds = 100\nMaxFdsPerUser = 10\nMaxInputPerUser = 1G\n"
+			      "MaxOutputPerUser = 512K\n[Log]\nLevel = debug\n",
 			      &c, err, sizeof(err)), 0);
 	assert_string_equal(c.socket_path, "/run/x.sock");
 	assert_int_equal(c.socket_mode, 0600);
@@ -129,6 +141,11 @@ static void test_every_key(void **state)
 	assert_int_equal(c.max_connections_per_user, 5);
 	assert_int_equal(c.idle_timeout_usec, UINT64_MAX);
 	assert_int_equal(c.max_message_size, 65536);
+	assert_int_equal(c.reserved_connections, 2);
+	assert_int_equal(c.max_fds, 100);
+	assert_int_equal(c.max_fds_per_user, 10);
+	assert_int_equal(c.max_input_per_user, 1024 * 1024 * 1024);
+	assert_int_equal(c.max_output_per_user, 512 * 1024);
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	xd_config_done(&c);
 }
@@ -167,6 +184,11 @@ static void test_errors(void **state)
 		     "F:2: bad value 'loud' for Level: must be err, warning, notice, info or debug");
 	expect_error("[Engine]\nCounters = yes\nCounters = no\n", "F:3: Counters is set twice in [Engine]");
 	expect_error("\n\ngarbage\n", "F:3: syntax error: expected [Section] or Key = value");
+	expect_error("[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 5\n"
+		     "ReservedConnections = 6\n",
+		     "F: ReservedConnections exceeds half of MaxConnections");
+	expect_error("[Limits]\nMaxFds = 10\nMaxFdsPerUser = 20\n", "F: MaxFdsPerUser exceeds MaxFds");
+	expect_error("[Limits]\nMaxInputPerUser = 2G\n", "F:2: bad value '2G' for MaxInputPerUser: must be a size from 64K to 1G");
 	expect_error("[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 20\n",
 		     "F: MaxConnectionsPerUser exceeds MaxConnections");
 }

@@ -5,6 +5,9 @@
  * them, closing the rest, and dropping peers that send fds where none may
  * go. Real AF_UNIX sockets; the harness is in varlink-test-client.h.
  */
+#include <poll.h>
+#include <sys/mman.h>
+
 #include "varlink-test-client.h"
 
 static const char fds_call[] = "{\"method\":\"" IFACE ".Fds\"}";
@@ -30,11 +33,13 @@ static int pipe_with(const char *text, int *ret_w)
 }
 
 /* Every write end of the pipe whose read end is r is closed: EOF, not EAGAIN. */
+/* Peers' fds are closed on a closer thread (vl-closer.c): wait for it, up to 2 s. */
 static bool writers_gone(int r)
 {
+	struct pollfd p = { .fd = r, .events = POLLIN };
 	char c;
 
-	return read(r, &c, 1) == 0;
+	return poll(&p, 1, 2000) == 1 && read(r, &c, 1) == 0;
 }
 
 static const char *text_of(json_t *reply)
@@ -250,6 +255,76 @@ static void test_fds_mid_message(void **state _unused_)
 	env_stop(&env);
 }
 
+/* With files_only a pipe is refused (System EBADF) and closed; a regular file goes through. */
+static void test_fds_not_regular(void **state _unused_)
+{
+	struct vl_server_opts o = fd_opts;
+	struct env env;
+	struct client *c;
+	int rd, wr, mfd;
+	json_t *r;
+
+	o.files_only = true;
+	env_start(&env, &o);
+	c = client_new(&env);
+	rd = pipe_with("", &wr);
+	client_send_fds(c, fds_call, &wr, 1);
+	close(wr);
+	r = client_recv(&env, c);
+	assert_error(r, VL_ERROR_SYSTEM);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "parameters"),
+							      "errnoName")), "EBADF");
+	json_decref(r);
+	assert_true(writers_gone(rd));
+	assert_int_equal(env.fds_seen, 0);
+	mfd = memfd_create("regular", MFD_CLOEXEC);
+	assert_true(mfd >= 0);
+	client_send_fds(c, fds_call, &mfd, 1);
+	r = client_recv(&env, c);
+	assert_int_equal(int_param(r, "n"), 1);
+	json_decref(r);
+	close(mfd);
+	close(rd);
+	client_free(c);
+	env_stop(&env);
+}
+
+/* Over the per-uid limit on fds in flight the call is refused (System EMFILE); under it, not. */
+static void test_fds_per_uid_limit(void **state _unused_)
+{
+	struct vl_server_opts o = fd_opts;
+	struct env env;
+	struct client *c;
+	int rd[3], wr[3];
+	json_t *r;
+
+	if (geteuid() != 0)
+		skip();
+	o.max_fds_per_uid = 2;
+	env_start(&env, &o);
+	c = client_new_as(&env, 4700);
+	for (int i = 0; i < 3; i++)
+		rd[i] = pipe_with("", &wr[i]);
+	client_send_fds(c, fds_call, wr, 3);
+	r = client_recv(&env, c);
+	assert_error(r, VL_ERROR_SYSTEM);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "parameters"),
+							      "errnoName")), "EMFILE");
+	json_decref(r);
+	client_send_fds(c, fds_call, wr, 2);
+	r = client_recv(&env, c);
+	assert_int_equal(int_param(r, "n"), 2);
+	json_decref(r);
+	for (int i = 0; i < 3; i++) {
+		close(wr[i]);
+		assert_true(writers_gone(rd[i]));
+		close(rd[i]);
+	}
+	assert_int_equal(vl_server_fds_in_flight(env.server), 0);
+	client_free(c);
+	env_stop(&env);
+}
+
 /* The most one message can carry (SCM_MAX_FD) all reach the call. */
 static void test_fds_max(void **state _unused_)
 {
@@ -380,6 +455,8 @@ int main(void)
 		cmocka_unit_test(test_fds_refused),
 		cmocka_unit_test(test_fds_mid_message),
 		cmocka_unit_test(test_fds_max),
+		cmocka_unit_test(test_fds_not_regular),
+		cmocka_unit_test(test_fds_per_uid_limit),
 		cmocka_unit_test(test_fds_truncated),
 		cmocka_unit_test(test_fds_closed_with_link),
 		cmocka_unit_test(test_fds_oneway_then_hangup),

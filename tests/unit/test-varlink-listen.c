@@ -13,10 +13,12 @@ static void test_per_uid_limit(void **state _unused_)
 	struct client *c[3];
 	struct env env;
 
+	if (geteuid() != 0)
+		skip();
 	o.max_connections_per_uid = 2;
 	env_start(&env, &o);
 	for (int i = 0; i < 3; i++)
-		c[i] = client_new(&env);
+		c[i] = client_new_as(&env, 4700);
 	pump(&env);
 	assert_int_equal(vl_server_connections(env.server), 2);
 	assert_closed(&env, c[2]);
@@ -48,6 +50,37 @@ static void test_total_limit(void **state _unused_)
 	assert_int_equal(vl_server_connections(env.server), 3);
 	assert_closed(&env, c[3]);
 	for (int i = 0; i < 4; i++)
+		client_free(c[i]);
+	env_stop(&env);
+}
+
+/* Uids other than 0 leave the reserve free; root may use it, and has no per-uid limit. */
+static void test_root_reserve(void **state _unused_)
+{
+	struct vl_server_opts o = default_opts;
+	struct client *c[6];
+	struct env env;
+
+	if (geteuid() != 0)
+		skip();
+	o.max_connections = 5;
+	o.max_connections_per_uid = 1;
+	o.reserved_connections = 2;
+	env_start(&env, &o);
+	c[0] = client_new_as(&env, 4700);
+	c[1] = client_new_as(&env, 4701);
+	c[2] = client_new_as(&env, 4702);
+	c[3] = client_new_as(&env, 4703);
+	pump(&env);
+	assert_int_equal(vl_server_connections(env.server), 3);
+	assert_closed(&env, c[3]);
+	c[4] = client_new(&env);
+	c[5] = client_new(&env);
+	pump(&env);
+	assert_int_equal(vl_server_connections(env.server), 5);
+	assert_get_info_ok(&env, c[4]);
+	assert_get_info_ok(&env, c[5]);
+	for (int i = 0; i < 6; i++)
 		client_free(c[i]);
 	env_stop(&env);
 }
@@ -172,6 +205,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_per_uid_limit),
+		cmocka_unit_test(test_root_reserve),
 		cmocka_unit_test(test_total_limit),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_listen_fd),

@@ -398,6 +398,22 @@ static inline void assert_serving(struct env *env)
 	client_free(c);
 }
 
+/*
+ * A client connected with another effective uid (SO_PEERCRED reports the
+ * euid at connect time): uid 0 is exempt from the per-uid limits.
+ */
+static inline struct client *client_new_as(struct env *env, uid_t uid)
+{
+	struct client *c;
+
+	assert_int_equal(chmod(env->dir, 0755), 0);
+	assert_int_equal(chmod(env->path, 0666), 0);
+	assert_int_equal(seteuid(uid), 0);
+	c = client_new(env);
+	assert_int_equal(seteuid(0), 0);
+	return c;
+}
+
 static const struct vl_server_opts default_opts = {
 	.sz = sizeof(default_opts),
 	.vendor = "xdplink",

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vl-evil: a hostile varlink peer for tests/attack/. It does what a caller
+ * the daemon does not trust could do to deny others service:
+ *
+ *   vl-evil SOCKET linger  -n N -c CALL [-l SEC] [-t SEC]
+ *       N times: a loopback TCP socket with a full send queue, a peer that
+ *       never reads and SO_LINGER SEC, passed as fd 0 with CALL; then
+ *       forgotten here, so that the daemon's close is the last one.
+ *   vl-evil SOCKET conns   -n N [-r] [-t SEC]      hold N idle connections
+ *   vl-evil SOCKET fds     -n N -f K [-t SEC]      K fds on an unfinished message, each
+ *   vl-evil SOCKET big     -n N -b BYTES [-t SEC]  BYTES with no NUL, each
+ *   vl-evil SOCKET stream  -n N -c CALL [-t SEC]   N "more" calls whose replies are never read
+ *
+ * Each prints "ready OPEN" once its connections are set up (OPEN: how many
+ * the daemon has not closed), holds them for -t seconds (default 10), and
+ * prints "end OPEN". With -r, connections the daemon closes are opened
+ * again at once while holding. Exits 0 unless it could not run at all.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FDS_MAX 253
+
+static const char *sock_path;
+static int n_conns = 1, n_fds = 1, linger_sec = 3600, hold_sec = 10;
+static size_t big_bytes = 1024;
+static const char *call_json = "{\"method\":\"org.varlink.service.GetInfo\"}";
+static bool reconnect;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "vl-evil: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* As many fds as the hard limit allows: holding thousands is the point. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* A connection to the daemon, or -1 (e.g. out of fds). */
+static int vl_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock_path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Bytes, with fds on the first one when n > 0. */
+static int send_with_fds(int fd, const void *buf, size_t len, const int *fds, int n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int) * FDS_MAX)];
+	} control = {};
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (n > 0) {
+		struct cmsghdr *cm;
+
+		mh.msg_control = &control;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * (size_t)n);
+	}
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* The call with its NUL. */
+static int send_call(int fd, const int *fds, int n)
+{
+	return send_with_fds(fd, call_json, strlen(call_json) + 1, fds, n);
+}
+
+/* Whether the daemon has closed fd (EOF or error after any replies). */
+static bool closed_by_peer(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		return n == 0 || (errno != EAGAIN && errno != EINTR);
+	}
+}
+
+/*
+ * A TCP socket whose close lingers: a loopback connection the other end
+ * never reads, its send queue full, SO_LINGER on. The listener and the
+ * accepted end stay open in *keep (they must not read).
+ */
+static int linger_socket(int keep[2])
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	struct linger lg = { .l_onoff = 1, .l_linger = linger_sec };
+	int small = 4096, lfd, cfd, afd;
+	char chunk[65536] = {};
+
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		die("socket");
+	(void)setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &sl) < 0)
+		die("tcp listen");
+	cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (cfd < 0)
+		die("socket");
+	(void)setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if (connect(cfd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("tcp connect");
+	afd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (afd < 0)
+		die("accept");
+	/* Fill what the peer's window and our send buffer take. */
+	while (send(cfd, chunk, sizeof(chunk), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	if (setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0)
+		die("SO_LINGER");
+	keep[0] = lfd;
+	keep[1] = afd;
+	return cfd;
+}
+
+static void attack_linger(void)
+{
+	int *keep = calloc((size_t)n_conns * 2, sizeof(int));
+	int sent = 0;
+
+	if (!keep)
+		die("calloc");
+	for (int i = 0; i < n_conns; i++) {
+		int tcp = linger_socket(&keep[2 * i]);
+		int fd = vl_connect();
+		struct pollfd p;
+
+		if (fd < 0) {
+			close(tcp);
+			continue;
+		}
+		sent += send_call(fd, &tcp, 1) == 0;
+		/* Ours goes; the daemon's copy is the last. */
+		close(tcp);
+		/* Its answer, if it comes: the daemon may hold it until its close is done. */
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		(void)poll(&p, 1, 2000);
+		close(fd);
+	}
+	printf("ready %d\n", sent);
+	fflush(stdout);
+	sleep((unsigned)hold_sec);
+	printf("end %d\n", sent);
+}
+
+/* Set up connection i for the mode; -1 when it cannot be. */
+static int open_one(char mode, int memfd)
+{
+	static int fds[FDS_MAX];
+	static char *big;
+	int fd = vl_connect();
+
+	if (fd < 0)
+		return -1;
+	switch (mode) {
+	case 'f':
+		for (int i = 0; i < n_fds; i++)
+			fds[i] = memfd;
+		/* The start of a message, never its end: the fds wait with it. */
+		if (send_with_fds(fd, "{", 1, fds, n_fds) < 0) {
+			close(fd);
+			return -1;
+		}
+		break;
+	case 'b':
+		if (!big) {
+			big = malloc(big_bytes);
+			if (!big)
+				die("malloc");
+			memset(big, ' ', big_bytes);
+		}
+		/* Blocking: the daemon reads until its limit, or closes. */
+		(void)send(fd, big, big_bytes, MSG_NOSIGNAL);
+		break;
+	case 's': {
+		int small = 4096;
+
+		/* Little room on our side: the daemon's queue grows sooner. */
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+		if (send_call(fd, NULL, 0) < 0) {
+			close(fd);
+			return -1;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return fd;
+}
+
+static int count_open(const int *fds, int n)
+{
+	int open = 0;
+
+	for (int i = 0; i < n; i++)
+		open += fds[i] >= 0;
+	return open;
+}
+
+/* Hold what is open; with -r reopen what the daemon closes (not for streams: never read). */
+static void hold(char mode, int memfd, int *fds)
+{
+	double end = now() + hold_sec;
+
+	while (now() < end) {
+		if (reconnect && mode != 's')
+			for (int i = 0; i < n_conns; i++)
+				if (fds[i] < 0 || closed_by_peer(fds[i])) {
+					if (fds[i] >= 0)
+						close(fds[i]);
+					fds[i] = open_one(mode, memfd);
+				}
+		usleep(reconnect ? 1000 : 100000);
+	}
+}
+
+static void attack_hold(char mode)
+{
+	int *fds = calloc((size_t)n_conns, sizeof(int));
+	int memfd = -1;
+
+	if (!fds)
+		die("calloc");
+	if (mode == 'f') {
+		memfd = memfd_create("vl-evil", MFD_CLOEXEC);
+		if (memfd < 0)
+			die("memfd_create");
+	}
+	for (int i = 0; i < n_conns; i++)
+		fds[i] = open_one(mode, memfd);
+	usleep(200000);	/* let the daemon accept and refuse */
+	for (int i = 0; i < n_conns; i++)
+		if (fds[i] >= 0 && mode != 's' && closed_by_peer(fds[i])) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	printf("ready %d\n", count_open(fds, n_conns));
+	fflush(stdout);
+	hold(mode, memfd, fds);
+	for (int i = 0; i < n_conns; i++)
+		if (fds[i] >= 0 && mode != 's' && closed_by_peer(fds[i])) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	printf("end %d\n", count_open(fds, n_conns));
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode;
+	int c;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: vl-evil SOCKET linger|conns|fds|big|stream [options]\n");
+		return 2;
+	}
+	sock_path = argv[1];
+	mode = argv[2];
+	optind = 3;
+	while ((c = getopt(argc, argv, "n:f:b:c:l:t:r")) != -1) {
+		switch (c) {
+		case 'n': n_conns = atoi(optarg); break;
+		case 'f': n_fds = atoi(optarg); break;
+		case 'b': big_bytes = strtoull(optarg, NULL, 0); break;
+		case 'c': call_json = optarg; break;
+		case 'l': linger_sec = atoi(optarg); break;
+		case 't': hold_sec = atoi(optarg); break;
+		case 'r': reconnect = true; break;
+		default: return 2;
+		}
+	}
+	if (n_conns < 1 || n_fds < 1 || n_fds > FDS_MAX || big_bytes == 0)
+		return 2;
+	raise_nofile();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strcmp(mode, "linger") == 0)
+		attack_linger();
+	else if (strcmp(mode, "conns") == 0)
+		attack_hold('c');
+	else if (strcmp(mode, "fds") == 0)
+		attack_hold('f');
+	else if (strcmp(mode, "big") == 0)
+		attack_hold('b');
+	else if (strcmp(mode, "stream") == 0)
+		attack_hold('s');
+	else
+		return 2;
+	return 0;
+}
