@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "iface.h"
+#include "job.h"
 #include "log.h"
 #include "manager.h"
 #include "maps.h"
@@ -248,12 +249,48 @@ static bool gc_blocked(struct manager *m)
 	return false;
 }
 
+/*
+ * The kernel frees a detached program (and so lets go of its maps) a
+ * little after the last link and pin go: an owner whose last attachment
+ * was just removed still looks in use. Look again shortly, a bounded
+ * number of times (a program of another loader may really share them).
+ */
+#define GC_RETRY_USEC (100 * 1000)
+#define GC_RETRIES 30
+static unsigned gc_retries;
+
+static int on_gc_retry(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
+{
+	struct manager *m = userdata;
+
+	if (xd_jobs_running(m->jobs) > 0)
+		m->maps_gc_due = true;	/* the manager runs it once they settle */
+	else
+		xd_maps_gc(m);
+	return 0;
+}
+
+static void gc_retry_later(struct manager *m)
+{
+	uint64_t now;
+
+	if (gc_retries >= GC_RETRIES || m->exiting ||
+	    sd_event_now(m->event, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	gc_retries++;
+	/* Floating: the loop owns it and frees it with itself. */
+	if (sd_event_add_time(m->event, NULL, CLOCK_MONOTONIC, now + GC_RETRY_USEC, 0,
+			      on_gc_retry, m) < 0)
+		gc_retries = GC_RETRIES;
+}
+
 void xd_maps_gc(struct manager *m)
 {
 	char root[PATH_MAX], path[PATH_MAX];
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct id_set used = {};
 	struct dirent *de;
+	bool pending = false;
 	int r;
 
 	if (gc_blocked(m)) {
@@ -274,12 +311,20 @@ void xd_maps_gc(struct manager *m)
 		if (de->d_name[0] == '.' || de->d_type != DT_DIR ||
 		    snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >= (int)sizeof(path))
 			continue;
-		if (owner_lives(m, de->d_name) || dir_in_use(&used, path, 1))
+		if (owner_lives(m, de->d_name)) {
 			remove_empty(path);
-		else
+		} else if (dir_in_use(&used, path, 1)) {
+			remove_empty(path);
+			pending = true;
+		} else {
 			remove_dir(path, 1);
+		}
 	}
 	free(used.ids);
+	if (pending)
+		gc_retry_later(m);
+	else
+		gc_retries = 0;
 }
 
 /* The map among prog_id's whose kernel name is name (cut to 15 characters). */

@@ -68,38 +68,57 @@ static int pinned_prog_id(const char *path, __u32 *ret)
 	return xl_prog_id(fd, ret);
 }
 
-/* Find the revision whose entry program the link runs; drop all others. */
-static int adopt_revision(struct xl_iface *iface, __u32 live_prog, __u64 *ret_rev,
-			  struct xl_recover_stats *stats)
+/* The revision whose entry program the link runs: 0 if none. */
+static __u64 find_live_revision(const char *dir, __u32 live_prog)
 {
-	_cleanup_(closedirp) DIR *d = opendir(iface->dir);
+	_cleanup_(closedirp) DIR *d = opendir(dir);
 	struct dirent *de;
-	__u64 live = 0;
 
-	if (!d)
-		return xl_err_set(&iface->err, -errno, "opening %s: %s", iface->dir, errno_name(errno));
-	while ((de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		char path[PATH_MAX];
 		__u32 id = 0;
 		__u64 rev;
 
-		if (xl_parse_rev_name(de->d_name, &rev) < 0)
-			continue;
-		if (xl_path_rev_entry(path, sizeof(path), iface->dir, rev) == 0 &&
-		    pinned_prog_id(path, &id) == 0 && id == live_prog && !live) {
-			live = rev;
-			continue;
-		}
-		/* Built but never committed, or committed over but not yet removed. */
-		if (xl_path_rev(path, sizeof(path), iface->dir, rev) == 0 && xl_rm_tree(path, NULL) == 0)
-			stats->orphan_revisions++;
+		if (xl_parse_rev_name(de->d_name, &rev) == 0 &&
+		    xl_path_rev_entry(path, sizeof(path), dir, rev) == 0 &&
+		    pinned_prog_id(path, &id) == 0 && id == live_prog)
+			return rev;
 	}
+	return 0;
+}
+
+/* Find the revision whose entry program the link runs; without one the
+ * interface is refused as it is. */
+static int adopt_revision(struct xl_iface *iface, __u32 live_prog, __u64 *ret_rev)
+{
+	__u64 live = find_live_revision(iface->dir, live_prog);
+
 	if (!live)
 		return xl_err_set(&iface->err, -EUCLEAN,
 				  "the link pinned in %s runs program id %u, which no revision there "
-				  "holds: it was changed behind xdplinkd's back", iface->dir, live_prog);
+				  "holds: the live rev-N directory was removed, or the link was "
+				  "changed behind xdplinkd's back; nothing was removed",
+				  iface->dir, live_prog);
 	*ret_rev = live;
 	return 0;
+}
+
+/* Once the live revision is adopted: every other one was built but never
+ * committed, or committed over but not yet removed. */
+static void drop_other_revisions(struct xl_iface *iface, struct xl_recover_stats *stats)
+{
+	_cleanup_(closedirp) DIR *d = opendir(iface->dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX];
+		__u64 rev;
+
+		if (xl_parse_rev_name(de->d_name, &rev) < 0 || rev == iface->st.revision)
+			continue;
+		if (xl_path_rev(path, sizeof(path), iface->dir, rev) == 0 && xl_rm_tree(path, NULL) == 0)
+			stats->orphan_revisions++;
+	}
 }
 
 /* Drop program pins and state files the live revision does not use. */
@@ -317,7 +336,7 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 	if ((int)info.xdp.ifindex != iface->ifindex)
 		return xl_err_set(&iface->err, -EUCLEAN, "link %u pinned for ifindex %d now serves ifindex %u",
 				  info.id, iface->ifindex, info.xdp.ifindex);
-	r = adopt_revision(iface, info.prog_id, &rev, stats);
+	r = adopt_revision(iface, info.prog_id, &rev);
 	xl_test_point("recovery-adopted");
 	if (r == 0)
 		r = load_state(iface, rev);
@@ -326,8 +345,10 @@ int xl_iface_recover(struct xl_iface *iface, struct xl_recover_stats *stats)
 	if (r < 0) {
 		xl_iface_close_fds(iface);
 		xl_state_clear(&iface->st);
+		stats->refused++;
 		return r;
 	}
+	drop_other_revisions(iface, stats);
 	sweep(iface, stats);
 	xl_test_point("recovery-swept");
 	xl_iface_set_link(iface, TAKE_FD(link));
