@@ -108,6 +108,14 @@ static int make_plan(struct xl_iface *iface, struct xl_batch *b,
 		return xl_err_set(&iface->err, -EOPNOTSUPP, "%s: %s",
 				  opts->counters ? "counters need the dispatcher" :
 				  "a second program needs the dispatcher", iface->e->degraded_reason);
+	/* Adopted from a twin whose EXT instance was lost with its pins
+	 * (xl-adopt.c): it runs only alone, directly, as it does now. */
+	for (size_t i = 0; iface->e->has_freplace && iface->st.direct && i < a->plan.n; i++)
+		if (a->plan.items[i].add_idx < 0)
+			return xl_err_set(&iface->err, -EOPNOTSUPP, "%s: attachment %u was adopted "
+					  "without its freplace instance (its pins were lost), so it "
+					  "can only run alone; detach it and attach its object again "
+					  "to change the set", a->ifname, a->plan.items[i].id);
 	if (!iface->e->entry_replace)
 		a->plan.entry_mode = false;
 	iface->err.kind = XL_ERROR_KERNEL;
