@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/xl_dispatcher.h"
+#include "xl-adopt.h"
 #include "xl-bpf.h"
 #include "xl-internal.h"
 #include "xl-path.h"
@@ -546,19 +547,18 @@ static int synthesize(struct adopt *a, size_t i, const char *owner, const char *
 	return 0;
 }
 
-/* Planning orders by priority then id; make that order the kernel's. */
-static void keep_order(struct adopt *a)
+void xl_adopt_keep_order(struct xl_attachment *att, size_t n)
 {
 	bool sorted = true;
 
-	for (size_t i = 1; i < a->n; i++) {
-		const struct xl_attachment *p = &a->st.att[i - 1], *c = &a->st.att[i];
+	for (size_t i = 1; i < n; i++) {
+		const struct xl_attachment *p = &att[i - 1], *c = &att[i];
 
 		if (p->priority > c->priority || (p->priority == c->priority && p->id > c->id))
 			sorted = false;
 	}
-	for (size_t i = 0; !sorted && i < a->n; i++)
-		a->st.att[i].priority = (int)(i * (XL_PRIORITY_MAX / XL_MAX_PROGS));
+	for (size_t i = 0; !sorted && i < n; i++)
+		att[i].priority = (int)(i * (XL_PRIORITY_MAX / XL_MAX_PROGS));
 }
 
 static int build_state(struct adopt *a, const struct xl_adopt_opts *opts)
@@ -581,7 +581,7 @@ static int build_state(struct adopt *a, const struct xl_adopt_opts *opts)
 			att->counter_row = a->cfg.counter_row[i];
 		}
 	}
-	keep_order(a);
+	xl_adopt_keep_order(a->st.att, a->n);
 	for (size_t i = 0; i < a->n; i++)
 		a->max_id = a->st.att[i].id > a->max_id ? a->st.att[i].id : a->max_id;
 	a->st.revision = a->max_rev + 1;
