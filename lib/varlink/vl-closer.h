@@ -16,6 +16,12 @@ void vl_fd_disarm(int fd);
 void vl_close_untrusted(int fd);
 /* Each fd >= 0 in fds, which are set to -EBADF. */
 void vl_close_untrusted_many(int *fds, unsigned n);
+/*
+ * Close fd, a connection, once its peer hangs up (POLLRDHUP) or after
+ * timeout_usec, whichever is first; up to 1024 at a time (and 8192 in a
+ * timeout), beyond that at once. Returns at once.
+ */
+void vl_close_after_hangup(int fd, uint64_t timeout_usec);
 /* Fds handed over and not closed yet: they still count against the fd limit. */
 unsigned long vl_closer_pending(void);
 /* Closes that took a second or more, since the start. */

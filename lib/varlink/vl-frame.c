@@ -5,8 +5,45 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vl-frame.h"
+
+/*
+ * Buffers past this size are mappings of their own: freed, they go back
+ * to the system at once. From the heap, a peer's 16 MiB message left its
+ * pages behind (glibc raises its mmap threshold after such a free) and
+ * many peers' growing buffers fragmented it: the daemon's RSS kept what
+ * the limits had already taken away (issue 12, S4).
+ */
+#define BUF_MAP_MIN (128U * 1024U)
+
+static void buf_free(char *buf, size_t alloc)
+{
+	if (alloc > BUF_MAP_MIN)
+		(void)munmap(buf, alloc);
+	else
+		free(buf);
+}
+
+static char *buf_resize(char *buf, size_t alloc, size_t n)
+{
+	char *p;
+
+	if (n <= BUF_MAP_MIN)
+		return realloc(buf, n);
+	if (alloc > BUF_MAP_MIN) {
+		p = mremap(buf, alloc, n, MREMAP_MAYMOVE);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (buf)
+		memcpy(p, buf, alloc);
+	free(buf);
+	return p;
+}
 
 /* Grow by doubling so that byte-at-a-time feeding stays linear. */
 static int buf_reserve(char **buf, size_t *alloc, size_t need)
@@ -22,7 +59,7 @@ static int buf_reserve(char **buf, size_t *alloc, size_t need)
 			return -ENOMEM;
 		n *= 2;
 	}
-	p = realloc(*buf, n);
+	p = buf_resize(*buf, *alloc, n);
 	if (!p)
 		return -ENOMEM;
 	*buf = p;
@@ -40,7 +77,7 @@ void vl_reader_done(struct vl_reader *r)
 {
 	if (!r)
 		return;
-	free(r->buf);
+	buf_free(r->buf, r->alloc);
 	vl_reader_init(r, r->max);
 }
 
@@ -153,7 +190,7 @@ void vl_reader_trim(struct vl_reader *r)
 	assert(r);
 	if (r->error || r->len != r->consumed || r->alloc <= TRIM_KEEP)
 		return;
-	free(r->buf);
+	buf_free(r->buf, r->alloc);
 	*r = (struct vl_reader){ .max = r->max };
 }
 
@@ -167,7 +204,7 @@ void vl_writer_done(struct vl_writer *w)
 {
 	if (!w)
 		return;
-	free(w->buf);
+	buf_free(w->buf, w->alloc);
 	vl_writer_init(w, w->max);
 }
 
@@ -236,6 +273,6 @@ void vl_writer_trim(struct vl_writer *w)
 	assert(w);
 	if (w->len != w->start || w->alloc <= TRIM_KEEP)
 		return;
-	free(w->buf);
+	buf_free(w->buf, w->alloc);
 	*w = (struct vl_writer){ .max = w->max };
 }

@@ -205,9 +205,7 @@ void vl_link_update_events(struct vl_link *l)
 
 	if (!l->server)
 		return;
-	if (l->refused)
-		events = EPOLLRDHUP;
-	else if (!l->in_call && !l->eof && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE)
+	if (!l->in_call && !l->eof && vl_writer_pending(&l->writer) < VL_WRITE_PAUSE)
 		events |= EPOLLIN;
 	if (vl_writer_pending(&l->writer) > 0)
 		events |= EPOLLOUT;
@@ -515,11 +513,6 @@ static int on_link_io(sd_event_source *src _unused_, int fd _unused_, uint32_t r
 	struct vl_link *l = userdata;
 	int r;
 
-	if (l->refused) {
-		/* It read its answer and went, or gave up on it. */
-		vl_link_close(l);
-		return 0;
-	}
 	if (revents & EPOLLERR) {
 		vl_link_log(l, LOG_DEBUG, "socket error, closing the connection");
 		vl_link_close(l);
@@ -590,23 +583,11 @@ unsigned vl_link_n_fds(const struct vl_link *l)
 	return l->n_call_fds;
 }
 
-/*
- * A refused peer's answer, sent straight to the socket: no buffer, no
- * read. It answers the first call whenever that comes; the peer reads it
- * before it sees the connection end.
- */
-static void link_refuse_peer(struct vl_link *l)
-{
-	static const char msg[] = "{\"error\":\"" VL_ERROR_PERMISSION_DENIED "\",\"parameters\":{}}";
-
-	if (send(l->fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-		vl_link_log(l, LOG_DEBUG, "cannot send PermissionDenied: %s", errno_name(-errno));
-	(void)shutdown(l->fd, SHUT_WR);
-}
-
 /* Takes the fd. */
-int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer, bool refused)
+int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer)
 {
+	/* Root's calls go first when others keep the loop busy (issue 12). */
+	int64_t prio = peer->uid == 0 ? s->priority - 1 : s->priority;
 	_cleanup_close_ int fd = fd_;
 	struct vl_link *l;
 	int r;
@@ -617,7 +598,6 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer, bool ref
 	l->n_ref = 1;
 	l->fd = -EBADF;
 	l->peer = *peer;
-	l->refused = refused;
 	l->stats = vl_server_uid_stats(s, peer->uid);
 	if (!l->stats) {
 		free(l);
@@ -647,22 +627,17 @@ int vl_link_new(struct vl_server *s, int fd_, const struct ucred *peer, bool ref
 	if (r >= 0)
 		r = sd_event_source_set_enabled(l->resume, SD_EVENT_OFF);
 	if (r >= 0)
-		r = sd_event_source_set_priority(l->resume, s->priority);
-	if (r >= 0 && (refused || s->opts.idle_timeout_usec != UINT64_MAX))
+		r = sd_event_source_set_priority(l->resume, prio);
+	if (r >= 0 && s->opts.idle_timeout_usec != UINT64_MAX)
 		r = sd_event_add_time_relative(s->event, &l->idle, CLOCK_MONOTONIC,
-					       refused ? VL_REFUSED_LINGER_USEC :
 					       s->opts.idle_timeout_usec, 0, on_link_idle, l);
 	if (r >= 0)
-		r = sd_event_source_set_priority(l->io, s->priority);
+		r = sd_event_source_set_priority(l->io, prio);
 	if (r >= 0)
-		r = sd_event_source_set_priority(l->defer, s->priority);
+		r = sd_event_source_set_priority(l->defer, prio);
 	if (r < 0) {
 		vl_link_close(l);
 		return r;
-	}
-	if (refused) {
-		link_refuse_peer(l);
-		vl_link_update_events(l);
 	}
 	return 0;
 }

