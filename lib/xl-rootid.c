@@ -109,7 +109,9 @@ int xl_engine_check_root(struct xl_engine *e)
 			 "checking mountpoint -q), hiding every pin; 'umount' the top one "
 			 "once to uncover the original, or take the interfaces over here with "
 			 "'xdpctl adopt IFACE'", e->root, major(dev), minor(dev), maj, min);
-	if (n >= (int)sizeof(e->root_changed))	/* cut short, still non-empty */
+	if (n == 0)
+		e->root_changed[0] = '\0';
+	else if (n >= (int)sizeof(e->root_changed))	/* cut short, still non-empty */
 		e->root_changed[sizeof(e->root_changed) - 1] = '\0';
 	e->root_dev = (__u64)dev;
 	/* Set once, at start, before any thread reads it. */
