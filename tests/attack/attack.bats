@@ -60,32 +60,33 @@ M=io.xdplink.Manager
 
 @test "S4: 300 Monitor streams that never read cost bounded memory and are dropped" {
 	evil streams 4701 4711 stream -n 300 -t 30 -c "{\"method\":\"$M.Monitor\",\"more\":true}"
-	# Events for them, about 1,000 a second: root's pipelined Attach (of a
-	# program loaded already, on vd) and Detach on vc.
-	ctl attach vd "$OBJ" --prog xl_pass_2 --mode skb
-	pid=$(ctl --json status vd | jq '.interfaces[0].attachments[0].programId')
-	for _ in $(seq 1 20000); do
-		printf '{"method":"%s.Attach","parameters":{"interface":"vc","programId":%s,"mode":"skb"}}\0' "$M" "$pid"
-		printf '{"method":"%s.Detach","parameters":{"interface":"vc","all":true}}\0' "$M"
-	done > "$BATS_TEST_TMPDIR/churn"
-	"$VL_RAW" --wait-ms 100 "$SOCK" < "$BATS_TEST_TMPDIR/churn" > /dev/null 2>&1 3>&- &
-	EVIL_PIDS+=($!)
+	event_churn
 	root_rounds S4-monitor 15
 	still_root
 	grep -q 'over the per-user output limit' "$DLOG"
 }
 
+@test "S2 flood: a refused uid reconnecting as fast as it is dropped does not lock root out" {
+	evil flood 4700 "" conns -n 1024 -r -t 20
+	root_rounds S2-flood 10
+	still_root
+}
+
+# Each attack by its own uids: an allowed uid's connections are its own limit's.
 @test "S1 to S4 at once: root is still answered in time" {
 	evil linger 4700 "" linger -n 3 -l 30 -t 40 -c "{\"method\":\"$M.List\"}"
-	evil linger-allowed 4701 4711 linger -n 3 -l 30 -t 40 \
+	evil linger-allowed 4708 4711 linger -n 3 -l 30 -t 40 \
 		-c "{\"method\":\"$M.Attach\",\"parameters\":{\"interface\":\"vc\",\"objectFd\":0,\"mode\":\"skb\"}}"
 	for uid in 4702 4703; do
-		evil "conns$uid" "$uid" "" conns -n 1024 -r -t 40
+		evil "conns$uid" "$uid" "" conns -n 1024 -t 40
 	done
-	evil fds 4701 4711 fds -n 78 -f 253 -t 40
+	evil conns-allowed 4705 4711 conns -n 1100 -t 40
+	evil fds 4704 "" fds -n 78 -f 253 -r -t 40
+	evil fds-allowed 4706 4711 fds -n 78 -f 253 -r -t 40
 	evil big 4704 "" big -n 64 -b 16777215 -t 40
-	evil big-allowed 4701 4711 big -n 64 -b 16777215 -t 40
+	evil big-allowed 4707 4711 big -n 64 -b 16777215 -t 40
 	evil streams 4701 4711 stream -n 300 -t 40 -c "{\"method\":\"$M.Monitor\",\"more\":true}"
+	event_churn
 	root_rounds all 15
 	still_root
 }
