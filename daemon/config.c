@@ -235,6 +235,7 @@ static const struct key keys[] = {
 	KEY("Limits", "MaxFdsPerUser", parse_fds, max_fds_per_user),
 	KEY("Limits", "MaxInputPerUser", parse_buffer_size, max_input_per_user),
 	KEY("Limits", "MaxOutputPerUser", parse_buffer_size, max_output_per_user),
+	KEY("Limits", "MaxJobsPerUser", parse_connections, max_jobs_per_user),
 	KEY("Log", "Level", parse_level, log_level),
 	KEY("Access", "AllowUsers", parse_words, allow_users),
 	KEY("Access", "AllowGroups", parse_words, allow_groups),
@@ -389,6 +390,7 @@ void xd_config_init(struct xd_config *c)
 		.max_fds_per_user = 256,
 		.max_input_per_user = 32U * 1024U * 1024U,
 		.max_output_per_user = 16U * 1024U * 1024U,
+		.max_jobs_per_user = 64,
 		.log_level = LOG_INFO,
 	};
 	/* Static strings would make ownership conditional; allocation failure

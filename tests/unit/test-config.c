@@ -81,6 +81,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_fds_per_user, 256);
 	assert_int_equal(c.max_input_per_user, 32 * 1024 * 1024);
 	assert_int_equal(c.max_output_per_user, 16 * 1024 * 1024);
+	assert_int_equal(c.max_jobs_per_user, 64);
 	assert_int_equal(c.log_level, LOG_INFO);
 	xd_config_done(&c);
 }
@@ -111,6 +112,7 @@ static void test_shipped_file_is_the_defaults(void **state)
 	assert_int_equal(c.max_fds_per_user, d.max_fds_per_user);
 	assert_int_equal(c.max_input_per_user, d.max_input_per_user);
 	assert_int_equal(c.max_output_per_user, d.max_output_per_user);
+	assert_int_equal(c.max_jobs_per_user, d.max_jobs_per_user);
 	assert_int_equal(c.log_level, d.log_level);
 	xd_config_done(&c);
 	xd_config_done(&d);
@@ -128,7 +130,7 @@ static void test_every_key(void **state)
 			      "[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 5\n"
 			      "IdleTimeoutSec = 0\nMaxMessageSize = 64K\nReservedConnections = 2\n"
 			      "MaxFds = 100\nMaxFdsPerUser = 10\nMaxInputPerUser = 1G\n"
-			      "MaxOutputPerUser = 512K\n[Log]\nLevel = debug\n",
+			      "MaxOutputPerUser = 512K\nMaxJobsPerUser = 3\n[Log]\nLevel = debug\n",
 			      &c, err, sizeof(err)), 0);
 	assert_string_equal(c.socket_path, "/run/x.sock");
 	assert_int_equal(c.socket_mode, 0600);
@@ -146,6 +148,7 @@ static void test_every_key(void **state)
 	assert_int_equal(c.max_fds_per_user, 10);
 	assert_int_equal(c.max_input_per_user, 1024 * 1024 * 1024);
 	assert_int_equal(c.max_output_per_user, 512 * 1024);
+	assert_int_equal(c.max_jobs_per_user, 3);
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	xd_config_done(&c);
 }
