@@ -235,6 +235,8 @@ static const struct key keys[] = {
 	KEY("Limits", "MaxFdsPerUser", parse_fds, max_fds_per_user),
 	KEY("Limits", "MaxInputPerUser", parse_buffer_size, max_input_per_user),
 	KEY("Limits", "MaxOutputPerUser", parse_buffer_size, max_output_per_user),
+	KEY("Limits", "MaxInput", parse_buffer_size, max_input),
+	KEY("Limits", "MaxOutput", parse_buffer_size, max_output),
 	KEY("Limits", "MaxJobsPerUser", parse_connections, max_jobs_per_user),
 	KEY("Log", "Level", parse_level, log_level),
 	KEY("Access", "AllowUsers", parse_words, allow_users),
@@ -366,6 +368,12 @@ int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char 
 		snprintf(err, errlen, "%s: ReservedConnections exceeds half of MaxConnections", path);
 		return -EINVAL;
 	}
+	if (tmp.max_input_per_user > tmp.max_input || tmp.max_output_per_user > tmp.max_output) {
+		xd_config_done(&tmp);
+		snprintf(err, errlen, "%s: MaxInputPerUser or MaxOutputPerUser exceeds MaxInput or "
+			 "MaxOutput", path);
+		return -EINVAL;
+	}
 	if (tmp.max_fds_per_user > tmp.max_fds) {
 		xd_config_done(&tmp);
 		snprintf(err, errlen, "%s: MaxFdsPerUser exceeds MaxFds", path);
@@ -390,6 +398,8 @@ void xd_config_init(struct xd_config *c)
 		.max_fds_per_user = 256,
 		.max_input_per_user = 32U * 1024U * 1024U,
 		.max_output_per_user = 16U * 1024U * 1024U,
+		.max_input = 48U * 1024U * 1024U,
+		.max_output = 32U * 1024U * 1024U,
 		.max_jobs_per_user = 64,
 		.log_level = LOG_INFO,
 	};

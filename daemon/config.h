@@ -30,6 +30,8 @@ struct xd_config {
 	unsigned max_fds_per_user;         /* [Limits] MaxFdsPerUser */
 	size_t max_input_per_user;         /* [Limits] MaxInputPerUser: bytes buffered in */
 	size_t max_output_per_user;        /* [Limits] MaxOutputPerUser: bytes queued out */
+	size_t max_input;                  /* [Limits] MaxInput: all users but root */
+	size_t max_output;                 /* [Limits] MaxOutput */
 	unsigned max_jobs_per_user;        /* [Limits] MaxJobsPerUser: queued, oneway too (job.c) */
 	int log_level;                     /* [Log] Level: LOG_* */
 	char *allow_users;                 /* [Access] AllowUsers: names or uids, space-separated */

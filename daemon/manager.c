@@ -453,6 +453,8 @@ static int setup_server(struct manager *m)
 		.max_fds_per_uid = m->config.max_fds_per_user,
 		.max_input_per_uid = m->config.max_input_per_user,
 		.max_output_per_uid = m->config.max_output_per_user,
+		.max_input = m->config.max_input,
+		.max_output = m->config.max_output,
 		.files_only = true,	/* objectFd, netnsFd: files and nsfs; no sockets */
 		.check_peer = xd_access_check_peer,
 		.check_peer_userdata = &m->access,

@@ -131,15 +131,15 @@ static void link_disconnect(struct vl_link *l)
 	close_fds(l, l->in_fds, l->n_in_fds);
 	l->in_fds = mfree(l->in_fds);
 	l->n_in_fds = 0;
-	l->server = NULL;
-	l->in_call = false;
-	l->method = mfree(l->method);
-	/* Buffers live on with the memory, but no longer count against the uid. */
+	/* Nothing is read or written any more: the buffers go now, not with the last reference. */
 	vl_reader_done(&l->reader);
 	vl_writer_done(&l->writer);
 	vl_link_account(l);
 	vl_server_uid_stats_put(s, l->stats);
 	l->stats = NULL;
+	l->server = NULL;
+	l->in_call = false;
+	l->method = mfree(l->method);
 	/* Each may drop a reference; the caller of link_disconnect holds one. */
 	for (size_t i = 0; i < ELEMENTSOF(cbs) && cbs[i].fn; i++)
 		cbs[i].fn(l, cbs[i].userdata);
@@ -157,24 +157,49 @@ void vl_link_account(struct vl_link *l)
 {
 	size_t in = l->reader.len, out = l->writer.len;
 
-	if (!l->stats)
+	if (!l->stats || !l->server)
 		return;
 	l->stats->in = l->stats->in - l->acct_in + in;
 	l->stats->out = l->stats->out - l->acct_out + out;
+	if (l->peer.uid != 0) {
+		l->server->in = l->server->in - l->acct_in + in;
+		l->server->out = l->server->out - l->acct_out + out;
+	}
 	l->acct_in = in;
 	l->acct_out = out;
+}
+
+/* Which input limit the link's uid, or all users but root, went over; NULL if none. */
+const char *vl_link_over_input(struct vl_link *l)
+{
+	struct vl_server *s = l->server;
+
+	vl_link_account(l);
+	if (!s || !l->stats || l->peer.uid == 0)
+		return NULL;
+	if (l->stats->in > s->opts.max_input_per_uid)
+		return "the per-user input limit";
+	if (s->in > s->opts.max_input)
+		return "the input limit of all users but root";
+	return NULL;
 }
 
 int vl_link_check_output(struct vl_link *l)
 {
 	struct vl_server *s = l->server;
+	const char *over = NULL;
 
 	vl_link_account(l);
-	if (!s || !l->stats || l->peer.uid == 0 || l->stats->out <= s->opts.max_output_per_uid)
+	if (!s || !l->stats || l->peer.uid == 0)
 		return 0;
-	vl_link_log_limit(l, "%zu bytes unread over %u connections, over the per-user output "
-			  "limit (%zu): closing the connection", l->stats->out, l->stats->links,
-			  s->opts.max_output_per_uid);
+	if (l->stats->out > s->opts.max_output_per_uid)
+		over = "the per-user output limit";
+	else if (s->out > s->opts.max_output)
+		over = "the output limit of all users but root";
+	if (!over)
+		return 0;
+	vl_link_log_limit(l, "%zu bytes unread over %u connections, over %s: closing the "
+			  "connection", l->stats->out, l->stats->links, over);
 	return -ENOBUFS;
 }
 
@@ -447,6 +472,7 @@ static int link_read(struct vl_link *l)
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = &control, .msg_controllen = sizeof(control) };
+	const char *over;
 	ssize_t n;
 	int r;
 
@@ -481,11 +507,10 @@ static int link_read(struct vl_link *l)
 			    errno_name(r));
 		return -EBADMSG;
 	}
-	vl_link_account(l);
-	if (l->peer.uid != 0 && l->stats && l->stats->in > l->server->opts.max_input_per_uid) {
-		vl_link_log_limit(l, "%zu bytes buffered over %u connections, over the per-user "
-				  "input limit (%zu)", l->stats->in, l->stats->links,
-				  l->server->opts.max_input_per_uid);
+	over = vl_link_over_input(l);
+	if (over) {
+		vl_link_log_limit(l, "%zu bytes buffered over %u connections, over %s",
+				  l->stats->in, l->stats->links, over);
 		return -ENOBUFS;
 	}
 	return 1;

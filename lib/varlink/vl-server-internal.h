@@ -85,6 +85,7 @@ struct vl_server {
 	unsigned n_links;
 	struct vl_uid_stats *uids;
 	unsigned long fds;             /* fds_held of all peers but uid 0 */
+	size_t in, out;                /* buffered for all peers but uid 0 */
 	struct vl_ratelimit limit_log[8];
 };
 
@@ -126,7 +127,9 @@ void vl_link_begin_call_fds(struct vl_link *l);
 void vl_link_end_call_fds(struct vl_link *l);
 /* Count what the link's buffers hold against its uid (after any read, write or trim). */
 void vl_link_account(struct vl_link *l);
-/* 0, or -ENOBUFS when the uid's output is over its limit (uid 0 never is). */
+/* Which input limit is over after a read, or NULL (uid 0: never). */
+const char *vl_link_over_input(struct vl_link *l);
+/* 0, or -ENOBUFS when the uid's output, or all users', is over its limit (uid 0 never is). */
 int vl_link_check_output(struct vl_link *l);
 
 /* vl-call.c */

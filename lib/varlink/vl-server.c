@@ -366,6 +366,10 @@ int vl_server_new(struct vl_server **ret, const struct vl_server_opts *opts)
 		s->opts.max_input_per_uid = VL_INPUT_PER_UID_MAX;
 	if (!s->opts.max_output_per_uid)
 		s->opts.max_output_per_uid = VL_OUTPUT_PER_UID_MAX;
+	if (!s->opts.max_input)
+		s->opts.max_input = VL_INPUT_MAX;
+	if (!s->opts.max_output)
+		s->opts.max_output = VL_OUTPUT_MAX;
 
 	r = server_add_iface(s, SERVICE_INTERFACE, vl_service_description, vl_service_methods, s);
 	if (r < 0)

@@ -31,6 +31,9 @@
 /* Bytes buffered for one uid's connections (uid 0: no limit), in and out. */
 #define VL_INPUT_PER_UID_MAX (32U * 1024U * 1024U)
 #define VL_OUTPUT_PER_UID_MAX (16U * 1024U * 1024U)
+/* The same for all uids but 0 together: however many users attack, memory stays bounded. */
+#define VL_INPUT_MAX (48U * 1024U * 1024U)
+#define VL_OUTPUT_MAX (32U * 1024U * 1024U)
 /* A refused peer gets its PermissionDenied and this long to read it. */
 #define VL_REFUSED_LINGER_USEC (1000ULL * 1000ULL)
 #define VL_IDLE_TIMEOUT_USEC (60ULL * 1000000ULL)
@@ -95,6 +98,8 @@ struct vl_server_opts {
 	unsigned max_fds_per_uid;           /* VL_FDS_PER_UID_MAX */
 	size_t max_input_per_uid;           /* VL_INPUT_PER_UID_MAX */
 	size_t max_output_per_uid;          /* VL_OUTPUT_PER_UID_MAX */
+	size_t max_input;                   /* VL_INPUT_MAX */
+	size_t max_output;                  /* VL_OUTPUT_MAX */
 	/*
 	 * Refuse a call whose fds are not all regular files or directories
 	 * (fstat), with VL_ERROR_SYSTEM EBADF: sockets, pipes and devices are

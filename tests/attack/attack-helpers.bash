@@ -26,7 +26,7 @@ attack_setup() {
 	# A daemon from before the limits (to show each attack working on it)
 	# refuses their keys: leave them out for it.
 	grep -q ReservedConnections "$XDPLINKD" ||
-		sed -i -E '/^(ReservedConnections|MaxFds|MaxFdsPerUser|MaxInputPerUser|MaxOutputPerUser) =/d' "$CONF"
+		sed -i -E '/^(ReservedConnections|MaxFds|MaxFdsPerUser|MaxInputPerUser|MaxOutputPerUser|MaxInput|MaxOutput|MaxJobsPerUser) =/d' "$CONF"
 	EVIL_PIDS=()
 	daemon_start
 }

@@ -81,6 +81,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.max_fds_per_user, 256);
 	assert_int_equal(c.max_input_per_user, 32 * 1024 * 1024);
 	assert_int_equal(c.max_output_per_user, 16 * 1024 * 1024);
+	assert_int_equal(c.max_input, 48 * 1024 * 1024);
+	assert_int_equal(c.max_output, 32 * 1024 * 1024);
 	assert_int_equal(c.max_jobs_per_user, 64);
 	assert_int_equal(c.log_level, LOG_INFO);
 	xd_config_done(&c);
@@ -112,6 +114,8 @@ static void test_shipped_file_is_the_defaults(void **state)
 	assert_int_equal(c.max_fds_per_user, d.max_fds_per_user);
 	assert_int_equal(c.max_input_per_user, d.max_input_per_user);
 	assert_int_equal(c.max_output_per_user, d.max_output_per_user);
+	assert_int_equal(c.max_input, d.max_input);
+	assert_int_equal(c.max_output, d.max_output);
 	assert_int_equal(c.max_jobs_per_user, d.max_jobs_per_user);
 	assert_int_equal(c.log_level, d.log_level);
 	xd_config_done(&c);
@@ -129,8 +133,9 @@ static void test_every_key(void **state)
 			      "DefaultMode = skb\nCounters = yes\n"
 			      "[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 5\n"
 			      "IdleTimeoutSec = 0\nMaxMessageSize = 64K\nReservedConnections = 2\n"
-			      "MaxFds = 100\nMaxFdsPerUser = 10\nMaxInputPerUser = 1G\n"
-			      "MaxOutputPerUser = 512K\nMaxJobsPerUser = 3\n[Log]\nLevel = debug\n",
+			      "MaxFds = 100\nMaxFdsPerUser = 10\nMaxInputPerUser = 1G\nMaxInput = 1G\n"
+			      "MaxOutputPerUser = 512K\nMaxOutput = 1M\nMaxJobsPerUser = 3\n"
+			      "[Log]\nLevel = debug\n",
 			      &c, err, sizeof(err)), 0);
 	assert_string_equal(c.socket_path, "/run/x.sock");
 	assert_int_equal(c.socket_mode, 0600);
@@ -148,6 +153,8 @@ static void test_every_key(void **state)
 	assert_int_equal(c.max_fds_per_user, 10);
 	assert_int_equal(c.max_input_per_user, 1024 * 1024 * 1024);
 	assert_int_equal(c.max_output_per_user, 512 * 1024);
+	assert_int_equal(c.max_input, 1024 * 1024 * 1024);
+	assert_int_equal(c.max_output, 1024 * 1024);
 	assert_int_equal(c.max_jobs_per_user, 3);
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	xd_config_done(&c);
@@ -191,6 +198,8 @@ static void test_errors(void **state)
 		     "ReservedConnections = 6\n",
 		     "F: ReservedConnections exceeds half of MaxConnections");
 	expect_error("[Limits]\nMaxFds = 10\nMaxFdsPerUser = 20\n", "F: MaxFdsPerUser exceeds MaxFds");
+	expect_error("[Limits]\nMaxInputPerUser = 64M\n",
+		     "F: MaxInputPerUser or MaxOutputPerUser exceeds MaxInput or MaxOutput");
 	expect_error("[Limits]\nMaxInputPerUser = 2G\n", "F:2: bad value '2G' for MaxInputPerUser: must be a size from 64K to 1G");
 	expect_error("[Limits]\nMaxConnections = 10\nMaxConnectionsPerUser = 20\n",
 		     "F: MaxConnectionsPerUser exceeds MaxConnections");

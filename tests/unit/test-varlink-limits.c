@@ -75,6 +75,33 @@ static void test_input_per_uid(void **state _unused_)
 	env_stop(&env);
 }
 
+/* Users together are limited too: two uids each under their limit, over the total. */
+static void test_input_all_users(void **state _unused_)
+{
+	struct vl_server_opts o = default_opts;
+	static char junk[96 * 1024];
+	struct client *a, *b;
+	struct env env;
+
+	if (geteuid() != 0)
+		skip();
+	memset(junk, ' ', sizeof(junk));
+	o.max_input_per_uid = 128 * 1024;
+	o.max_input = 160 * 1024;
+	env_start(&env, &o);
+	a = client_new_as(&env, 4700);
+	b = client_new_as(&env, 4701);
+	client_send_raw(&env, a, junk, sizeof(junk));
+	pump_for(&env, 400);
+	assert_int_equal(vl_server_connections(env.server), 2);
+	client_send_raw(&env, b, junk, sizeof(junk));
+	pump_for(&env, 400);
+	assert_int_equal(vl_server_connections(env.server), 1);
+	client_free(a);
+	client_free(b);
+	env_stop(&env);
+}
+
 /* A stream the peer does not read is dropped at the uid's output limit, not the connection's. */
 static void test_output_per_uid(void **state _unused_)
 {
@@ -108,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refused_at_connect),
 		cmocka_unit_test(test_input_per_uid),
+		cmocka_unit_test(test_input_all_users),
 		cmocka_unit_test(test_output_per_uid),
 	};
 
