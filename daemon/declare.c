@@ -132,6 +132,13 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 		return;
 	}
 	rec->declared_pass = m->declare_pass;
+	if (rec->refused) {
+		log_iface(LOG_WARNING, name, 0, "%s: not applying %s: recovery refused the "
+			  "interface (%s); xdpctl adopt %s takes it back", name,
+			  f ? f->name : "the interface files", rec->refused->reason, name);
+		xd_job_free(j);
+		return;
+	}
 	j->done = manager_job_done;
 	j->userdata = m;
 	xd_job_submit(m->jobs, rec, j);

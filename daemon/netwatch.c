@@ -70,6 +70,16 @@ static void link_left(struct manager *m, uint64_t cookie, int ifindex, bool ns_g
 	struct xd_iface *rec = xd_iface_find(m, cookie, ifindex);
 	struct xd_job *j;
 
+	if (rec && rec->refused && !rec->busy && !rec->queue) {
+		/* Nothing of ours ran there; its pins wait for the next start's
+		 * recovery, which removes them once their link is defunct. */
+		log_iface(LOG_NOTICE, rec->name, 0, "%s, which recovery refused, %s; its pins "
+			  "and state stay until the next start", rec->name,
+			  ns_gone ? "went with its namespace" : "is gone");
+		xd_iface_clear_refused(rec);
+		xd_iface_gc(m, rec);
+		return;
+	}
 	if (!rec || rec->revision == 0 || rec->forgetting)
 		return;
 	j = xd_job_new(m, XD_JOB_FORGET);

@@ -238,3 +238,25 @@ adopt_back() {
 	echo "left after a restart: $n" >&2
 	[ "$n" -eq 0 ]
 }
+
+# A refused interface whose device goes away leaves List at once (its
+# record used to stay until a restart); its pins stay for the next start,
+# whose recovery finds the link defunct and removes them. Interface files
+# never touch a refused interface.
+@test "a refused interface whose device is deleted leaves List; the next start cleans up" {
+	attach_and_mark
+	rm "$STATE/$DIR"/rev-*.json
+	restart
+	assert_refused "state file"
+	ip -n "$NSB" link del vb
+	for _ in $(seq 100); do
+		[ "$(ctl --json status | jq '.interfaces | length')" = 0 ] && break
+		sleep 0.02
+	done
+	[ "$(ctl --json status | jq '.interfaces | length')" = 0 ]
+	grep -q "which recovery refused, is gone" "$DLOG"
+	[ -e "$ROOT/$DIR" ]
+	restart
+	[ ! -e "$ROOT/$DIR" ]
+	[ ! -e "$STATE/$DIR" ]
+}
