@@ -67,6 +67,18 @@ evil() {
 	return 1
 }
 
+# evil_end NAME: wait for vl-evil NAME to finish (up to 60 s); print how many
+# of its connections were still open at its end.
+evil_end() {
+	local out=$BATS_TEST_TMPDIR/$1
+
+	for _ in $(seq 1 600); do
+		grep -q '^end' "$out" 2>/dev/null && break
+		sleep 0.1
+	done
+	awk '/^end/ { print $2 }' "$out"
+}
+
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # timed FILE COMMAND...: append COMMAND's time in ms to FILE; a failure

@@ -369,8 +369,9 @@ static void attack_hold(char mode)
 	printf("ready %d\n", count_open(fds, n_conns));
 	fflush(stdout);
 	hold(mode, memfd, fds);
+	/* Streams too, now: what is left unread goes, and the end shows whether they were dropped. */
 	for (int i = 0; i < n_conns; i++)
-		if (fds[i] >= 0 && mode != 's' && closed_by_peer(fds[i])) {
+		if (fds[i] >= 0 && closed_by_peer(fds[i])) {
 			close(fds[i]);
 			fds[i] = -1;
 		}
