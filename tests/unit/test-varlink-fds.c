@@ -6,7 +6,10 @@
  * go. Real AF_UNIX sockets; the harness is in varlink-test-client.h.
  */
 #include <poll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "varlink-test-client.h"
 
@@ -289,6 +292,86 @@ static void test_fds_not_regular(void **state _unused_)
 	env_stop(&env);
 }
 
+/*
+ * A loopback TCP socket whose close would linger 30 s: a full send queue
+ * that the other end (kept open, never read) cannot take, SO_LINGER on.
+ * The listener and the accepted end go to keep[].
+ */
+static int lingering_socket(int keep[2])
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct linger lg = { .l_onoff = 1, .l_linger = 30 };
+	socklen_t sl = sizeof(sa);
+	static char chunk[65536];
+	int small = 4096, fd;
+
+	keep[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(keep[0] >= 0);
+	(void)setsockopt(keep[0], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	assert_int_equal(bind(keep[0], (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(keep[0], 1), 0);
+	assert_int_equal(getsockname(keep[0], (struct sockaddr *)&sa, &sl), 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	keep[1] = accept4(keep[0], NULL, NULL, SOCK_CLOEXEC);
+	assert_true(keep[1] >= 0);
+	while (send(fd, chunk, sizeof(chunk), MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	return fd;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Issue 12, S1: the daemon's close() of such a socket blocked its event
+ * loop for the linger time. Refused (files_only) or not taken, it is
+ * closed off the loop: answered at once, the server goes on serving.
+ */
+static void test_fds_lingering_socket(void **state _unused_)
+{
+	const bool files_only[] = { true, false };
+
+	for (size_t i = 0; i < ELEMENTSOF(files_only); i++) {
+		struct vl_server_opts o = fd_opts;
+		struct client *c;
+		struct env env;
+		int keep[2], tcp;
+		uint64_t t;
+		json_t *r;
+
+		o.files_only = files_only[i];
+		env_start(&env, &o);
+		c = client_new(&env);
+		tcp = lingering_socket(keep);
+		client_send_fds(c, fds_call, &tcp, 1);
+		close(tcp);	/* the server's copy is the last */
+		t = mono_ms();
+		r = client_recv(&env, c);
+		if (files_only[i]) {
+			assert_error(r, VL_ERROR_SYSTEM);
+		} else {
+			assert_int_equal(int_param(r, "n"), 1);
+		}
+		json_decref(r);
+		assert_get_info_ok(&env, c);
+		assert_serving(&env);
+		assert_true(mono_ms() - t < 1000);
+		client_free(c);
+		env_stop(&env);
+		close(keep[1]);
+		close(keep[0]);
+	}
+}
+
 /* Over the per-uid limit on fds in flight the call is refused (System EMFILE); under it, not. */
 static void test_fds_per_uid_limit(void **state _unused_)
 {
@@ -456,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_fds_mid_message),
 		cmocka_unit_test(test_fds_max),
 		cmocka_unit_test(test_fds_not_regular),
+		cmocka_unit_test(test_fds_lingering_socket),
 		cmocka_unit_test(test_fds_per_uid_limit),
 		cmocka_unit_test(test_fds_truncated),
 		cmocka_unit_test(test_fds_closed_with_link),
