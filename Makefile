@@ -4,6 +4,9 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 build with ASan+UBSan into build-asan/ (make check SANITIZE=1:
 #                   the whole suite against that build)
+#   make SANITIZE=thread  build with ThreadSanitizer into build-tsan/
+#   make check-tsan the daemon's end-to-end suites, the torture and the
+#                   lifetime stress test against build-tsan/ (host only)
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -17,6 +20,8 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 ifeq ($(SANITIZE),1)
 B ?= build-asan
+else ifeq ($(SANITIZE),thread)
+B ?= build-tsan
 else
 B ?= build
 endif
@@ -34,10 +39,17 @@ LDFLAGS += -fsanitize=address,undefined
 # The test suites fail on any sanitizer report of the daemon they drive.
 export XL_SANITIZE := 1
 endif
+ifeq ($(SANITIZE),thread)
+CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+# The same: any ThreadSanitizer report of the daemon fails the test
+# (TSAN_OPTIONS and the reports' files: tests/integration/sanitizer.bash).
+export XL_SANITIZE := thread
+endif
 # Every test script finds the binaries it tests through this.
 export XL_BUILD := $(abspath $(B))
-# Suites' names in the results: the sanitizer pass's are told apart.
-SUITE := $(if $(filter 1,$(SANITIZE)),-asan)
+# Suites' names in the results: the sanitizer passes' are told apart.
+SUITE := $(if $(filter 1,$(SANITIZE)),-asan,$(if $(filter thread,$(SANITIZE)),-tsan))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
@@ -117,6 +129,24 @@ check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/attack/attack.bats \
 		tests/vm/kernel-choice.bats
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)
+
+# ThreadSanitizer: the end-to-end suites, the torture and B1's stress test
+# (connection-lifetime changes whose client dies mid-load) against
+# build-tsan/, on this host only (TSan under the VM's TCG would take hours).
+# Any report of a daemon fails the test that drove it
+# (tests/integration/sanitizer.bash; suppressions: tests/tsan.supp).
+TORTURE_TSAN_KILLS ?= 10
+LIFETIME_STRESS_RUNS ?= 1000
+.PHONY: check-tsan
+ifeq ($(SANITIZE),thread)
+check-tsan: all
+	s=0; tests/run-suite e2e$(SUITE) $(E2E_HOST) || s=1; \
+	tests/torture/run --kills $(TORTURE_TSAN_KILLS) || s=1; \
+	tests/torture/lifetime-stress --runs $(LIFETIME_STRESS_RUNS) || s=1; exit $$s
+else
+check-tsan:
+	$(MAKE) --no-print-directory SANITIZE=thread check-tsan
+endif
 
 # The same suites with the daemon under valgrind memcheck: any leak or invalid
 # access fails the test that caused it (daemon_teardown in daemon-helpers.bash).

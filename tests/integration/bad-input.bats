@@ -7,6 +7,7 @@
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BUILD=${XL_BUILD:-$REPO/build}
+load sanitizer
 
 setup_file() {
 	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
@@ -19,6 +20,7 @@ setup_file() {
 	ip -n "$NS" link add va type veth peer name vb
 	ip -n "$NS" link set va up
 	ip -n "$NS" link set vb up
+	sanitizer_env "$DIR/tsan"
 	nsenter --net="/run/netns/$NS" "$BUILD/xdplinkd" --config "$REPO/config/xdplinkd.conf" \
 		--socket "$SOCK" --bpffs-root "$ROOT" --state-dir "$DIR/state" \
 		>"$DIR/xdplinkd.log" 2>&1 3>&- &
@@ -36,6 +38,8 @@ teardown_file() {
 	pid=$(cat "$DIR/pid" 2>/dev/null) && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "$ROOT"
+	# A sanitizer build's reports fail the file (the one daemon served it all).
+	! sanitizer_reports "$DIR/xdplinkd.log" "$DIR/tsan" >&2
 }
 
 # raw BYTES [VL-RAW OPTION...]: send printf-escaped BYTES; $output holds the

@@ -4,6 +4,7 @@
 # teardown, by PID.
 
 load helpers
+load sanitizer
 
 XDPLINKD=$BUILD/xdplinkd
 XDPCTL=$BUILD/xdpctl
@@ -19,6 +20,8 @@ daemon_setup() {
 	DLOG=$BATS_TEST_TMPDIR/xdplinkd.log
 	CONF=$REPO/config/xdplinkd.conf
 	DAEMON_PID=
+	# Every daemon this test starts: its TSan reports in tsan.PID.
+	sanitizer_env "$BATS_TEST_TMPDIR/tsan"
 }
 
 # veth_in_nsb NAME PEER: another veth pair, both ends up, in the daemon's namespace.
@@ -37,14 +40,14 @@ daemon_teardown() {
 		# A clean exit, so that LeakSanitizer or memcheck gets to report;
 		# then any report fails the test that caused it.
 		daemon_stop_gently
-		grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" 2>/dev/null && report=1
+		sanitizer_reports "$DLOG" "$BATS_TEST_TMPDIR/tsan" >/dev/null && report=1
 		cat "$BATS_TEST_TMPDIR"/valgrind.* 2>/dev/null | grep -qE "$VALGRIND_ERRORS" && report=1
 	fi
 	daemon_kill KILL
 	xl_teardown
 	if [ "$report" = 1 ]; then
 		echo "xdplinkd under sanitizers or valgrind reported:" >&2
-		grep -A30 -E 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$DLOG" >&2
+		sanitizer_reports "$DLOG" "$BATS_TEST_TMPDIR/tsan" >&2
 		cat "$BATS_TEST_TMPDIR"/valgrind.* >&2 2>/dev/null
 		return 1
 	fi
