@@ -5,6 +5,7 @@
  * io.xdplink.Manager error.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "iface.h"
@@ -20,13 +21,46 @@ static const char *mode_name(enum xl_mode mode)
 	return mode == XL_MODE_SKB ? "skb" : "native";
 }
 
-/* The addition the engine's message is about: it names the object. */
+/* Whether msg names prog as a word of its own ("no X program", "loading X
+ * from", "of X:"), not inside a longer name or the list of what an object
+ * has ("it has: a, b, c"). */
+static bool names_program(const char *msg, const char *prog)
+{
+	size_t len = prog ? strlen(prog) : 0;
+
+	if (!len)
+		return false;
+	for (const char *s = strstr(msg, prog); s; s = strstr(s + 1, prog))
+		if ((s == msg || s[-1] == ' ') && (s[len] == ' ' || s[len] == ':'))
+			return true;
+	return false;
+}
+
+/*
+ * The addition the engine's message is about. It names the object's file
+ * (objects[] holds the file a passed fd is open on, as the engine does):
+ * the longest such name wins, so that a.o.1's error is not a.o's; among
+ * additions of one file, the one whose program it names.
+ */
 static size_t failed_addition(const struct xd_job *j)
 {
-	for (size_t i = 0; i < j->n_objects; i++)
-		if (j->objects[i] && strstr(j->error, j->objects[i]))
-			return i;
-	return 0;
+	size_t best = 0, best_len = 0;
+	bool best_prog = false;
+
+	for (size_t i = 0; i < j->n_objects; i++) {
+		size_t len = j->objects[i] ? strlen(j->objects[i]) : 0;
+		bool prog;
+
+		if (!len || !strstr(j->error, j->objects[i]))
+			continue;
+		prog = names_program(j->error, j->programs[i]);
+		if (len > best_len || (len == best_len && prog && !best_prog)) {
+			best = i;
+			best_len = len;
+			best_prog = prog;
+		}
+	}
+	return best;
 }
 
 static int reply_request_error(struct vl_link *l, const struct xd_job *j, const char *ifname)

@@ -293,6 +293,20 @@ static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *
 	return 1;
 }
 
+/* The file a passed fd is open on, resolved once as the call arrives, to
+ * name it in errors and logs as the engine's messages do (they name the
+ * file, never /proc/self/fd/N); the fd's path if it cannot be read. */
+static char *fd_file_name(const char *fd_path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(fd_path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return strdup(fd_path);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 /* Add one program to a job; refusals are answered here. */
 static int add_program(struct vl_link *l, struct xd_job *j, const struct program_params *p,
 		       const char *owner, const char *where)
@@ -338,7 +352,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 	r = xl_batch__add(j->batch, &spec);
 	if (r < 0)
 		return r;
-	j->objects[j->n_objects] = strdup(spec.object);
+	j->objects[j->n_objects] = spec.object_fd > 0 ? fd_file_name(fd_path) : strdup(spec.object);
 	j->programs[j->n_objects] = p->program ? strdup(p->program) : NULL;
 	if (!j->objects[j->n_objects++] || (p->program && !j->programs[j->n_objects - 1]))
 		return -ENOMEM;

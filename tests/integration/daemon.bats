@@ -129,6 +129,33 @@ teardown() {
 	[ "$(xdp_prog_on_vb)" = 0 ]
 }
 
+# B4: objects passed by fd (xdpctl's default) are named by their file, and
+# the error is about the addition that failed, not the first one.
+@test "a refused replace by fd names the object and program that failed, in the reply and the log" {
+	d=$(realpath "$BATS_TEST_TMPDIR")
+	cp "$OBJ" "$d/first.o"
+	cp "$OBJ" "$d/second.o"
+	cp /etc/passwd "$d/text.o"
+	refusal() {
+		printf '[{"object": "%s", "program": "xl_pass_1"}, {"object": "%s"%s}]\n' \
+			"$d/$1" "$d/$2" "${3:+, \"program\": \"$3\"}" \
+			> "$BATS_TEST_TMPDIR/set.json"
+		local out
+		out=$(ctl --json replace vb --from "$BATS_TEST_TMPDIR/set.json" 2>/dev/null) && return 1
+		jq -c '.error | {name: (.name | ltrimstr("io.xdplink.Manager.")),
+			object: .parameters.object, program: .parameters.program}' <<<"$out"
+	}
+	[ "$(refusal first.o second.o nope)" = \
+		"{\"name\":\"ProgramNotFound\",\"object\":\"$d/second.o\",\"program\":\"nope\"}" ]
+	grep -q "vb: replace refused: $d/second.o: no nope program" "$DLOG"
+	# One file, two programs: the one that is missing.
+	[ "$(refusal first.o first.o nope)" = \
+		"{\"name\":\"ProgramNotFound\",\"object\":\"$d/first.o\",\"program\":\"nope\"}" ]
+	[ "$(refusal first.o text.o)" = \
+		"{\"name\":\"InvalidObject\",\"object\":\"$d/text.o\",\"program\":null}" ]
+	[ "$(xdp_prog_on_vb)" = 0 ]
+}
+
 @test "a verifier reject returns the verifier log and keeps the live revision" {
 	ctl attach vb "$OBJ" --prog xl_pass_1
 	cat > "$BATS_TEST_TMPDIR/bad.json" <<-JSON
