@@ -155,7 +155,8 @@ static int maps_in_use(struct id_set *s)
 	}
 	if (errno != ENOENT)
 		return -errno;
-	qsort(s->ids, s->n, sizeof(*s->ids), id_cmp);
+	if (s->n)	/* qsort(NULL, 0) is undefined */
+		qsort(s->ids, s->n, sizeof(*s->ids), id_cmp);
 	return 0;
 }
 
