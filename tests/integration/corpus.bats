@@ -386,6 +386,8 @@ detach_all() {
 # (the same maps, global data included, counting on throughout); replaced
 # out by the companion and back in by a replace (a fresh load), traffic;
 # detach; nothing left. In degraded mode the set steps are left out.
+# XL_CORPUS_STEPS=alone (make check's second VM kernel, tests/run-all)
+# leaves out the set and replace steps too: attach alone, traffic, detach.
 cycle() {
 	local maps id link
 	shape "$1" || return 1
@@ -396,6 +398,10 @@ cycle() {
 	maps=$SHAPE_MAPS
 	link=$(vb_link)
 
+	if [ "${XL_CORPUS_STEPS:-all}" = alone ]; then
+		detach_all
+		return
+	fi
 	if [ "$CORPUS_FREPLACE" = 1 ]; then
 		step "grow to a set"
 		ok_ctl attach vb "$OBJ" --prog "$COMPANION_PROG" --priority 0 || return 1
@@ -445,8 +451,11 @@ shapes() {
 		fi
 		environment_undo
 	done
-	[ "$CORPUS_FREPLACE" = 1 ] ||
+	if [ "${XL_CORPUS_STEPS:-all}" = alone ]; then
+		echo "# XL_CORPUS_STEPS=alone: attach, traffic and detach only for $*" >&3
+	elif [ "$CORPUS_FREPLACE" != 1 ]; then
 		echo "# degraded mode (this kernel refuses freplace): the set steps were skipped for $*; tests/vm/run runs them" >&3
+	fi
 	[ ${#failed[@]} -eq 0 ] || { echo "failed shapes: ${failed[*]}" >&2; return 1; }
 }
 
