@@ -123,7 +123,7 @@ check-unit: $(UNIT_TESTS)
 # The end-to-end suites: the real daemon and xdpctl.
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
 	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats neighbours.bats \
-	corpus.bats damage.bats)
+	corpus.bats damage.bats adopt.bats)
 # The attack suite (issue 12) is host-only: its latency and RSS limits mean nothing under valgrind.
 check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/attack/attack.bats \
@@ -156,7 +156,7 @@ check-valgrind: all
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 # The suite is named after the kernel's series (kernel-6.1, kernel-6.12).
 # The torture runs even when a bats test failed, so that its count is there.
-KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage
+KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage adopt
 check-kernel: all
 	s=0; tests/run-suite kernel-$$(uname -r | cut -d. -f1-2)$(SUITE) \
 		$(patsubst %,tests/integration/%.bats,$(KERNEL_SUITES)) || s=1; \

@@ -202,6 +202,49 @@ static void job_forget(struct xd_job *j)
 	j->revision = 0;
 }
 
+/*
+ * Take the interface over from what the kernel runs, then open it as any
+ * other. The old xl_iface (if any) stays open until then: its link fd keeps
+ * a link whose pin was deleted alive until the adoption has pinned it.
+ */
+static void job_adopt(struct xd_job *j)
+{
+	struct xd_iface *rec = j->rec;
+	struct xl_engine *e = j->jobs->engine;
+	struct xl_adopt_opts o = { .sz = sizeof(o), .detach = j->adopt_detach, .owner = "uid:0" };
+	struct xl_adopt_info info = {};
+	__u64 updates = xl_engine__link_updates(e);
+	int r;
+
+	j->old_revision = rec->xi ? xl_iface__revision(rec->xi) : 0;
+	r = xl_engine__adopt(e, rec->ifindex, &o, &info);
+	if (r < 0) {
+		job_fail(j, r, r == -EBUSY ? XL_ERROR_BUSY : XL_ERROR_KERNEL,
+			 xl_engine__last_error(e), NULL);
+		return;
+	}
+	/* The interface is ours here now: so is the bpffs root, if it changed. */
+	if (xl_engine__root_changed(e) && (r = xl_engine__record_root(e)) < 0) {
+		job_fail(j, r, XL_ERROR_KERNEL, xl_engine__last_error(e), NULL);
+		return;
+	}
+	rec->xi = xl_iface__free(rec->xi);
+	if (job_open(j) < 0)
+		return;
+	j->revision = xl_iface__revision(rec->xi);
+	j->snapshot = xd_iface_snapshot(rec);
+	/* The completion logs it: rec->name is the main thread's. */
+	if (o.detach)
+		snprintf(j->adopt_note, sizeof(j->adopt_note), "pins and state removed, with %llu "
+			 "link updates", (unsigned long long)(xl_engine__link_updates(e) - updates));
+	else
+		snprintf(j->adopt_note, sizeof(j->adopt_note), "%u programs (%u described by no state "
+			 "file, %u slots attached again), link %u, revision %llu, with %llu link updates",
+			 info.programs, info.synthesized, info.relinked, info.link_id,
+			 (unsigned long long)info.revision,
+			 (unsigned long long)(xl_engine__link_updates(e) - updates));
+}
+
 static bool owned_by(const struct xd_job *j, const struct xl_attachment *a)
 {
 	if (!a->owner)
@@ -301,6 +344,8 @@ static void job_run_here(struct xd_job *j)
 
 	if (j->type == XD_JOB_FORGET)
 		return job_forget(j);
+	if (j->type == XD_JOB_ADOPT)
+		return job_adopt(j);
 	if (j->type == XD_JOB_CLEANUP) {
 		xl_test_point("cleanup-job");
 		if (rec->xi)

@@ -38,6 +38,7 @@ enum xd_job_type {
 	XD_JOB_FORGET,		/* the device is gone: clean its pins and state */
 	XD_JOB_CLEANUP,		/* after a reply: drop the revision a swap replaced */
 	XD_JOB_RELEASE,		/* a connection closed: remove what it attached */
+	XD_JOB_ADOPT,		/* take over what the kernel runs (xl_engine__adopt) */
 };
 
 struct xd_job {
@@ -83,6 +84,11 @@ struct xd_job {
 	/* Objects passed as fds: kept open until the job is done with them. */
 	int object_fds[XL_MAX_PROGS + 1];
 	size_t n_object_fds;
+
+	/* XD_JOB_ADOPT: detach instead of adopting; what was done, for the
+	 * completion to log (the worker may not read rec->name). */
+	bool adopt_detach;
+	char adopt_note[256];
 
 	/* XD_JOB_RELEASE: the ids a closed connection held; those still
 	 * attached are removed in one swap. */

@@ -200,6 +200,13 @@ const struct vl_field xd_detach_fields[] = {
 	{}
 };
 
+const struct vl_field xd_adopt_fields[] = {
+	{ "interface", VL_STRING, parse_ifname, offsetof(struct adopt_params, interface), VL_MANDATORY },
+	NETNS_FIELDS(struct adopt_params),
+	{ "detach", VL_BOOLEAN, vl_parse_bool, offsetof(struct adopt_params, detach), 0 },
+	{}
+};
+
 const struct vl_field xd_program_fields[] = {
 	PROGRAM_FIELDS(struct program_entry),
 	{}
@@ -232,6 +239,7 @@ const struct vl_field xd_no_fields[] = { {} };
 const struct xd_method_fields xd_manager_fields[] = {
 	{ "Attach", xd_attach_fields, sizeof(struct attach_params) },
 	{ "Detach", xd_detach_fields, sizeof(struct detach_params) },
+	{ "Adopt", xd_adopt_fields, sizeof(struct adopt_params) },
 	{ "Replace", xd_replace_fields, sizeof(struct replace_params) },
 	{ "Replace.programs[]", xd_program_fields, sizeof(struct program_entry) },
 	{ "List", xd_list_fields, sizeof(struct list_params) },

@@ -54,6 +54,12 @@ struct detach_params {
 	uint64_t expected_revision;
 };
 
+struct adopt_params {
+	const char *interface;
+	struct netns_params ns;
+	bool detach;
+};
+
 struct program_entry {
 	struct program_params prog;
 };
@@ -75,6 +81,7 @@ struct list_params {
 
 extern const struct vl_field xd_attach_fields[];
 extern const struct vl_field xd_detach_fields[];
+extern const struct vl_field xd_adopt_fields[];
 /* One entry of Replace's "programs". */
 extern const struct vl_field xd_program_fields[];
 extern const struct vl_field xd_replace_fields[];

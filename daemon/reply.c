@@ -154,6 +154,7 @@ static const char *const event_names[] = {
 	[XD_JOB_REPLACE] = "replace",
 	[XD_JOB_FORGET] = "interfaceGone",
 	[XD_JOB_RELEASE] = "detach",
+	[XD_JOB_ADOPT] = "adopt",
 };
 
 static void announce(const struct xd_job *j)
@@ -196,6 +197,7 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 	case XD_JOB_FORGET:
 	case XD_JOB_CLEANUP:
 	case XD_JOB_RELEASE:
+	case XD_JOB_ADOPT:	/* its own completion answers (varlink-manager.c) */
 		break;
 	}
 	return -EINVAL;

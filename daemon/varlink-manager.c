@@ -539,6 +539,90 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 }
 
 
+/* ---- adopt ---- */
+
+static int reply_adopt_error(struct vl_link *l, const struct xd_job *j)
+{
+	const char *holder;
+
+	if (j->kind == XL_ERROR_BUSY) {
+		holder = strstr(j->error, "held by ");
+		return vl_link_error(l, XD_ERROR_INTERFACE_BUSY,
+				     json_pack("{s:s,s:s}", "interface", j->rec->name,
+					       "holder", holder ? holder + 8 : j->error));
+	}
+	if (j->r == -ENODEV || j->r == -ENXIO)
+		return xd_reply_interface_not_found(l, j->rec->name);
+	return xd_reply_system_error(l, j->r, j->error);
+}
+
+/* An adoption is done: the record is an ordinary one again, and the caller
+ * gets the interface as List shows it now. */
+static void adopt_done(struct xd_job *j, void *userdata)
+{
+	struct manager *m = userdata;
+	struct xd_iface *rec = j->rec;
+	json_t *iface;
+
+	if (j->r < 0) {
+		log_iface_errno(LOG_NOTICE, j->r, rec->name, "%s: adopt refused: %s", rec->name,
+				j->error);
+		if (j->link)
+			(void)reply_adopt_error(j->link, j);
+		return;
+	}
+	xd_iface_clear_refused(rec);
+	log_iface(LOG_NOTICE, rec->name, j->revision, "%s %s: %s",
+		  j->adopt_detach ? "Detached XDP from" : "Adopted", rec->name, j->adopt_note);
+	manager_update_status(m);
+	if (!j->link)
+		return;
+	iface = rec->xi ? xd_iface_to_json(rec, true) : NULL;
+	if (!iface)
+		(void)xd_reply_system_error(j->link, -ENOMEM, "out of memory");
+	else
+		(void)vl_link_reply(j->link, json_pack("{s:o}", "interface", iface));
+}
+
+/*
+ * Root only: adoption writes pins and state of programs whoever attached
+ * them, and may detach them. Not through submit(): a refused interface or
+ * a read-only daemon is exactly what it is for.
+ */
+static int method_adopt(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
+{
+	struct adopt_params p = { .ns = NETNS_INIT };
+	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	struct manager *m = userdata;
+	struct xd_iface *rec;
+	struct xd_job *j;
+	int r;
+
+	r = vl_link_dispatch(l, parameters, xd_adopt_fields, &p);
+	if (r == 0)
+		r = authorize(l, m, "Adopt", p.interface);
+	if (r == 0 && !peer_is_root(l))
+		r = deny(l, "Adopt (root only)");
+	if (r == 0)
+		r = resolve_target(l, m, &p.ns, p.interface, &t);
+	if (r != 0)
+		return r;
+	j = job_for(m, l, flags, XD_JOB_ADOPT);
+	if (!j)
+		return -ENOMEM;
+	j->adopt_detach = p.detach;
+	r = xd_iface_get(m, t.cookie, t.ifindex, p.interface, &rec);
+	if (r < 0) {
+		xd_job_free(j);
+		return r;
+	}
+	j->netns_fd = TAKE_FD(t.nsfd);
+	j->done = adopt_done;
+	j->userdata = m;
+	xd_job_submit(m->jobs, rec, j);
+	return 0;
+}
+
 /* Check every program of a Replace before anything is loaded. */
 static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *programs)
 {
@@ -727,6 +811,7 @@ static const struct vl_method manager_methods[] = {
 	{ XD_INTERFACE ".Attach", method_attach, 0 },
 	{ XD_INTERFACE ".Detach", method_detach, 0 },
 	{ XD_INTERFACE ".Replace", method_replace, 0 },
+	{ XD_INTERFACE ".Adopt", method_adopt, 0 },
 	{ XD_INTERFACE ".List", method_list, 0 },
 	{ XD_INTERFACE ".Monitor", method_monitor, VL_METHOD_REQUIRES_MORE },
 	{ XD_INTERFACE ".Reload", method_reload, 0 },

@@ -61,9 +61,9 @@ M=io.xdplink.Manager
 @test "varlink/go's idl package parses GetInterfaceDescription" {
 	run gm idl
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "${lines[0]}" = "interface io.xdplink.manager: 8 types, 7 methods, 14 errors" ]
+	[ "${lines[0]}" = "interface io.xdplink.manager: 9 types, 8 methods, 16 errors" ]
 	[ "$(grep '^method ' <<<"$output" | sort | tr '\n' ' ')" = \
-		"method Attach method Describe method Detach method List method Monitor method Reload method Replace " ]
+		"method Adopt method Attach method Describe method Detach method List method Monitor method Reload method Replace " ]
 }
 
 @test "Attach, List and Detach: the kernel runs what varlink/go attached, then nothing" {
