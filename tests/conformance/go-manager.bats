@@ -199,6 +199,22 @@ expect_named() {
 	[ "$(gm list vb | jq '.interfaces[0].attachments | length')" = 1 ]
 }
 
+@test "a refused interface: InterfaceRefused decodes, List shows why, Adopt takes it back" {
+	run gm attach vb "$OBJ" xl_pass_1
+	[ "$status" -eq 0 ]
+	prog=$(gm list vb | jq '.interfaces[0].entryProgramId')
+	daemon_kill TERM
+	rm "$STATE"/*/rev-*.json
+	daemon_start
+	[ "$(gm list vb | jq '.interfaces[0].refused.programId')" = "$prog" ]
+	run gm attach vb "$OBJ" xl_pass_2
+	expect_named $M.InterfaceRefused '.interface == "vb" and (.hint | test("xdpctl adopt vb"))'
+	run gm adopt vb
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	echo "$output" | jq -e '.interface.refused == null and .interface.entryProgramId == '"$prog"
+	[ "$(gm list vb | jq '.interfaces[0].attachments | length')" = 1 ]
+}
+
 @test "protocol errors are answered and logged at debug level; garbage is dropped and logged" {
 	printf '{"method":"io.xdplink.Manager.List","bogus":1}\0' |
 		"$VL_RAW" --wait-ms 300 "$SOCK" > "$BATS_TEST_TMPDIR/raw.out" || true

@@ -3,8 +3,10 @@
 # the real xdpctl talking to it. Everything is stopped and removed in
 # teardown, by PID.
 
-load helpers
-load sanitizer
+# By this file's own directory: bats would resolve "load" from the suite's,
+# and suites outside tests/integration (conformance, attack) load this too.
+source "$(dirname "${BASH_SOURCE[0]}")/helpers.bash"
+source "$(dirname "${BASH_SOURCE[0]}")/sanitizer.bash"
 
 XDPLINKD=$BUILD/xdplinkd
 XDPCTL=$BUILD/xdpctl

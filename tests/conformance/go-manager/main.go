@@ -72,6 +72,15 @@ type Interface struct {
 	EntryProgramID int64        `json:"entryProgramId"`
 	Counters       bool         `json:"counters"`
 	Attachments    []Attachment `json:"attachments"`
+	Refused        *Refusal     `json:"refused"`
+}
+
+type Refusal struct {
+	Reason      string `json:"reason"`
+	ErrnoName   string `json:"errnoName"`
+	ProgramID   int64  `json:"programId"`
+	ProgramName string `json:"programName"`
+	LinkID      int64  `json:"linkId"`
 }
 
 type Program struct {
@@ -121,6 +130,10 @@ type DetachReply struct {
 type ReplaceReply struct {
 	Revision int64   `json:"revision"`
 	IDs      []int64 `json:"ids"`
+}
+
+type AdoptReply struct {
+	Interface Interface `json:"interface"`
 }
 
 type ListReply struct {
@@ -190,6 +203,14 @@ type NamespaceNotFound struct {
 type ConfigInvalid struct {
 	Message string `json:"message"`
 }
+type InterfaceRefused struct {
+	Interface string `json:"interface"`
+	Reason    string `json:"reason"`
+	Hint      string `json:"hint"`
+}
+type ReadOnly struct {
+	Reason string `json:"reason"`
+}
 type SystemError struct {
 	ErrnoName string `json:"errnoName"`
 	Message   string `json:"message"`
@@ -213,6 +234,8 @@ var errorTypes = map[string]func() interface{}{
 	iface + ".NotSupported":                func() interface{} { return &NotSupported{} },
 	iface + ".NamespaceNotFound":           func() interface{} { return &NamespaceNotFound{} },
 	iface + ".ConfigInvalid":               func() interface{} { return &ConfigInvalid{} },
+	iface + ".InterfaceRefused":            func() interface{} { return &InterfaceRefused{} },
+	iface + ".ReadOnly":                    func() interface{} { return &ReadOnly{} },
 	iface + ".SystemError":                 func() interface{} { return &SystemError{} },
 	"org.varlink.service.ExpectedMore":     func() interface{} { return &ExpectedMore{} },
 	"org.varlink.service.PermissionDenied": func() interface{} { return &PermissionDenied{} },
@@ -528,6 +551,16 @@ func run(c *client, cmd string, args []string) error {
 		in := map[string]interface{}{"interface": args[0], "programs": progs}
 		var r ReplaceReply
 		err := c.call(iface+".Replace", in, &r)
+		if err == nil {
+			show(r)
+		}
+		return err
+	case "adopt":
+		if len(args) != 1 {
+			return fmt.Errorf("adopt IFACE")
+		}
+		var r AdoptReply
+		err := c.call(iface+".Adopt", map[string]string{"interface": args[0]}, &r)
 		if err == nil {
 			show(r)
 		}
