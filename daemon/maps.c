@@ -132,24 +132,39 @@ static int id_set_add(struct id_set *s, __u32 id)
 	return 0;
 }
 
+/* The ids of the maps prog_id uses, up to max (the kernel says how many
+ * there are in *ret_n, which may be more). */
+static int prog_map_ids(uint32_t prog_id, __u32 *ids, __u32 max, __u32 *ret_n)
+{
+	struct bpf_prog_info info;
+	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(prog_id);
+	__u32 len = sizeof(info);
+
+	if (fd < 0)
+		return -errno;
+	memset(ids, 0, max * sizeof(*ids));	/* valgrind cannot see the kernel fill it */
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = max;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		return -errno;
+	*ret_n = info.nr_map_ids < max ? info.nr_map_ids : max;
+	return 0;
+}
+
 static int maps_in_use(struct id_set *s)
 {
 	__u32 id = 0;
 
 	while (bpf_prog_get_next_id(id, &id) == 0) {
-		__u32 map_ids[64] = {}, len;	/* zeroed: valgrind cannot see the kernel fill it */
-		struct bpf_prog_info info;
-		_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
+		__u32 map_ids[64], n;
+		int r = prog_map_ids(id, map_ids, ELEMENTSOF(map_ids), &n);
 
-		if (fd < 0)
+		if (r == -ENOENT)
 			continue;	/* gone since */
-		memset(&info, 0, sizeof(info));
-		info.nr_map_ids = ELEMENTSOF(map_ids);
-		info.map_ids = (__u64)(unsigned long)map_ids;
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
-			return -errno;
-		for (__u32 i = 0; i < info.nr_map_ids && i < ELEMENTSOF(map_ids); i++)
+		if (r < 0)
+			return r;
+		for (__u32 i = 0; i < n; i++)
 			if (id_set_add(s, map_ids[i]) < 0)
 				return -ENOMEM;
 	}
@@ -331,19 +346,12 @@ void xd_maps_gc(struct manager *m)
 /* The map among prog_id's whose kernel name is name (cut to 15 characters). */
 static int prog_map_by_name(uint32_t prog_id, const char *name)
 {
-	__u32 map_ids[64] = {}, len = 0;
-	struct bpf_prog_info info;
-	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(prog_id);
+	__u32 map_ids[64], n;
+	int r = prog_map_ids(prog_id, map_ids, ELEMENTSOF(map_ids), &n);
 
-	if (fd < 0)
-		return fd;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = ELEMENTSOF(map_ids);
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	len = sizeof(info);
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
-		return -errno;
-	for (__u32 i = 0; i < info.nr_map_ids && i < ELEMENTSOF(map_ids); i++) {
+	if (r < 0)
+		return r;
+	for (__u32 i = 0; i < n; i++) {
 		struct bpf_map_info mi = {};
 		__u32 mlen = sizeof(mi);
 		int mfd = bpf_map_get_fd_by_id(map_ids[i]);

@@ -174,15 +174,7 @@ restart() {
 @test "adopt: a second bpffs over /sys/fs/bpf: adopted on top, changes work again" {
 	attach_set
 	daemon_kill TERM
-	# Stacked only in a private mount namespace of the daemon's own: the
-	# host's /sys/fs/bpf (and everyone's pins) is untouched.
-	unshare -m --propagation private sh -c '
-		mount -t bpf bpf /sys/fs/bpf &&
-		exec nsenter --net="/run/netns/$0" "$1" --config "$2" --socket "$3" \
-			--bpffs-root "$4" --state-dir "$5"' \
-		"$NSB" "$XDPLINKD" "$CONF" "$SOCK" "$ROOT" "$STATE" >>"$DLOG" 2>&1 3>&- &
-	DAEMON_PID=$!
-	daemon_wait_ready
+	daemon_start_stacked
 	assert_refused
 	adopt_vb
 	changes_work no-restart

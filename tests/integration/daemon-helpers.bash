@@ -83,6 +83,20 @@ daemon_start() {
 	daemon_wait_ready
 }
 
+# daemon_start_stacked: start xdplinkd like daemon_start, but in a mount
+# namespace of its own where a second, empty bpffs is mounted over
+# /sys/fs/bpf: the damage a plain "mount -t bpf" does on a system that has
+# one. Only that private namespace sees it; the host's pins are untouched.
+daemon_start_stacked() {
+	unshare -m --propagation private sh -c '
+		mount -t bpf bpf /sys/fs/bpf &&
+		exec nsenter --net="/run/netns/$0" "$1" --config "$2" --socket "$3" \
+			--bpffs-root "$4" --state-dir "$5"' \
+		"$NSB" "$XDPLINKD" "$CONF" "$SOCK" "$ROOT" "$STATE" >>"$DLOG" 2>&1 3>&- &
+	DAEMON_PID=$!
+	daemon_wait_ready
+}
+
 daemon_wait_ready() {
 	for _ in $(seq 1 300); do
 		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then

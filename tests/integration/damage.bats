@@ -168,15 +168,7 @@ adopt_back() {
 @test "damage: a second bpffs over /sys/fs/bpf: read-only, refused, umount brings it back" {
 	attach_and_mark
 	daemon_kill TERM
-	# Deliberately stacked, and only in a private mount namespace of the
-	# daemon's own: the host's /sys/fs/bpf (and everyone's pins) is untouched.
-	unshare -m --propagation private sh -c '
-		mount -t bpf bpf /sys/fs/bpf &&
-		exec nsenter --net="/run/netns/$0" "$1" --config "$2" --socket "$3" \
-			--bpffs-root "$4" --state-dir "$5"' \
-		"$NSB" "$XDPLINKD" "$CONF" "$SOCK" "$ROOT" "$STATE" >>"$DLOG" 2>&1 3>&- &
-	DAEMON_PID=$!
-	daemon_wait_ready
+	daemon_start_stacked
 	grep -q 'Read-only' "$DLOG"
 	assert_dataplane
 	assert_refused "another bpffs instance"
