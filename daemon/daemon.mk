@@ -32,6 +32,9 @@ install-daemon: $(B)/xdplinkd
 	install -m 0755 $(B)/xdplinkd $(DESTDIR)$(SBINDIR)/xdplinkd
 .PHONY: install-daemon
 
+$(B)/tests/test-quota: tests/unit/test-quota.c $(B)/daemon/quota.o | $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/quota.o -lcmocka
+
 $(B)/tests/test-config: tests/unit/test-config.c $(B)/daemon/config.o | $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/config.o -linih -lcmocka
 

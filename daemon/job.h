@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
@@ -79,6 +80,10 @@ struct xd_job {
 	char *objects[XL_MAX_PROGS + 1];
 	char *programs[XL_MAX_PROGS + 1];
 	size_t n_objects;
+	/* varlink-manager.c: the caller, and whether the job counts against
+	 * its MaxJobsPerUser (quota.h) until it completes. */
+	uid_t caller_uid;
+	bool quota_held;
 	/* The caller's network namespace, entered for the job; -EBADF: ours. */
 	int netns_fd;
 	/* Objects passed as fds: kept open until the job is done with them. */

@@ -20,6 +20,7 @@
 #include "manager.h"
 #include "netns.h"
 #include "netwatch.h"
+#include "quota.h"
 #include "monitor.h"
 #include "vl-server.h"
 
@@ -139,6 +140,7 @@ struct manager *manager_free(struct manager *m)
 	m->server = vl_server_free(m->server);
 	xd_iface_free_all(m);
 	m->jobs = xd_jobs_free(m->jobs);
+	m->job_quota = xd_quota_free(m->job_quota);
 	safe_close(m->self_netns_fd);
 	xl_engine__free(m->engine);
 	xd_access_done(&m->access);

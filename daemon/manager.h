@@ -20,6 +20,7 @@ struct xd_netwatch;
 struct xd_declared_ns;
 struct xd_job;
 struct xd_jobs;
+struct xd_quota;
 
 /* What the command line set; it wins over the config file, also on reload. */
 struct xd_cli {
@@ -43,6 +44,7 @@ struct manager {
 	struct xd_conn *conns;		/* lifetime.c: connections holding attachments */
 	struct xd_jobs *jobs;		/* job.c: the pipe and the running workers */
 	struct xd_netwatch *netwatch;	/* netwatch.c: rtnetlink events, the gone poll */
+	struct xd_quota *job_quota;	/* quota.c: jobs per user (MaxJobsPerUser) */
 	bool exiting;
 	bool maps_gc_due;		/* a job removed attachments: see maps.c */
 	/* interfaces.d (declare.c) */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <bpf/bpf.h>
 
 #include "iface.h"
@@ -23,6 +24,7 @@
 #include "netns.h"
 #include "netwatch.h"
 #include "params.h"
+#include "quota.h"
 #include "reply.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
@@ -86,11 +88,25 @@ static void target_done(struct target *t)
 	t->nsfd = safe_close(t->nsfd);
 }
 
-static bool peer_is_root(struct vl_link *l)
+/* The caller's uid; one that cannot be told counts as nobody, not root. */
+static uid_t peer_uid(struct vl_link *l)
 {
 	struct ucred peer;
 
-	return vl_link_get_peer(l, &peer) == 0 && peer.uid == 0;
+	return vl_link_get_peer(l, &peer) == 0 ? peer.uid : (uid_t)-1;
+}
+
+static bool peer_is_root(struct vl_link *l)
+{
+	return peer_uid(l) == 0;
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
 static int reply_invalid(struct vl_link *l, const char *param)
@@ -191,6 +207,7 @@ static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned fla
 		return NULL;
 	if (!(flags & VL_CALL_ONEWAY))
 		j->link = vl_link_ref(l);
+	j->caller_uid = peer_uid(l);
 	j->default_mode = m->config.default_mode;
 	/* Counters need the dispatcher; without freplace they cannot be the default. */
 	j->default_counters = m->config.counters && xl_engine__has_freplace(m->engine);
@@ -213,12 +230,41 @@ static void drop_maps_dirs(struct manager *m, struct xd_job *j)
 		xd_maps_drop_if_empty(m, owner, j->objects[i]);
 }
 
+/* [Limits] MaxJobsPerUser, oneway calls included (root is not counted):
+ * nonzero when the call has been refused (and answered, unless oneway). */
+static int take_quota(struct manager *m, struct xd_job *j)
+{
+	unsigned quiet = 0;
+	int r;
+
+	if (j->caller_uid == 0)
+		return 0;
+	r = xd_quota_take(&m->job_quota, j->caller_uid, m->config.max_jobs_per_user);
+	if (r == 0) {
+		j->quota_held = true;
+		return 0;
+	}
+	if (r == -EDQUOT && xd_quota_log_due(m->job_quota, now_usec(), &quiet))
+		log_warning("uid %u has %u changes queued or running (MaxJobsPerUser=%u); "
+			    "refusing more (%u more refusals not logged)", (unsigned)j->caller_uid,
+			    xd_quota_held(m->job_quota, j->caller_uid),
+			    m->config.max_jobs_per_user, quiet);
+	if (!j->link)
+		return 1;
+	r = xd_reply_system_error(j->link, r, r == -EDQUOT ?
+				  "too many changes of this user queued or running (MaxJobsPerUser)" :
+				  "out of memory");
+	return r < 0 ? r : 1;
+}
+
 /* A call's job is done: answer, and hand connection-scoped additions to
  * their connection (which releases them at once if it closed meanwhile). */
 static void call_done(struct xd_job *j, void *userdata)
 {
 	struct manager *m = userdata;
 
+	if (j->quota_held)
+		xd_quota_put(m->job_quota, j->caller_uid);
 	if (j->r < 0)
 		drop_maps_dirs(m, j);
 	manager_job_done(j, m);
@@ -240,6 +286,12 @@ static int submit(struct manager *m, const char *ifname, struct target *t, struc
 	}
 	/* Refused by recovery, or the bpffs root is not ours: answered here. */
 	r = xd_iface_check_writable(m, rec, j->link);
+	if (r != 0) {
+		xd_job_free(j);
+		xd_iface_gc(m, rec);
+		return r < 0 ? r : 0;
+	}
+	r = take_quota(m, j);
 	if (r != 0) {
 		xd_job_free(j);
 		xd_iface_gc(m, rec);

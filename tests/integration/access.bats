@@ -135,6 +135,46 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	[ "$(xdp_prog_on vb)" != 0 ]
 }
 
+# Issue 12: a user's changes queued or running are capped
+# (MaxJobsPerUser), so that its calls cannot queue work without end; root
+# is not counted. The engine's state lock, held here as a second engine's
+# recovery would hold it, keeps the first jobs in their workers.
+@test "MaxJobsPerUser: a user's third queued change is refused at once, root's is not" {
+	sed -i 's/^MaxJobsPerUser = .*/MaxJobsPerUser = 2/' "$CONF"
+	grep -q '^MaxJobsPerUser = 2' "$CONF"
+	daemon_kill TERM
+	daemon_start
+	python3 - "$STATE/lock" "$BATS_TEST_TMPDIR/locked" <<-'PY' 3>&- &
+	import fcntl, os, sys, time
+	fd = os.open(sys.argv[1], os.O_RDWR)
+	fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+	open(sys.argv[2], "w").close()
+	time.sleep(60)
+	PY
+	lock=$!
+	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
+	uctl 4700 4711 attach vb "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/1" 2>&1 3>&- &
+	one=$!
+	uctl 4700 4711 attach vc "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/2" 2>&1 3>&- &
+	two=$!
+	sleep 1
+	run timeout 5 "$XDPCTL" --socket "$SOCK" version	# the daemon answers meanwhile
+	[ "$status" -eq 0 ]
+	run timeout 5 setpriv --reuid=4700 --regid=4700 --groups=4711 "$XDPCTL" --socket "$SOCK" \
+		attach vb "$OBJ" --prog xl_pass_2 --mode skb
+	[ "$status" -ne 0 ] && [ "$status" -ne 124 ]
+	[[ "$output" == *MaxJobsPerUser* ]]
+	grep -q 'uid 4700 has 2 changes queued or running (MaxJobsPerUser=2)' "$DLOG"
+	# Root's change queues behind the user's on vb, uncounted.
+	"$XDPCTL" --socket "$SOCK" detach vb --all > "$BATS_TEST_TMPDIR/root" 2>&1 3>&- &
+	root=$!
+	kill "$lock"; wait "$lock" 2>/dev/null || true
+	wait "$one" && wait "$two" && wait "$root"
+	# Both done: the user's count is back to nothing.
+	uctl 4700 4711 detach vc --all
+	[ "$(xdp_prog_on vc)" = 0 ]
+}
+
 @test "a group limited to some interfaces may touch only those" {
 	run uctl 4700 4712 attach vb "$OBJ" --prog xl_pass_1 --mode skb
 	[ "$status" -eq 77 ]
