@@ -201,7 +201,7 @@ static bool dir_in_use(const struct id_set *s, const char *path, int depth)
 		fd = bpf_obj_get(p);
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
 			return true;
-		if (bsearch(&info.id, s->ids, s->n, sizeof(*s->ids), id_cmp))
+		if (s->n && bsearch(&info.id, s->ids, s->n, sizeof(*s->ids), id_cmp))
 			return true;
 	}
 	return false;
