@@ -67,12 +67,12 @@ evil() {
 	return 1
 }
 
-# evil_end NAME: wait for vl-evil NAME to finish (up to 60 s); print how many
+# evil_end NAME [SECS]: wait for vl-evil NAME to finish (up to SECS, 60); print how many
 # of its connections were still open at its end.
 evil_end() {
-	local out=$BATS_TEST_TMPDIR/$1
+	local out=$BATS_TEST_TMPDIR/$1 secs=${2:-60}
 
-	for _ in $(seq 1 600); do
+	for _ in $(seq 1 $((secs * 10))); do
 		grep -q '^end' "$out" 2>/dev/null && break
 		sleep 0.1
 	done
