@@ -144,15 +144,8 @@ xdp_prog_on() { ip -n "$NSB" -d -j link show "$1" | jq '.[0].xdp.prog.id // 0'; 
 	grep -q '^MaxJobsPerUser = 2' "$CONF"
 	daemon_kill TERM
 	daemon_start
-	python3 - "$STATE/lock" "$BATS_TEST_TMPDIR/locked" <<-'PY' 3>&- &
-	import fcntl, os, sys, time
-	fd = os.open(sys.argv[1], os.O_RDWR)
-	fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
-	open(sys.argv[2], "w").close()
-	time.sleep(60)
-	PY
-	lock=$!
-	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
+	hold_state_lock
+	lock=$LOCK_PID
 	uctl 4700 4711 attach vb "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/1" 2>&1 3>&- &
 	one=$!
 	uctl 4700 4711 attach vc "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/2" 2>&1 3>&- &

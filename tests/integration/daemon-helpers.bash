@@ -97,6 +97,22 @@ daemon_start_stacked() {
 	daemon_wait_ready
 }
 
+# hold_state_lock: hold the engine's whole-state lock (byte 0 of
+# $STATE/lock), as a second engine's recovery would, so that the daemon's
+# jobs wait in their workers; $LOCK_PID ends it (kill). Returns once held.
+hold_state_lock() {
+	python3 - "$STATE/lock" "$BATS_TEST_TMPDIR/locked" <<-'PY' 3>&- &
+	import fcntl, os, sys, time
+	fd = os.open(sys.argv[1], os.O_RDWR)
+	fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+	open(sys.argv[2], "w").close()
+	time.sleep(60)
+	PY
+	LOCK_PID=$!
+	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
+	[ -e "$BATS_TEST_TMPDIR/locked" ]
+}
+
 daemon_wait_ready() {
 	for _ in $(seq 1 300); do
 		if ! kill -0 "$DAEMON_PID" 2>/dev/null; then

@@ -373,16 +373,8 @@ teardown() {
 	mkdir "$cg" 2>/dev/null && [ -e "$cg/pids.max" ] || skip "cannot make a pids cgroup"
 	B5_CG=$cg	# teardown removes it, also on failure
 	echo "$DAEMON_PID" > "$cg/cgroup.procs"
-	python3 - "$STATE/lock" "$BATS_TEST_TMPDIR/locked" <<-'PY' 3>&- &
-	import fcntl, os, sys, time
-	fd = os.open(sys.argv[1], os.O_RDWR)
-	fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
-	open(sys.argv[2], "w").close()
-	time.sleep(60)
-	PY
-	lock=$!
-	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/locked" ] && break; sleep 0.1; done
-	[ -e "$BATS_TEST_TMPDIR/locked" ]
+	hold_state_lock
+	lock=$LOCK_PID
 	ctl attach vb "$OBJ" --prog xl_pass_1 --mode skb > "$BATS_TEST_TMPDIR/a.out" 2>&1 &
 	local a=$!
 	sleep 1
