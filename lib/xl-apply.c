@@ -80,6 +80,7 @@ static int make_plan(struct xl_iface *iface, struct xl_batch *b,
 	struct xl_plan_input in = {
 		.revision = iface->st.revision, .expected_revision = opts->expected_revision,
 		.next_id = iface->st.next_id ? iface->st.next_id : 1, .counters = opts->counters,
+		.live_counters = iface->st.counters,
 		.live = live, .n_live = iface->st.n, .adds = adds, .n_adds = b->n_adds,
 		.removes = b->removes, .n_removes = b->n_removes, .remove_all = b->remove_all,
 	};
@@ -307,6 +308,10 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 		r = make_plan(iface, b, opts, a);
 	if (r < 0)
 		return r;
+	if (a->plan.unchanged) {
+		iface->err.kind = XL_ERROR_NONE;
+		return 0;	/* no new revision, no link update */
+	}
 	if (a->plan.n == 0)
 		return detach_all(iface, a);
 	r = xl_build(iface, a, b, opts->mode == XL_MODE_UNSPEC ? XL_MODE_NATIVE : opts->mode);

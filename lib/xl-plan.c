@@ -144,6 +144,13 @@ int xl_plan_build(const struct xl_plan_input *in, struct xl_plan *ret)
 	if (r < 0)
 		return r;
 	fill_config(&p, in->counters);
+	/* A change that changes nothing commits nothing: any caller may send
+	 * an empty Replace, and a new revision each time would make every
+	 * expectedRevision of others' fail (issue 12, S6). */
+	p.unchanged = in->n_live > 0 && in->n_adds == 0 && p.n_removed == 0 &&
+		      in->counters == in->live_counters;
+	if (p.unchanged)
+		p.revision = in->revision;
 	*ret = p;
 	return 0;
 }

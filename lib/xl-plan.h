@@ -25,6 +25,7 @@ struct xl_plan_input {
 	__u64 expected_revision;	/* 0: don't check */
 	__u32 next_id;			/* first free attachment id (>= 1) */
 	bool counters;
+	bool live_counters;		/* whether the live revision counts */
 	const struct xl_plan_item *live;	/* in run order */
 	size_t n_live;
 	const struct xl_plan_item *adds;	/* priority/actions/frags resolved */
@@ -46,6 +47,8 @@ struct xl_plan {
 	__u32 fresh_rows[XL_MAX_PROGS];
 	bool frags;		/* every program is frags-capable */
 	bool entry_mode;	/* the lone program replaces the dispatcher entry */
+	/* The live set as it is: nothing to commit, revision stays the live one. */
+	bool unchanged;
 	struct xl_dispatcher_config cfg;
 };
 

@@ -220,6 +220,55 @@ static void test_entry_mode_only_when_equivalent(void **state)
 	assert_false(plan.entry_mode);
 }
 
+/* Issue 12, S6: the same set is no new revision; any real change is. */
+static void test_unchanged_set_commits_nothing(void **state)
+{
+	struct xl_plan_item live[] = { item(4, 10), item(6, 20) };
+	struct xl_plan_item adds[] = { item(0, 30) };
+	__u32 rm[] = { 6 };
+	struct xl_plan_input in = { .revision = 9, .next_id = 7, .live = live, .n_live = 2 };
+
+	(void)state;
+	/* An empty batch (a user's empty Replace of what it does not own). */
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_true(plan.unchanged);
+	assert_int_equal(plan.revision, 9);
+	assert_int_equal(plan.n, 2);
+	/* A stale expectation is still refused. */
+	in.expected_revision = 8;
+	assert_int_equal(xl_plan_build(&in, &plan), -ESTALE);
+	in.expected_revision = 9;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_true(plan.unchanged);
+	/* Counters switched on or off change the revision. */
+	in.counters = true;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_false(plan.unchanged);
+	assert_int_equal(plan.revision, 10);
+	in.live_counters = true;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_true(plan.unchanged);
+	/* An addition or a removal does. */
+	in.adds = adds;
+	in.n_adds = 1;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_false(plan.unchanged);
+	in.n_adds = 0;
+	in.removes = rm;
+	in.n_removes = 1;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_false(plan.unchanged);
+	in.n_removes = 0;
+	in.remove_all = true;
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_false(plan.unchanged);
+	/* Nothing live and nothing added is no revision to keep either. */
+	in = (struct xl_plan_input){ .next_id = 1 };
+	assert_int_equal(xl_plan_build(&in, &plan), 0);
+	assert_false(plan.unchanged);
+	assert_int_equal(plan.n, 0);
+}
+
 static void test_actions_parse_format(void **state)
 {
 	char buf[64];
@@ -259,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_counter_rows_reused_when_full),
 		cmocka_unit_test(test_dispatcher_config),
 		cmocka_unit_test(test_entry_mode_only_when_equivalent),
+		cmocka_unit_test(test_unchanged_set_commits_nothing),
 		cmocka_unit_test(test_actions_parse_format),
 	};
 
