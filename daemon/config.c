@@ -242,6 +242,8 @@ static const struct key keys[] = {
 	KEY("Access", "AllowUsers", parse_words, allow_users),
 	KEY("Access", "AllowGroups", parse_words, allow_groups),
 	KEY("Access", "GroupInterfaces", parse_words, group_interfaces),
+	KEY("Access", "PrivilegedLoadUsers", parse_words, privileged_load_users),
+	KEY("Access", "PrivilegedLoadGroups", parse_words, privileged_load_groups),
 };
 
 struct parse_state {
@@ -413,6 +415,8 @@ void xd_config_init(struct xd_config *c)
 	c->allow_users = strdup("");
 	c->allow_groups = strdup("xdplinkd");
 	c->group_interfaces = strdup("");
+	c->privileged_load_users = strdup("");
+	c->privileged_load_groups = strdup("");
 }
 
 void xd_config_done(struct xd_config *c)
@@ -425,6 +429,9 @@ void xd_config_done(struct xd_config *c)
 	free(c->allow_users);
 	free(c->allow_groups);
 	free(c->group_interfaces);
+	free(c->privileged_load_users);
+	free(c->privileged_load_groups);
+	c->privileged_load_users = c->privileged_load_groups = NULL;
 	c->socket_path = c->socket_group = c->bpffs_root = c->state_dir = NULL;
 	c->allow_users = c->allow_groups = c->group_interfaces = c->interfaces_dir = NULL;
 }
@@ -441,6 +448,7 @@ int xd_config_copy(struct xd_config *dst, const struct xd_config *src)
 
 	c.socket_path = c.socket_group = c.bpffs_root = c.state_dir = NULL;
 	c.allow_users = c.allow_groups = c.group_interfaces = c.interfaces_dir = NULL;
+	c.privileged_load_users = c.privileged_load_groups = NULL;
 	if (dup_or_null(&c.socket_path, src->socket_path) < 0 ||
 	    dup_or_null(&c.socket_group, src->socket_group) < 0 ||
 	    dup_or_null(&c.bpffs_root, src->bpffs_root) < 0 ||
@@ -448,7 +456,9 @@ int xd_config_copy(struct xd_config *dst, const struct xd_config *src)
 	    dup_or_null(&c.interfaces_dir, src->interfaces_dir) < 0 ||
 	    dup_or_null(&c.allow_users, src->allow_users) < 0 ||
 	    dup_or_null(&c.allow_groups, src->allow_groups) < 0 ||
-	    dup_or_null(&c.group_interfaces, src->group_interfaces) < 0) {
+	    dup_or_null(&c.group_interfaces, src->group_interfaces) < 0 ||
+	    dup_or_null(&c.privileged_load_users, src->privileged_load_users) < 0 ||
+	    dup_or_null(&c.privileged_load_groups, src->privileged_load_groups) < 0) {
 		xd_config_done(&c);
 		return -ENOMEM;
 	}

@@ -37,6 +37,8 @@ struct xd_config {
 	char *allow_users;                 /* [Access] AllowUsers: names or uids, space-separated */
 	char *allow_groups;                /* [Access] AllowGroups: names or gids */
 	char *group_interfaces;            /* [Access] GroupInterfaces: GROUP:GLOB[,GLOB]... */
+	char *privileged_load_users;       /* [Access] PrivilegedLoadUsers: programs loaded unvetted */
+	char *privileged_load_groups;      /* [Access] PrivilegedLoadGroups (access-load.c) */
 };
 
 void xd_config_init(struct xd_config *c);
