@@ -4,7 +4,7 @@ XLC_OBJS := $(XLC_SRCS:lib/client/%.c=$(B)/lib/client/%.o)
 # The varlink client and what it needs, linked into the library itself, so
 # that it depends on nothing of ours. Only its public header is exported.
 XLC_DEP_OBJS := $(addprefix $(B)/lib/varlink/,vl-client.o vl-frame.o vl-message.o) \
-	$(B)/lib/xl-actions.o
+	$(B)/lib/xl-actions.o $(B)/lib/xl-escape.o
 XLC_LIBS := -ljansson
 # xdpctl: everything but main() goes into an archive the unit tests link too.
 XDPCTL_SRCS := $(filter-out client/xdpctl.c,$(wildcard client/*.c))

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xdpctl's human output: the status table (after xdp-loader status) and monitor lines. */
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "table.h"
 #include "xdpctl.h"
+#include "xl-escape.h"
 #include "xl-util.h"
 
 static const char *str(json_t *o, const char *key, const char *def)
@@ -12,6 +14,12 @@ static const char *str(json_t *o, const char *key, const char *def)
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return s && *s ? s : def;
+}
+
+/* str() escaped for the terminal, into buf (the table escapes its own cells). */
+static const char *safe(json_t *o, const char *key, const char *def, char *buf, size_t len)
+{
+	return xl_escape(str(o, key, def), buf, len);
 }
 
 static long long num(json_t *o, const char *key)
@@ -149,27 +157,31 @@ void xdpctl_print_status(FILE *f, json_t *interfaces)
 	table_done(&t);
 	json_array_foreach(interfaces, i, itf) {
 		json_t *r = json_object_get(itf, "refused");
+		char name[4 * IF_NAMESIZE + 1], reason[1024];
 
 		if (json_is_object(r))
 			fprintf(f, "%s: refused at start, left as it is: %s\n  take it over with "
-				"'xdpctl adopt %s'\n", str(itf, "name", "?"), str(r, "reason", "?"),
-				str(itf, "name", "IFACE"));
+				"'xdpctl adopt %s'\n", safe(itf, "name", "?", name, sizeof(name)),
+				safe(r, "reason", "?", reason, sizeof(reason)), name);
 	}
 }
 
 void xdpctl_format_event(json_t *ev, char *buf, size_t len)
 {
-	char added[256], removed[256];
+	char added[256], removed[256], name[4 * IF_NAMESIZE + 1], old[4 * IF_NAMESIZE + 1];
+	char type[128];
 	json_t *a = json_object_get(ev, "added"), *r = json_object_get(ev, "removed");
 
+	safe(ev, "interface", "?", name, sizeof(name));
 	if (strcmp(str(ev, "type", ""), "interfaceRenamed") == 0) {
-		snprintf(buf, len, "%s: renamed from %s, revision %lld", str(ev, "interface", "?"),
-			 str(ev, "previousName", "?"), num(ev, "revision"));
+		snprintf(buf, len, "%s: renamed from %s, revision %lld", name,
+			 safe(ev, "previousName", "?", old, sizeof(old)), num(ev, "revision"));
 		return;
 	}
 	join(a, "", added, sizeof(added));
 	join(r, "", removed, sizeof(removed));
-	snprintf(buf, len, "%s: %s, revision %lld -> %lld%s%s%s%s", str(ev, "interface", "?"),
-		 str(ev, "type", "?"), num(ev, "previousRevision"), num(ev, "revision"),
+	snprintf(buf, len, "%s: %s, revision %lld -> %lld%s%s%s%s", name,
+		 safe(ev, "type", "?", type, sizeof(type)), num(ev, "previousRevision"),
+		 num(ev, "revision"),
 		 added[0] ? ", added " : "", added, removed[0] ? ", removed " : "", removed);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "xl-escape.h"
 
 int table_column(struct table *t, const char *header, bool right)
 {
@@ -24,8 +25,10 @@ int table_row(struct table *t, const char *const *cells)
 		return -ENOMEM;
 	t->cells = grown;
 	row = t->cells + t->n_rows * t->n_cols;
+	/* Cells hold what callers chose (labels, names): a terminal must not
+	 * act on them, so controls are shown escaped (issue 12). */
 	for (size_t i = 0; i < t->n_cols; i++) {
-		row[i] = strdup(cells[i] ? cells[i] : "");
+		row[i] = xl_escape_dup(cells[i] ? cells[i] : "");
 		if (!row[i]) {
 			while (i--)
 				free(row[i]);

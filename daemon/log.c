@@ -2,6 +2,7 @@
 /* Logging: the journal with structured fields under systemd, stderr otherwise. */
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <xdp/libxdp.h>
 
 #include "log.h"
+#include "xl-escape.h"
 
 static int max_level = LOG_INFO;
 static bool to_journal;
@@ -38,7 +40,7 @@ int log_get_max_level(void) { return __atomic_load_n(&max_level, __ATOMIC_RELAXE
 static void log_journal(int level, int error, const char *ifname, uint64_t revision,
 			const char *msg)
 {
-	char prio[16], err[32], rev[40], iface[48], m[2100];
+	char prio[16], err[32], rev[40], iface[96], m[4200];
 	struct iovec iov[6];
 	int n = 0;
 
@@ -64,15 +66,21 @@ int log_internal(int level, int error, const char *ifname, uint64_t revision,
 		 const char *fmt, ...)
 {
 	int saved = errno;
-	char msg[2048];
+	char raw[2048], msg[4096], name[4 * IF_NAMESIZE + 1];
 	va_list ap;
 
 	if (level > log_get_max_level())
 		return error < 0 ? error : -abs(error);
 	errno = error < 0 ? -error : error;	/* for %m */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Messages carry what callers chose (labels, names, paths): escaped,
+	 * so that none can forge a line or drive the terminal of whoever
+	 * reads the log (issue 12). */
+	xl_escape(raw, msg, sizeof(msg));
+	if (ifname)
+		ifname = xl_escape(ifname, name, sizeof(name));
 	if (to_journal)
 		log_journal(level, error, ifname, revision, msg);
 	else

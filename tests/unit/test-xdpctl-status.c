@@ -138,6 +138,27 @@ static void test_status_empty(void **state)
 	free(out);
 }
 
+/* Issue 12: a label or name with escape sequences cannot erase a row and
+ * draw another; JSON output (not this table) stays exact. */
+static void test_status_escapes_untrusted_text(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = status_of("[{\"name\": \"v\\u001bb\", \"ifindex\": 4, \"revision\": 5, "
+			"\"mode\": \"skb\", \"linkId\": 12, \"entryProgramId\": 99, "
+			"\"counters\": false, \"attachments\": ["
+			ATT(1, 10, "x\\u009bp", 1234, "3b185187f1855c4c", "[\"pass\"]",
+			    "\"uid:0\"", "\"\\u001b[1A\\u001b[2Kfake\\r\\n\"", "null") "]}]");
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\r'));
+	assert_null(strstr(out, "\xc2\x9b"));
+	assert_non_null(strstr(out, "v\\x1bb"));
+	assert_non_null(strstr(out, "x\\xc2\\x9bp"));
+	assert_non_null(strstr(out, "\\x1b[1A\\x1b[2Kfake\\x0d\\x0a\n"));
+	free(out);
+}
+
 static void test_event_lines(void **state)
 {
 	static const struct {
@@ -153,6 +174,10 @@ static void test_event_lines(void **state)
 		  "\"previousRevision\": 6, \"added\": [], \"removed\": [4, 5]}",
 		  "vb: interfaceGone, revision 6 -> 0, removed 4,5" },
 		{ "{}", "?: ?, revision 0 -> 0" },
+		/* Names others chose reach the terminal escaped (issue 12). */
+		{ "{\"type\": \"interfaceRenamed\", \"interface\": \"v\\u001b[2Kb\", "
+		  "\"previousName\": \"o\\rld\", \"revision\": 2}",
+		  "v\\x1b[2Kb: renamed from o\\x0dld, revision 2" },
 	};
 
 	(void)state;
@@ -172,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_widths),
 		cmocka_unit_test(test_status_plain),
+		cmocka_unit_test(test_status_escapes_untrusted_text),
 		cmocka_unit_test(test_status_counters),
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_event_lines),
