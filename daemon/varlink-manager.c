@@ -14,6 +14,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 
+#include "access-load.h"
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
@@ -23,6 +24,7 @@
 #include "maps.h"
 #include "netns.h"
 #include "netwatch.h"
+#include "object-fd.h"
 #include "params.h"
 #include "quota.h"
 #include "reply.h"
@@ -317,14 +319,15 @@ static void owner_of(struct vl_link *l, char *buf, size_t len)
 
 /*
  * An object passed as a file descriptor: the job keeps the fd, and the
- * engine opens it through /proc/self/fd, which also tells it the file's
- * real path for the state file. Only regular files make sense.
+ * engine reads through it (pread; never a reopen, which would read with
+ * our rights), and resolves /proc/self/fd's link only to name the file in
+ * the state file. Only a readable regular file off FUSE is taken: an
+ * O_PATH fd would let a caller name a file it cannot read.
  */
 static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *path,
 			  size_t len, const char *where)
 {
-	char param[64];
-	struct stat st;
+	char param[64], why[160];
 	int fd, r;
 
 	snprintf(param, sizeof(param), "%sobjectFd", where);
@@ -334,11 +337,10 @@ static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *
 		return r < 0 ? r : 0;
 	}
 	j->object_fds[j->n_object_fds++] = fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (xd_object_fd_check(fd, why, sizeof(why)) < 0) {
 		snprintf(path, len, "fd %d", index);
 		r = vl_link_error(l, XD_ERROR_INVALID_OBJECT,
-				  json_pack("{s:s,s:s}", "object", path, "message",
-					    "the passed file descriptor is not a regular file"));
+				  json_pack("{s:s,s:s}", "object", path, "message", why));
 		return r < 0 ? r : 0;
 	}
 	snprintf(path, len, "/proc/self/fd/%d", fd);
@@ -359,6 +361,22 @@ static char *fd_file_name(const char *fd_path)
 	return strdup(buf);
 }
 
+/* Whether the caller's programs load with our rights, unvetted: root's,
+ * and those of [Access] PrivilegedLoadUsers/Groups. */
+static bool load_privileged(struct vl_link *l, struct manager *m)
+{
+	struct ucred peer = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	gid_t groups[256];
+	size_t n = 0;
+
+	(void)vl_link_get_peer(l, &peer);
+	if (peer.uid != 0 && vl_link_get_peer_groups(l, groups, ELEMENTSOF(groups), &n) < 0)
+		n = 0;	/* more than 256: judged by uid and primary group */
+	return xd_access_load_privileged(m->config.privileged_load_users,
+					 m->config.privileged_load_groups, peer.uid, peer.gid,
+					 groups, n, xd_access_resolve_system);
+}
+
 /* Add one program to a job; refusals are answered here. */
 static int add_program(struct vl_link *l, struct xd_job *j, const struct program_params *p,
 		       const char *owner, const char *where)
@@ -367,6 +385,7 @@ static int add_program(struct vl_link *l, struct xd_job *j, const struct program
 		.sz = sizeof(spec), .object = p->object, .prog_name = p->program,
 		.priority = p->priority, .chain_actions = p->actions, .label = p->label,
 		.owner = owner, .connection = j->holder != NULL,
+		.vet = !load_privileged(l, j->m),
 	};
 	char param[64], maps[PATH_MAX], fd_path[64];
 	int r;

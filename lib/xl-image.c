@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <bpf/libbpf.h>
 
+#include "xdplink/xdplink.h"
 #include "xl-image.h"
 
 void xl_image_clear(struct xl_image *img)
@@ -54,7 +55,18 @@ int xl_image_read(struct xl_image *img, int fd, const char *path, const char *la
 	int r;
 
 	if (fd <= 0) {
-		own = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/* O_NONBLOCK: if someone holds a lease on the file, the open
+		 * fails at once instead of waiting (up to lease-break-time,
+		 * 45 s) for the holder to give it up. pread ignores the flag
+		 * on regular files. */
+		own = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (own < 0 && errno == EWOULDBLOCK) {
+			/* Readable, but not now: not a missing file. */
+			err->kind = XL_ERROR_OBJECT;
+			return xl_err_set(err, -EWOULDBLOCK, "cannot read %s: another process holds "
+					  "a lease on it (EWOULDBLOCK); not waiting for it to be broken",
+					  path);
+		}
 		if (own < 0)
 			return xl_err_set(err, -errno, "cannot read %s: %s (%s)", path,
 					  strerror(errno), errno_name(errno));

@@ -11,6 +11,7 @@
 #include "xl-image.h"
 #include "xl-plan.h"
 #include "xl-prog.h"
+#include "xl-vet.h"
 
 #define XL_LOG_SIZE (1U << 20)
 
@@ -29,6 +30,13 @@ struct xl_prog {
 	__u32 chain_actions;
 	bool frags;
 	char *log;
+	/* xl_prog_spec.vet: the plain-XDP instance loaded first, on a thread
+	 * without CAP_PERFMON and CAP_SYS_ADMIN, is the twin; the EXT instance
+	 * shares its maps. */
+	bool vet;
+	char *pin_root;
+	struct bpf_object *vet_obj;
+	int vetted_fd;
 };
 
 struct xl_prog *xl_prog_free(struct xl_prog *p)
@@ -36,6 +44,9 @@ struct xl_prog *xl_prog_free(struct xl_prog *p)
 	if (!p)
 		return NULL;
 	bpf_object__close(p->obj);
+	bpf_object__close(p->vet_obj);
+	safe_close(p->vetted_fd);
+	free(p->pin_root);
 	safe_close(p->shared_fd);
 	safe_close(p->twin_fd);
 	xl_image_clear(&p->img);
@@ -122,7 +133,7 @@ static int open_shared(const struct xl_prog_spec *spec, struct xl_prog **ret, st
 
 	if (!p)
 		return -ENOMEM;
-	p->twin_fd = -EBADF;
+	p->twin_fd = p->vetted_fd = -EBADF;
 	p->shared_fd = fcntl(spec->prog_fd, F_DUPFD_CLOEXEC, 3);
 	if (p->shared_fd < 0)
 		return xl_err_set(err, -errno, "dup program fd: %s", errno_name(errno));
@@ -179,7 +190,10 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->shared_fd = p->twin_fd = -EBADF;
+	p->shared_fd = p->twin_fd = p->vetted_fd = -EBADF;
+	p->vet = spec->sz >= offsetofend(struct xl_prog_spec, vet) && spec->vet;
+	if (spec->pin_root_path && !(p->pin_root = strdup(spec->pin_root_path)))
+		return -ENOMEM;
 	err->kind = XL_ERROR_OBJECT_READ;
 	/* Recorded in the state file, so it must not depend on our cwd. A
 	 * passed fd's file also names the object (its maps' names come from
@@ -228,6 +242,69 @@ const char *xl_prog_name(const struct xl_prog *p)
 const char *xl_prog_object(const struct xl_prog *p) { return p->object; }
 const char *xl_prog_log(const struct xl_prog *p) { return p->log && p->log[0] ? p->log : NULL; }
 
+static int share_maps(struct bpf_object *twin, const struct bpf_object *first);
+static struct bpf_program *select_program(struct bpf_object *obj, const char *name);
+
+/* Plain XDP, frags as the spec says, verifier log into p->log. */
+static void set_plain_xdp(const struct xl_prog *p, struct bpf_program *prog)
+{
+	bpf_program__set_type(prog, BPF_PROG_TYPE_XDP);
+	bpf_program__set_expected_attach_type(prog, BPF_XDP);
+	bpf_program__set_flags(prog, (bpf_program__flags(prog) & ~BPF_F_XDP_HAS_FRAGS) |
+			       (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+	bpf_program__set_log_buf(prog, p->log, XL_LOG_SIZE);
+}
+
+static int load_object(void *obj)
+{
+	return bpf_object__load(obj);
+}
+
+/*
+ * The vetted instance: the program alone, as plain XDP, loaded on a thread
+ * with only CAP_BPF and CAP_NET_ADMIN. Its maps are the ones pinned by
+ * name (pin_root), which the EXT instance then shares.
+ */
+static int load_vetted(struct xl_prog *p)
+{
+	struct bpf_program *prog;
+	int r;
+
+	p->vet_obj = xl_image_open(&p->img, p->pin_root);
+	if (!p->vet_obj)
+		return -errno;
+	prog = select_program(p->vet_obj, bpf_program__name(p->prog));
+	if (!prog)
+		return -ENOENT;
+	set_plain_xdp(p, prog);
+	r = xl_vet_run(load_object, p->vet_obj);
+	if (r < 0)
+		return r;
+	p->vetted_fd = fcntl(bpf_program__fd(prog), F_DUPFD_CLOEXEC, 3);
+	return p->vetted_fd < 0 ? -errno : 0;
+}
+
+static int vet_failed(struct xl_prog *p, int r, struct xl_err *err)
+{
+	char msg[128];
+
+	r = libbpf_err_text(r, msg, sizeof(msg));
+	return xl_err_set(err, r, "vetting %s from %s (loaded as plain XDP without CAP_PERFMON "
+			  "and CAP_SYS_ADMIN) failed: %s (%s)%s", bpf_program__name(p->prog),
+			  p->object, msg, errno_name(r), xl_prog_log(p) ? "; see the verifier log" : "");
+}
+
+/* Load p->obj: on the vetting thread if it runs as plain XDP, else with
+ * our full rights after the vetted instance passed, sharing its maps. */
+static int load_main(struct xl_prog *p, int target_fd)
+{
+	if (!p->vet)
+		return bpf_object__load(p->obj);
+	if (target_fd < 0)
+		return xl_vet_run(load_object, p->obj);
+	return share_maps(p->obj, p->vet_obj) ?: bpf_object__load(p->obj);
+}
+
 int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, struct xl_err *err)
 {
 	__u32 flags;
@@ -248,6 +325,12 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 	/* Level 0: libbpf asks for the log only when the load fails. */
 	bpf_program__set_log_buf(p->prog, p->log, XL_LOG_SIZE);
 	bpf_program__set_flags(p->prog, flags | (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+	if (p->vet && target_fd >= 0 && p->vetted_fd < 0) {
+		r = load_vetted(p);
+		if (r < 0)
+			return vet_failed(p, r, err);
+		p->log[0] = '\0';
+	}
 	if (target_fd >= 0) {
 		bpf_program__set_type(p->prog, BPF_PROG_TYPE_EXT);
 		bpf_program__set_expected_attach_type(p->prog, 0);
@@ -255,7 +338,9 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
 		if (r < 0)
 			return xl_err_set(err, r, "cannot target %s: %s", target_func, strerror(-r));
 	}
-	r = bpf_object__load(p->obj);
+	r = load_main(p, target_fd);
+	if (r < 0 && p->vet && target_fd < 0)
+		return vet_failed(p, r, err);
 	if (r < 0) {
 		r = libbpf_err_text(r, msg, sizeof(msg));
 		return xl_err_set(err, r, "loading %s from %s failed: %s (%s)%s",
@@ -324,11 +409,7 @@ static int load_twin(struct xl_prog *p)
 	prog = select_program(twin, bpf_program__name(p->prog));
 	r = prog ? share_maps(twin, p->obj) : -ENOENT;
 	if (r == 0) {
-		bpf_program__set_type(prog, BPF_PROG_TYPE_XDP);
-		bpf_program__set_expected_attach_type(prog, BPF_XDP);
-		bpf_program__set_flags(prog, (bpf_program__flags(prog) & ~BPF_F_XDP_HAS_FRAGS) |
-				       (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
-		bpf_program__set_log_buf(prog, p->log, XL_LOG_SIZE);
+		set_plain_xdp(p, prog);
 		r = bpf_object__load(twin);
 	}
 	if (r == 0) {
@@ -349,6 +430,11 @@ int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 		if (p->twin_fd < 0)
 			return -ENOENT;
 		fd = fcntl(p->twin_fd, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? xl_err_set(err, -errno, "dup twin fd: %s", errno_name(errno)) : fd;
+	}
+	if (p->vetted_fd >= 0) {
+		/* Vetted: the twin is the instance the verifier passed first. */
+		fd = fcntl(p->vetted_fd, F_DUPFD_CLOEXEC, 3);
 		return fd < 0 ? xl_err_set(err, -errno, "dup twin fd: %s", errno_name(errno)) : fd;
 	}
 	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))

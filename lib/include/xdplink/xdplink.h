@@ -231,6 +231,14 @@ struct xl_prog_spec {
 	 * (xl_engine__twin_fd), which runs when it is alone on this interface.
 	 * Without it, a lone shared program replaces the dispatcher's entry. */
 	int twin_fd;
+	/* Vet the program as a loader without CAP_PERFMON and CAP_SYS_ADMIN
+	 * would be vetted (for callers the daemon does not trust): it is
+	 * loaded first as plain XDP on a thread holding only CAP_BPF and
+	 * CAP_NET_ADMIN, so the verifier refuses perfmon-only helpers and
+	 * pointer leaks; that instance is its plain-XDP twin, and the EXT
+	 * instance is loaded from the same bytes, sharing its maps. Ignored
+	 * with prog_fd (a program loaded, and vetted if so, before). */
+	bool vet;
 	size_t :0;
 };
 #define xl_prog_spec__last_field pin_root_path
