@@ -108,6 +108,7 @@ include tests/bench/zero-gap.mk
 include tests/bench/scale.mk
 include tests/corpus/corpus.mk
 include tests/tools/xsk.mk
+include tests/attack/programs.mk
 
 $(B)/tests/test-%: tests/unit/test-%.c $(B)/libxdplink.a | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libxdplink.a $(LDLIBS) -lcmocka

@@ -52,3 +52,7 @@ check-conformance: $(CONFORMANCE) $(B)/xdplinkd $(B)/xdpctl $(TEST_BPF) $(TOOLS)
 all: $(B)/tests/vl-evil
 $(B)/tests/vl-evil: tests/attack/vl-evil.c | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# A caller passing an fd of any kind (O_PATH, write-only, FIFO, leased).
+all: $(B)/tests/vl-pass
+$(B)/tests/vl-pass: tests/attack/vl-pass.c | $(B)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
