@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "xl-elf-check.h"
 #include "xl-image.h"
 #include "xl-plan.h"
 #include "xl-prog.h"
@@ -175,7 +176,7 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 {
 	_cleanup_(xl_prog_freep) struct xl_prog *p = NULL;
 	const char *label = spec->object;
-	char msg[128];
+	char msg[128], elf_msg[160];
 	int r;
 
 	if (spec->prog_fd > 0)
@@ -210,6 +211,10 @@ int xl_prog_open(const struct xl_prog_spec *spec, struct xl_prog **ret, struct x
 		return xl_err_set(err, -errno, "cannot resolve %s: %s (%s)", spec->object,
 				  strerror(errno), errno_name(errno));
 	err->kind = XL_ERROR_OBJECT;
+	/* libbpf trusts the section headers' sizes: check them first. */
+	r = xl_elf_check(p->img.data, p->img.size, elf_msg, sizeof(elf_msg));
+	if (r < 0)
+		return xl_err_set(err, r, "%s is not a usable BPF object: %s", label, elf_msg);
 	p->obj = xl_image_open(&p->img, spec->pin_root_path);
 	if (!p->obj) {
 		r = libbpf_err_text(-errno, msg, sizeof(msg));

@@ -200,3 +200,24 @@ set_then_alone() {
 	[ "$took" -lt 2000 ]
 	grep -q 'lease' <<< "$output"
 }
+
+@test "S4: an object whose .BTF claims 1 GiB is refused before libbpf reads it" {
+	# Section headers are trusted by libbpf: point .BTF's size far past the file.
+	python3 - "$UDIR/mine.o" <<-'PY'
+	import struct, sys
+	p = sys.argv[1]
+	b = bytearray(open(p, "rb").read())
+	shoff, = struct.unpack_from("<Q", b, 0x28)
+	shnum, shstrndx = struct.unpack_from("<HH", b, 0x3c)
+	stroff, = struct.unpack_from("<Q", b, shoff + shstrndx * 64 + 0x18)
+	for i in range(shnum):
+	    h = shoff + i * 64
+	    name, = struct.unpack_from("<I", b, h)
+	    if b[stroff + name:stroff + name + 5] == b".BTF\0":
+	        struct.pack_into("<Q", b, h + 0x20, 1 << 30)
+	open(p, "wb").write(b)
+	PY
+	as_user read "$UDIR/mine.o" xl_vet_count
+	grep -q "$M.InvalidObject" <<< "$output"
+	grep -q 'ELF section [0-9]* (.BTF): 1073741824 bytes at offset [0-9]*, outside the file' <<< "$output"
+}
