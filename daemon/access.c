@@ -85,7 +85,27 @@ static int ids_of(const char *list, bool group, xd_access_resolver resolve, uint
 	return 0;
 }
 
-/* "GROUP:GLOB[,GLOB...]" */
+/* "GLOB" or "NETNS/GLOB" into g; -EINVAL when NETNS is no name. */
+static int glob_of(const char *word, struct xd_access_glob *g)
+{
+	const char *slash = strchr(word, '/');
+
+	*g = (struct xd_access_glob){};
+	if (slash) {
+		if (slash == word || !slash[1] || strchr(slash + 1, '/') ||
+		    strncmp(word, ".", (size_t)(slash - word)) == 0 ||
+		    strncmp(word, "..", (size_t)(slash - word)) == 0)
+			return -EINVAL;
+		g->netns = strndup(word, (size_t)(slash - word));
+		if (!g->netns)
+			return -ENOMEM;
+		word = slash + 1;
+	}
+	g->glob = strdup(word);
+	return g->glob ? 0 : -ENOMEM;
+}
+
+/* "GROUP:[NETNS/]GLOB[,[NETNS/]GLOB...]" */
 static int limit_of(char *entry, xd_access_resolver resolve, struct xd_access_limit *ret,
 		    char *warn, size_t warnlen, char *err, size_t errlen)
 {
@@ -93,7 +113,8 @@ static int limit_of(char *entry, xd_access_resolver resolve, struct xd_access_li
 	uint32_t gid;
 
 	if (!colon || colon == entry || !colon[1]) {
-		snprintf(err, errlen, "GroupInterfaces: '%s' is not GROUP:GLOB[,GLOB...]", entry);
+		snprintf(err, errlen, "GroupInterfaces: '%s' is not GROUP:[NETNS/]GLOB[,...]",
+			 entry);
 		return -EINVAL;
 	}
 	*colon = '\0';
@@ -103,14 +124,20 @@ static int limit_of(char *entry, xd_access_resolver resolve, struct xd_access_li
 	}
 	*ret = (struct xd_access_limit){ .gid = gid };
 	for (char *g = strtok_r(colon + 1, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
-		char **grown = reallocarray(ret->globs, ret->n_globs + 1, sizeof(*grown));
+		struct xd_access_glob *grown = reallocarray(ret->globs, ret->n_globs + 1,
+							    sizeof(*grown));
+		int r;
 
 		if (!grown)
 			return -ENOMEM;
 		ret->globs = grown;
-		ret->globs[ret->n_globs] = strdup(g);
-		if (!ret->globs[ret->n_globs++])
-			return -ENOMEM;
+		r = glob_of(g, &ret->globs[ret->n_globs]);
+		ret->n_globs++;		/* also half-built, so that done() frees it */
+		if (r == -EINVAL)
+			snprintf(err, errlen, "GroupInterfaces: '%s' is not NETNS/GLOB with NETNS "
+				 "a name under /run/netns", g);
+		if (r < 0)
+			return r;
 	}
 	return 1;
 }
@@ -168,8 +195,10 @@ int xd_access_build(struct xd_access *ret, const char *users, const char *groups
 void xd_access_done(struct xd_access *a)
 {
 	for (size_t i = 0; i < a->n_limits; i++) {
-		for (size_t k = 0; k < a->limits[i].n_globs; k++)
-			free(a->limits[i].globs[k]);
+		for (size_t k = 0; k < a->limits[i].n_globs; k++) {
+			free(a->limits[i].globs[k].netns);
+			free(a->limits[i].globs[k].glob);
+		}
 		free(a->limits[i].globs);
 	}
 	free(a->limits);
@@ -194,8 +223,27 @@ static const struct xd_access_limit *limit_for(const struct xd_access *a, gid_t 
 	return NULL;
 }
 
-/* One group of the caller's: -1 not allowed, 0 allowed anywhere, 1 only on its globs. */
-static int group_grant(const struct xd_access *a, gid_t gid, const char *ifname)
+/* The trusted() answer, asked once per check. */
+struct ns_state {
+	const struct xd_access_ns *ns;
+	int trusted;		/* -2: not asked yet */
+};
+
+/* Whether glob g covers the namespace (ns NULL: any namespace may do). */
+static bool ns_matches(const struct xd_access_glob *g, struct ns_state *st)
+{
+	if (!st->ns)
+		return true;
+	if (g->netns)
+		return st->ns->named && st->ns->named(g->netns, st->ns->userdata);
+	if (st->trusted == -2)
+		st->trusted = st->ns->trusted ? st->ns->trusted(st->ns->userdata) : 0;
+	return st->trusted > 0;
+}
+
+/* One group of the caller's: -1 not allowed, 0 allowed here, 1 only on its globs. */
+static int group_grant(const struct xd_access *a, gid_t gid, const char *ifname,
+		       struct ns_state *st)
 {
 	const struct xd_access_limit *l;
 
@@ -205,7 +253,7 @@ static int group_grant(const struct xd_access *a, gid_t gid, const char *ifname)
 	if (!l || !ifname)
 		return 0;
 	for (size_t i = 0; i < l->n_globs; i++)
-		if (fnmatch(l->globs[i], ifname, 0) == 0)
+		if (fnmatch(l->globs[i].glob, ifname, 0) == 0 && ns_matches(&l->globs[i], st))
 			return 0;
 	return 1;
 }
@@ -213,24 +261,31 @@ static int group_grant(const struct xd_access *a, gid_t gid, const char *ifname)
 int xd_access_check(const struct xd_access *a, const struct xd_caller *c, const char *ifname,
 		    char *why, size_t whylen)
 {
+	return xd_access_check_ns(a, c, ifname, NULL, why, whylen);
+}
+
+int xd_access_check_ns(const struct xd_access *a, const struct xd_caller *c, const char *ifname,
+		       const struct xd_access_ns *ns, char *why, size_t whylen)
+{
+	struct ns_state st = { .ns = ns, .trusted = -2 };
 	bool member = false;
 	int g;
 
 	if (c->uid == 0 || has_id(a->uids, a->n_uids, c->uid))
 		return 0;
-	g = group_grant(a, c->gid, ifname);
+	g = group_grant(a, c->gid, ifname, &st);
 	if (g == 0)
 		return 0;
 	member = g > 0;
 	for (size_t i = 0; i < c->n_groups; i++) {
-		g = group_grant(a, c->groups[i], ifname);
+		g = group_grant(a, c->groups[i], ifname, &st);
 		if (g == 0)
 			return 0;
 		member = member || g > 0;
 	}
 	if (member)
-		snprintf(why, whylen, "uid %u may not touch interface %s (GroupInterfaces)",
-			 (unsigned)c->uid, ifname);
+		snprintf(why, whylen, "uid %u may not touch interface %s%s (GroupInterfaces)",
+			 (unsigned)c->uid, ifname, ns ? " in that network namespace" : "");
 	else
 		snprintf(why, whylen, "uid %u is in neither AllowUsers nor AllowGroups",
 			 (unsigned)c->uid);

@@ -12,9 +12,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * One GroupInterfaces pattern: "GLOB" or "NETNS/GLOB". Interface names
+ * cannot hold a '/', so the first one ends a namespace's name.
+ */
+struct xd_access_glob {
+	char *netns;		/* a name under /run/netns; NULL: see xd_access_ns */
+	char *glob;		/* fnmatch(3) pattern on interface names */
+};
+
 struct xd_access_limit {
 	gid_t gid;
-	char **globs;		/* fnmatch(3) patterns on interface names */
+	struct xd_access_glob *globs;
 	size_t n_globs;
 };
 
@@ -57,6 +66,26 @@ void xd_access_done(struct xd_access *a);
  */
 int xd_access_check(const struct xd_access *a, const struct xd_caller *c, const char *ifname,
 		    char *why, size_t whylen);
+
+/*
+ * The namespace a call's interface is in, as GroupInterfaces judges it
+ * (issue 12, P4). A plain GLOB matches in the daemon's own namespace and
+ * in a namespace the caller passed as an fd and may enter itself
+ * (trusted); NETNS/GLOB matches only in /run/netns/NETNS (named). A
+ * namespace root made and named, passed by a caller that merely could open
+ * it, matches neither. Callbacks are asked only for limited callers.
+ */
+struct xd_access_ns {
+	/* >0: ours or the caller's to enter; 0: not; <0: cannot tell (not). */
+	int (*trusted)(void *userdata);
+	/* Whether the namespace is /run/netns/name. */
+	bool (*named)(const char *name, void *userdata);
+	void *userdata;
+};
+
+/* xd_access_check() with the namespace judged too. */
+int xd_access_check_ns(const struct xd_access *a, const struct xd_caller *c, const char *ifname,
+		       const struct xd_access_ns *ns, char *why, size_t whylen);
 
 struct ucred;
 /*

@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 
 #include "access-load.h"
+#include "access-netns.h"
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
@@ -42,10 +43,12 @@
  * [Access]: nonzero when the call has been refused. Denials are logged
  * with the caller's credentials, for whoever has to explain them.
  */
-static int authorize(struct vl_link *l, struct manager *m, const char *method,
-		     const char *ifname)
+static int authorize_ns(struct vl_link *l, struct manager *m, const char *method,
+			const char *ifname, int nsfd, bool in_ns)
 {
 	struct ucred peer = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	struct xd_netns_caller nc;
+	struct xd_access_ns ns;
 	struct xd_caller c;
 	gid_t groups[256];
 	size_t n = 0;
@@ -57,12 +60,21 @@ static int authorize(struct vl_link *l, struct manager *m, const char *method,
 		n = 0;	/* more than 256: judged by uid and primary group */
 	c = (struct xd_caller){ .uid = peer.uid, .gid = peer.gid, .pid = peer.pid,
 				.groups = groups, .n_groups = n };
-	if (xd_access_check(&m->access, &c, ifname, why, sizeof(why)) == 0)
+	nc = (struct xd_netns_caller){ .nsfd = nsfd, .uid = peer.uid, .pid = peer.pid };
+	ns = xd_netns_access_ns(&nc);
+	if (xd_access_check_ns(&m->access, &c, ifname, in_ns ? &ns : NULL, why, sizeof(why)) == 0)
 		return 0;
 	log_notice("Denied %s%s%s to uid=%u gid=%u pid=%d: %s", method, ifname ? " on " : "",
 		   ifname ? ifname : "", (unsigned)peer.uid, (unsigned)peer.gid, (int)peer.pid, why);
 	r = vl_link_error(l, VL_ERROR_PERMISSION_DENIED, NULL);
 	return r < 0 ? r : 1;
+}
+
+/* Before the namespace is known: whether any namespace could do. */
+static int authorize(struct vl_link *l, struct manager *m, const char *method,
+		     const char *ifname)
+{
+	return authorize_ns(l, m, method, ifname, -EBADF, false);
 }
 
 /* Refusals that are root's to lift, logged like the policy's. */
@@ -197,6 +209,20 @@ static int resolve_target(struct vl_link *l, struct manager *m, const struct net
 	else
 		(void)xd_netwatch_track(m, t->nsfd, t->cookie);
 	return 0;
+}
+
+/* resolve_target(), then GroupInterfaces in the namespace it found: one
+ * root named is no limited caller's for having opened it (issue 12, P4). */
+static int resolve_authorized(struct vl_link *l, struct manager *m, const char *method,
+			      const struct netns_params *ns, const char *ifname, struct target *t)
+{
+	int r = resolve_target(l, m, ns, ifname, t);
+
+	if (r == 0)
+		r = authorize_ns(l, m, method, ifname, t->nsfd, true);
+	if (r != 0)
+		target_done(t);
+	return r;
 }
 
 /* A job for a call: replies go to l unless the caller asked for none. */
@@ -553,7 +579,7 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		r = authorize(l, m, "Attach", p.interface);
 	if (r != 0)
 		return r;
-	r = resolve_target(l, m, &p.ns, p.interface, &t);
+	r = resolve_authorized(l, m, "Attach", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	j = job_for(m, l, flags, XD_JOB_ATTACH);
@@ -592,7 +618,7 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	if ((p.id != 0) == p.all)
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", p.all ? "all" : "id"));
-	r = resolve_target(l, m, &p.ns, p.interface, &t);
+	r = resolve_authorized(l, m, "Detach", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	j = job_for(m, l, flags, XD_JOB_DETACH);
@@ -744,7 +770,7 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 		r = authorize(l, m, "Replace", p.interface);
 	if (r != 0)
 		return r;
-	r = resolve_target(l, m, &p.ns, p.interface, &t);
+	r = resolve_authorized(l, m, "Replace", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	if (json_array_size(p.programs) > XL_MAX_PROGS)

@@ -111,9 +111,81 @@ static void test_unknown_names_are_warned_and_left_out(void **state)
 	xd_access_done(&a);
 }
 
+/* A fake namespace: trusted or not, and the /run/netns name it has. */
+struct fake_ns {
+	int trusted;
+	const char *name;
+	int asked;
+};
+
+static int fake_trusted(void *userdata)
+{
+	struct fake_ns *f = userdata;
+
+	f->asked++;
+	return f->trusted;
+}
+
+static bool fake_named(const char *name, void *userdata)
+{
+	struct fake_ns *f = userdata;
+
+	return f->name && strcmp(f->name, name) == 0;
+}
+
+static int check_in(const struct xd_access *a, uid_t uid, gid_t gid, const char *ifname,
+		    struct fake_ns *f)
+{
+	struct xd_caller c = { .uid = uid, .gid = gid };
+	struct xd_access_ns ns = { .trusted = fake_trusted, .named = fake_named, .userdata = f };
+	char why[256];
+
+	return xd_access_check_ns(a, &c, ifname, &ns, why, sizeof(why));
+}
+
+/* Issue 12, P4: a limited group's globs count in a namespace only when
+ * the caller may enter it, or the configuration names it. */
+static void test_group_limits_and_namespaces(void **state)
+{
+	struct xd_access a = build("alice", "ops cni", "cni:secC*,blue/veth*");
+	struct fake_ns ours = { .trusted = 1 }, roots = { .trusted = 0, .name = "red" };
+	struct fake_ns blue = { .trusted = 0, .name = "blue" }, broken = { .trusted = -EIO };
+
+	(void)state;
+	assert_int_equal(a.limits[0].n_globs, 2);
+	assert_null(a.limits[0].globs[0].netns);
+	assert_string_equal(a.limits[0].globs[1].netns, "blue");
+	assert_string_equal(a.limits[0].globs[1].glob, "veth*");
+	/* Before the namespace is known, a glob of any namespace lets it through. */
+	assert_int_equal(check(&a, 1001, 2001, NULL, 0, "secC0"), 0);
+	assert_int_equal(check(&a, 1001, 2001, NULL, 0, "veth3"), 0);
+	assert_int_equal(check(&a, 1001, 2001, NULL, 0, "eth0"), -EPERM);
+	/* Plain globs: ours, or the caller's own. */
+	assert_int_equal(check_in(&a, 1001, 2001, "secC0", &ours), 0);
+	assert_int_equal(check_in(&a, 1001, 2001, "secC0", &roots), -EPERM);
+	assert_int_equal(check_in(&a, 1001, 2001, "secC0", &broken), -EPERM);
+	assert_int_equal(check_in(&a, 1001, 2001, "veth3", &ours), -EPERM);
+	/* NETNS/GLOB: that named namespace only, trusted or not. */
+	assert_int_equal(check_in(&a, 1001, 2001, "veth3", &blue), 0);
+	assert_int_equal(check_in(&a, 1001, 2001, "veth3", &roots), -EPERM);
+	assert_int_equal(check_in(&a, 1001, 2001, "secC0", &blue), -EPERM);
+	/* Unlimited callers and root are not asked about the namespace. */
+	roots.asked = 0;
+	assert_int_equal(check_in(&a, 1001, 2000, "secC0", &roots), 0);
+	assert_int_equal(check_in(&a, 1000, 2001, "eth9", &roots), 0);
+	assert_int_equal(check_in(&a, 0, 0, "eth9", &roots), 0);
+	assert_int_equal(roots.asked, 0);
+	/* Asked at most once per check. */
+	assert_int_equal(check_in(&a, 1001, 2001, "secC0", &roots), -EPERM);
+	assert_int_equal(roots.asked, 1);
+	xd_access_done(&a);
+}
+
 static void test_malformed_limits(void **state)
 {
-	static const char *const bad[] = { "cni", "cni:", ":veth*", "cni:veth* ops" };
+	static const char *const bad[] = { "cni", "cni:", ":veth*", "cni:veth* ops",
+					   "cni:/veth*", "cni:blue/", "cni:../veth*",
+					   "cni:./veth*", "cni:a/b/c" };
 	struct xd_access a;
 	char warn[256], err[256];
 
@@ -133,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_groups_primary_and_supplementary),
 		cmocka_unit_test(test_group_limited_to_interfaces),
 		cmocka_unit_test(test_unknown_names_are_warned_and_left_out),
+		cmocka_unit_test(test_group_limits_and_namespaces),
 		cmocka_unit_test(test_malformed_limits),
 	};
 
