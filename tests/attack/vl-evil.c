@@ -11,6 +11,11 @@
  *   vl-evil SOCKET fds     -n N -f K [-t SEC]      K fds on an unfinished message, each
  *   vl-evil SOCKET big     -n N -b BYTES [-t SEC]  BYTES with no NUL, each
  *   vl-evil SOCKET stream  -n N -c CALL [-t SEC]   N "more" calls whose replies are never read
+ *   vl-evil SOCKET oneway  -n N -c CALL [-o FILE] [-t SEC]
+ *       N oneway calls (CALL says "oneway":true) on one connection, as fast
+ *       as the daemon takes them, each with FILE's fd if given; a closed
+ *       connection is opened again. Prints "ready 0" first, and "end SENT"
+ *       once N are sent or -t seconds have passed.
  *
  * Each prints "ready OPEN" once its connections are set up (OPEN: how many
  * the daemon has not closed), holds them for -t seconds (default 10), and
@@ -41,6 +46,7 @@ static const char *sock_path;
 static int n_conns = 1, n_fds = 1, linger_sec = 3600, hold_sec = 10;
 static size_t big_bytes = 1024;
 static const char *call_json = "{\"method\":\"org.varlink.service.GetInfo\"}";
+static const char *oneway_file;
 static bool reconnect;
 
 static void die(const char *what)
@@ -378,19 +384,79 @@ static void attack_hold(char mode)
 	printf("end %d\n", count_open(fds, n_conns));
 }
 
+/* The call (with its NUL) on fd, waiting up to until for room; -1 when
+ * the daemon closed the connection or time is up. */
+static int send_oneway(int fd, int file_fd, double until)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	while (now() < until) {
+		int r = send_with_fds(fd, call_json, strlen(call_json) + 1, &file_fd, file_fd >= 0);
+
+		if (r == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return -1;
+		(void)poll(&p, 1, 100);
+	}
+	return -1;
+}
+
+/* Issue 12, S5: oneway calls get no reply, so nothing paces them but the
+ * daemon's reading; each would queue a job if nothing counted them. */
+static void attack_oneway(void)
+{
+	int file_fd = -1, fd = -1;
+	double until = now() + hold_sec;
+	long sent = 0;
+
+	if (oneway_file) {
+		file_fd = open(oneway_file, O_RDONLY | O_CLOEXEC);
+		if (file_fd < 0)
+			die(oneway_file);
+	}
+	printf("ready 0\n");
+	while (sent < n_conns && now() < until) {
+		if (fd < 0) {
+			fd = vl_connect();
+			if (fd < 0) {
+				usleep(10000);
+				continue;
+			}
+			(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+		}
+		if (send_oneway(fd, file_fd, until) < 0) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		sent++;
+		/* Anything the daemon says (an error for a refused peer) is read and dropped. */
+		if (closed_by_peer(fd)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	printf("end %ld\n", sent);
+	if (fd >= 0)
+		close(fd);
+	if (file_fd >= 0)
+		close(file_fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode;
 	int c;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: vl-evil SOCKET linger|conns|fds|big|stream [options]\n");
+		fprintf(stderr, "usage: vl-evil SOCKET linger|conns|fds|big|stream|oneway [options]\n");
 		return 2;
 	}
 	sock_path = argv[1];
 	mode = argv[2];
 	optind = 3;
-	while ((c = getopt(argc, argv, "n:f:b:c:l:t:r")) != -1) {
+	while ((c = getopt(argc, argv, "n:f:b:c:l:t:o:r")) != -1) {
 		switch (c) {
 		case 'n': n_conns = atoi(optarg); break;
 		case 'f': n_fds = atoi(optarg); break;
@@ -398,6 +464,7 @@ int main(int argc, char **argv)
 		case 'c': call_json = optarg; break;
 		case 'l': linger_sec = atoi(optarg); break;
 		case 't': hold_sec = atoi(optarg); break;
+		case 'o': oneway_file = optarg; break;
 		case 'r': reconnect = true; break;
 		default: return 2;
 		}
@@ -416,6 +483,8 @@ int main(int argc, char **argv)
 		attack_hold('b');
 	else if (strcmp(mode, "stream") == 0)
 		attack_hold('s');
+	else if (strcmp(mode, "oneway") == 0)
+		attack_oneway();
 	else
 		return 2;
 	return 0;
