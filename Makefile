@@ -53,7 +53,7 @@ SUITE := $(if $(filter 1,$(SANITIZE)),-asan,$(if $(filter thread,$(SANITIZE)),-t
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
-SKELS := $(B)/gen/xl_dispatcher.skel.h $(B)/gen/xl_probe.skel.h
+SKELS := $(B)/gen/xl_dispatcher.skel.h $(B)/gen/xl_probe.skel.h $(B)/gen/xl_vet_warm.skel.h
 TEST_BPF := $(B)/bpf/xl_test_progs.bpf.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-*.c))
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale $(B)/tests/xl-kcount

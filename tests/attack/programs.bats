@@ -109,16 +109,18 @@ set_then_alone() {
 @test "P2: a user's program calling bpf_get_current_task is refused with the verifier's reason" {
 	as_user read "$UDIR/mine.o" xl_vet_task
 	grep -q "$M.ProgramLoadFailed" <<< "$output"
-	grep -q 'cannot use helper bpf_get_current_task' <<< "$output"
+	# 6.1 says "unknown func", later kernels "program of this type cannot use helper".
+	grep -qE '(cannot use helper|unknown func) bpf_get_current_task#35' <<< "$output"
 	[ "$(ctl --json status vb | jq '.interfaces[0].attachments | length')" -eq 0 ]
 }
 
 @test "P2: a user's program calling bpf_probe_read_kernel is refused with the verifier's reason" {
 	as_user read "$UDIR/mine.o" xl_vet_probe
 	grep -q "$M.ProgramLoadFailed" <<< "$output"
-	# libbpf turns bpf_probe_read_kernel into bpf_probe_read (#4) where it
-	# finds the former missing, as it does without CAP_PERFMON: either is refused.
-	grep -qE 'cannot use helper bpf_probe_read(_kernel#113|#4)' <<< "$output"
+	# Lockdown (the host's) hides the helper from root as well, and libbpf
+	# then calls bpf_probe_read (#4) instead; elsewhere the call is as written.
+	grep -qE '(cannot use helper|unknown func) bpf_probe_read(_kernel#113|#4)' <<< "$output"
+	[ "$(daemon_freplace)" = 0 ] || grep -q 'bpf_probe_read_kernel#113' <<< "$output"
 }
 
 @test "P2: the same programs load for root" {
