@@ -27,6 +27,7 @@ attack_setup() {
 	# refuses their keys: leave them out for it.
 	grep -q ReservedConnections "$XDPLINKD" ||
 		sed -i -E '/^(ReservedConnections|MaxFds|MaxFdsPerUser|MaxInputPerUser|MaxOutputPerUser|MaxInput|MaxOutput|MaxJobsPerUser) =/d' "$CONF"
+	grep -q PrivilegedLoadUsers "$XDPLINKD" || sed -i -E '/^PrivilegedLoad(Users|Groups) =/d' "$CONF"
 	EVIL_PIDS=()
 	daemon_start
 }
