@@ -17,6 +17,8 @@
 #include "log.h"
 #include "manager.h"
 #include "maps.h"
+#include "xl-elf-check.h"
+#include "xl-image.h"
 
 /* "uid:1000" -> "uid-1000", "config:10-x.conf" -> "config-10-x_conf": one
  * path component, and no dot, which bpffs refuses in names. */
@@ -366,20 +368,27 @@ static int prog_map_by_name(uint32_t prog_id, const char *name)
 	return -ENOENT;
 }
 
-/* Pin again the by-name maps of one attachment whose pins are gone. */
+/*
+ * Pin again the by-name maps of one attachment whose pins are gone. The
+ * object is read again by its recorded path, only for its maps' names:
+ * as a caller's objects are (xl_image_read: never waiting on a lease, size
+ * capped; section headers checked), since the file may be a caller's.
+ */
 static unsigned repin_one(struct manager *m, const struct xl_attachment *a)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts);
-	char dir[PATH_MAX];
+	_cleanup_(xl_image_clear) struct xl_image img = {};
+	struct xl_err err = {};
+	char dir[PATH_MAX], msg[160];
 	struct bpf_object *obj;
 	struct bpf_map *map;
 	unsigned n = 0;
 
 	if (!a->object || !a->object[0] || access(a->object, R_OK) < 0 ||
-	    xd_maps_dir(m, a->owner, a->object, dir, sizeof(dir)) < 0)
+	    xd_maps_dir(m, a->owner, a->object, dir, sizeof(dir)) < 0 ||
+	    xl_image_read(&img, -EBADF, a->object, a->object, &err) < 0 ||
+	    xl_elf_check(img.data, img.size, msg, sizeof(msg)) < 0)
 		return 0;
-	opts.pin_root_path = dir;
-	obj = bpf_object__open_file(a->object, &opts);
+	obj = xl_image_open(&img, dir);
 	if (!obj)
 		return 0;
 	bpf_object__for_each_map(map, obj) {
