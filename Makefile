@@ -128,7 +128,7 @@ E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bat
 # The attack suite (issue 12) is host-only: its latency and RSS limits mean nothing under valgrind.
 check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/attack/attack.bats \
-		tests/attack/callers.bats tests/vm/kernel-choice.bats
+		tests/attack/callers.bats tests/attack/programs.bats tests/vm/kernel-choice.bats
 	tests/torture/run --kills $(TORTURE_HOST_KILLS)
 
 # ThreadSanitizer: the end-to-end suites, the torture and B1's stress test
