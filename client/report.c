@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "xdpctl.h"
+#include "xl-escape.h"
 #include "xl-util.h"
 
 #define PREFIX XL_CLIENT_INTERFACE "."
@@ -139,7 +140,7 @@ static void connection_failure(const struct global *g, const char *ifname, int r
 int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname, int r)
 {
 	const struct xl_client_error *e = xl_client__last_error(c);
-	char line[1200];
+	char line[1200], esc[4 * sizeof(line)];
 
 	if (!e) {
 		connection_failure(g, ifname, r);
@@ -154,7 +155,8 @@ int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname,
 		json_decref(o);
 	}
 	xdpctl_format_refusal(e, ifname, line, sizeof(line));
-	fprintf(stderr, "xdpctl: %s\n", line);
+	/* The message may quote names others chose: one line, escaped. */
+	fprintf(stderr, "xdpctl: %s\n", xl_escape(line, esc, sizeof(esc)));
 	/* Long, so not on the error line; with --json it is in the parameters. */
 	if (e->verifier_log && !g->json)
 		fprintf(stderr, "verifier log:\n%s%s", e->verifier_log,
