@@ -130,11 +130,22 @@ set_then_alone() {
 	ctl attach vb "$VET_OBJ" --prog xl_vet_probe
 }
 
-@test "P2: the same program loads for a user of PrivilegedLoadUsers" {
+# privileged KEY VALUE: restart the daemon with [Access] KEY = VALUE.
+privileged() {
 	daemon_kill KILL
-	printf '\n[Access]\nPrivilegedLoadUsers = %s\n' "$USER_UID" >> "$CONF"
-	# The [Access] section may be there already: a second one adds to it.
+	grep -q "^$1 =" "$CONF"
+	sed -i "s/^$1 =.*/$1 = $2/" "$CONF"
 	daemon_start
+}
+
+@test "P2: the same program loads for a user of PrivilegedLoadUsers" {
+	privileged PrivilegedLoadUsers "$USER_UID"
+	as_user read "$UDIR/mine.o" xl_vet_task
+	grep -q '"programId"' <<< "$output"
+}
+
+@test "P2: the same program loads for a member of PrivilegedLoadGroups" {
+	privileged PrivilegedLoadGroups 4711
 	as_user read "$UDIR/mine.o" xl_vet_task
 	grep -q '"programId"' <<< "$output"
 }
