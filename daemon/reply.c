@@ -203,9 +203,19 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 	return -EINVAL;
 }
 
+/* A change that found the set as it asked (issue 12, S6): nothing was
+ * committed, so there is no event to send or log; the caller still gets
+ * the live revision. A flood of them costs subscribers nothing. */
+static bool committed_nothing(const struct xd_job *j)
+{
+	return (j->type == XD_JOB_ATTACH || j->type == XD_JOB_DETACH ||
+		j->type == XD_JOB_REPLACE) && j->old_revision > 0 &&
+	       j->revision == j->old_revision && j->n_added == 0 && j->n_removed == 0;
+}
+
 void xd_job_reply(struct xd_job *j)
 {
-	if (j->r == 0)
+	if (j->r == 0 && !committed_nothing(j))
 		announce(j);
 	else
 		log_iface_errno(LOG_NOTICE, j->r, j->rec->name, "%s: %s refused: %s", j->rec->name,

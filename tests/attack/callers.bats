@@ -133,6 +133,8 @@ veth_in_nsc() {
 	[ "$(vb_revision)" = "$rev" ]
 	[ "$(vb_link)" = "$link" ]
 	[ "$(xdp_prog_in "$NSB" vb)" = "$prog" ]
+	# Nothing committed, nothing announced: no log line (and no Monitor event) for each.
+	! grep -q 'replace: 0 added, 0 removed' "$DLOG"
 	# Root's update that expects the revision it saw still goes through.
 	ctl detach vb --all --expect-revision "$rev"
 	[ "$(xdp_prog_in "$NSB" vb)" = 0 ]
