@@ -24,6 +24,8 @@ setup() {
 		-e "s|^GroupInterfaces =\$|GroupInterfaces = 4712:secC*,$NSC/secD*|" \
 		"$REPO/config/xdplinkd.conf" > "$CONF"
 	grep -q "^GroupInterfaces = 4712:secC\*,$NSC/secD\*\$" "$CONF"
+	# A daemon from before a key refuses it (the runs that show each bug on the old code).
+	grep -q PrivilegedLoadUsers "$XDPLINKD" || sed -i -E '/^PrivilegedLoad(Users|Groups) =/d' "$CONF"
 	EVIL_PIDS=()
 }
 
