@@ -258,20 +258,12 @@ static void drop_maps_dirs(struct manager *m, struct xd_job *j)
 		xd_maps_drop_if_empty(m, owner, j->objects[i]);
 }
 
-/* [Limits] MaxJobsPerUser, oneway calls included (root is not counted):
- * nonzero when the call has been refused (and answered, unless oneway). */
-static int take_quota(struct manager *m, struct xd_job *j)
+/* A call refused by MaxJobsPerUser (r -EDQUOT, or -ENOMEM): logged at
+ * most once a second, answered unless oneway; nonzero. */
+static int refuse_quota(struct manager *m, struct xd_job *j, int r)
 {
 	unsigned quiet = 0;
-	int r;
 
-	if (j->caller_uid == 0)
-		return 0;
-	r = xd_quota_take(&m->job_quota, j->caller_uid, m->config.max_jobs_per_user);
-	if (r == 0) {
-		j->quota_held = true;
-		return 0;
-	}
 	if (r == -EDQUOT && xd_quota_log_due(m->job_quota, now_usec(), &quiet))
 		log_warning("uid %u has %u changes queued or running (MaxJobsPerUser=%u); "
 			    "refusing more (%u more refusals not logged)", (unsigned)j->caller_uid,
@@ -283,6 +275,34 @@ static int take_quota(struct manager *m, struct xd_job *j)
 				  "too many changes of this user queued or running (MaxJobsPerUser)" :
 				  "out of memory");
 	return r < 0 ? r : 1;
+}
+
+/* [Limits] MaxJobsPerUser, oneway calls included (root is not counted):
+ * nonzero when the call has been refused (and answered, unless oneway). */
+static int take_quota(struct manager *m, struct xd_job *j)
+{
+	int r;
+
+	if (j->caller_uid == 0)
+		return 0;
+	r = xd_quota_take(&m->job_quota, j->caller_uid, m->config.max_jobs_per_user);
+	if (r == 0) {
+		j->quota_held = true;
+		return 0;
+	}
+	return refuse_quota(m, j, r);
+}
+
+/* At MaxJobsPerUser already: refused before the call's fds and objects
+ * are looked at, so that a flood of calls over it (oneway ones, that
+ * nobody answers, included) costs the event loop little. take_quota()
+ * still counts the calls that pass. Nonzero when refused. */
+static int quota_full(struct manager *m, struct xd_job *j)
+{
+	if (j->caller_uid == 0 ||
+	    xd_quota_held(m->job_quota, j->caller_uid) < m->config.max_jobs_per_user)
+		return 0;
+	return refuse_quota(m, j, -EDQUOT);
 }
 
 /* A call's job is done: answer, and hand connection-scoped additions to
@@ -585,6 +605,9 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	j = job_for(m, l, flags, XD_JOB_ATTACH);
 	if (!j)
 		return -ENOMEM;
+	r = quota_full(m, j);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	job_hold(j, l, p.connection);
 	owner_of(l, owner, sizeof(owner));
 	if (p.program_id && (p.prog.object || p.prog.object_fd >= 0 || p.prog.program))
@@ -624,6 +647,9 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	j = job_for(m, l, flags, XD_JOB_DETACH);
 	if (!j)
 		return -ENOMEM;
+	r = quota_full(m, j);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = scope_to_caller(l, j, p.all);
 	if (r == 0)
 		r = p.all ? (j->scope_owner ? 0 : xl_batch__remove_all(j->batch))
@@ -780,6 +806,9 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 	j = job_for(m, l, flags, XD_JOB_REPLACE);
 	if (!j)
 		return -ENOMEM;
+	r = quota_full(m, j);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	job_hold(j, l, p.connection);
 	/* A caller other than root replaces its own programs, not others'. */
 	r = scope_to_caller(l, j, true);
