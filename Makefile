@@ -157,10 +157,13 @@ check-valgrind: all
 # Kernel tests that need freplace: inside the VM unless this kernel allows it.
 # The suite is named after the kernel's series (kernel-6.1, kernel-6.12).
 # The torture runs even when a bats test failed, so that its count is there.
-KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage adopt
+# A suite is a name under tests/integration/ or a path (tests/attack/programs.bats).
+KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage adopt \
+	tests/attack/programs.bats
 check-kernel: all
 	s=0; tests/run-suite kernel-$$(uname -r | cut -d. -f1-2)$(SUITE) \
-		$(patsubst %,tests/integration/%.bats,$(KERNEL_SUITES)) || s=1; \
+		$(foreach t,$(KERNEL_SUITES),$(if $(findstring /,$(t)),$(t),tests/integration/$(t).bats)) \
+		|| s=1; \
 	[ "$(TORTURE_CHECK_KILLS)" = 0 ] || tests/torture/run --kills $(TORTURE_CHECK_KILLS) || s=1; exit $$s
 
 # The kernel suite in the VM, once per Debian kernel (tests/vm/run --kernel).
