@@ -107,11 +107,10 @@ int xl_elf_check(const void *data, size_t size, char *msg, size_t len)
 			return bad(msg, len, -EINVAL, "ELF section name table %llu: no such section",
 				   (unsigned long long)strndx);
 		strtab = &sh[strndx];
-		r = check_section(data, size, strtab, NULL, (size_t)strndx, msg, len);
-		if (r < 0)
-			return r;
-		if (strtab->sh_type == SHT_NOBITS)
-			strtab = NULL;
+		/* Whatever its type says: its bytes are read for every name. */
+		if (strtab->sh_type == SHT_NOBITS || !inside(strtab->sh_offset, strtab->sh_size, size))
+			return bad(msg, len, -EINVAL, "ELF section name table (section %llu) is not "
+				   "inside the file", (unsigned long long)strndx);
 	}
 	for (size_t i = 0; i < n; i++) {
 		r = check_section(data, size, &sh[i], strtab, i, msg, len);

@@ -6,7 +6,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 15
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -Ilib/include -Ilib -Ilib/varlink -Idaemon -Iclient
-FUZZERS := $(addprefix $(B)/fuzz/,fuzz-frame fuzz-params fuzz-config fuzz-progset)
+FUZZERS := $(addprefix $(B)/fuzz/,fuzz-frame fuzz-params fuzz-config fuzz-progset fuzz-elf-check)
 
 $(B)/fuzz:
 	mkdir -p $@
@@ -26,6 +26,10 @@ $(B)/fuzz/fuzz-config: tests/fuzz/fuzz-config.c daemon/config.c daemon/netconfig
 $(B)/fuzz/fuzz-progset: tests/fuzz/fuzz-progset.c client/progset.c client/progset.h tests/fuzz/fuzz-file.h \
 		$(B)/client/libxdpctl.a $(B)/libxdplink-client.a | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c %.a,$^) -ljansson -linih
+
+# An object's section headers, checked before libbpf reads them.
+$(B)/fuzz/fuzz-elf-check: tests/fuzz/fuzz-elf-check.c lib/xl-elf-check.c lib/xl-elf-check.h | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
 # make fuzz [FUZZ_SECONDS=3600]: every harness for that long, one after another.
 fuzz: $(FUZZERS)

@@ -190,6 +190,23 @@ static void test_section_count_cap(void **state)
 	free(eh);
 }
 
+/* Found by fuzz-elf-check: a name table of type SHT_NULL, pointing anywhere. */
+static void test_name_table_outside_the_file(void **state)
+{
+	char msg[160] = "";
+	struct tiny t;
+
+	(void)state;
+	tiny_init(&t);
+	t.sh[1].sh_type = SHT_NULL;
+	t.sh[1].sh_offset = 1ULL << 40;
+	assert_int_equal(check(&t, msg, sizeof(msg)), -EINVAL);
+	assert_non_null(strstr(msg, "name table (section 1) is not inside the file"));
+	tiny_init(&t);
+	t.sh[1].sh_type = SHT_NOBITS;
+	assert_int_equal(check(&t, msg, sizeof(msg)), -EINVAL);
+}
+
 static void test_unterminated_name(void **state)
 {
 	char msg[160] = "";
@@ -214,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_headers_outside_the_file),
 		cmocka_unit_test(test_btf_cap),
 		cmocka_unit_test(test_section_count_cap),
+		cmocka_unit_test(test_name_table_outside_the_file),
 		cmocka_unit_test(test_unterminated_name),
 	};
 
