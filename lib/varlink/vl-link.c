@@ -2,6 +2,7 @@
 /* varlink connections: lifecycle, reading, writing, back-pressure and the idle timer. */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -367,18 +368,24 @@ static const char *link_fds_over_limit(struct vl_link *l, size_t n)
 }
 
 /* -EBADF when one of the fds is not a file or directory and the server takes only those. */
+/* On the event loop: the type from the inode's cached attributes
+ * (AT_STATX_DONT_SYNC), since fstat() of a file on FUSE may wait for
+ * whoever serves it, and that may be the caller. */
 static int fds_check_types(struct vl_link *l, const int *fds, size_t n)
 {
-	struct stat st;
+	struct statx sx;
 
 	if (!l->server->opts.files_only)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (fstat(fds[i], &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+	for (size_t i = 0; i < n; i++) {
+		sx.stx_mode = 0;
+		if (statx(fds[i], "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE, &sx) < 0 ||
+		    !(S_ISREG(sx.stx_mode) || S_ISDIR(sx.stx_mode))) {
 			vl_link_log_limit(l, "fd %zu of %zu is not a file (type 0%o): "
-					  "refusing the call", i, n, (unsigned)st.st_mode & S_IFMT);
+					  "refusing the call", i, n, (unsigned)sx.stx_mode & S_IFMT);
 			return -EBADF;
 		}
+	}
 	return 0;
 }
 
