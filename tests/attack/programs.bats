@@ -28,6 +28,7 @@ setup() {
 
 teardown() {
 	[ -z "${HOLDER_PID:-}" ] || { kill "$HOLDER_PID" 2>/dev/null; wait "$HOLDER_PID" 2>/dev/null; }
+	[ -z "${FUSE_DIR:-}" ] || { umount "$FUSE_DIR" 2>/dev/null; rmdir "$FUSE_DIR"; }
 	attack_teardown
 	rm -rf "$UDIR"
 }
@@ -104,6 +105,24 @@ set_then_alone() {
 	! grep -q '"programId"' <<< "$output"
 	# The varlink server takes only files' fds; the object check, only regular files.
 	grep -q 'fd 0 of 1 is not a file' "$DLOG" || grep -q 'not a regular file' <<< "$output"
+}
+
+# Whoever serves a FUSE file can hold a read of it forever: here bindfs
+# (tests/install-deps), a FUSE view of the user's own directory.
+@test "P1: a file on FUSE is refused" {
+	command -v bindfs >/dev/null || skip "no bindfs (tests/install-deps installs it)"
+	FUSE_DIR=$(mktemp -d /tmp/xlfuse.XXXXXX)
+	bindfs -o allow_other,ro "$UDIR" "$FUSE_DIR"
+	[ "$(stat -f -c %T "$FUSE_DIR")" = fuseblk ] || [ "$(stat -f -c %T "$FUSE_DIR")" = fuse ] ||
+		stat -f "$FUSE_DIR" | grep -qi fuse
+	as_user read "$FUSE_DIR/mine.o" xl_vet_count
+	grep -q "$M.InvalidObject" <<< "$output"
+	grep -q 'on FUSE' <<< "$output"
+	says_nothing_of_it
+	[ "$(ctl --json status vb | jq '.interfaces[0].attachments | length')" -eq 0 ]
+	# The same file through its own directory loads.
+	as_user read "$UDIR/mine.o" xl_vet_count
+	grep -q '"programId"' <<< "$output"
 }
 
 @test "P2: a user's program calling bpf_get_current_task is refused with the verifier's reason" {
