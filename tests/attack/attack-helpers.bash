@@ -17,12 +17,7 @@ RSS_MAX_KB=$((100 * 1024))
 attack_setup() {
 	daemon_setup
 	veth_in_nsb vc vd
-	SOCKDIR=$(mktemp -d /tmp/xlattack.XXXXXX)
-	chmod 0755 "$SOCKDIR"
-	SOCK=$SOCKDIR/io.xdplink.Manager
-	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
-	sed -e 's/^Mode = 0660/Mode = 0666/' -e 's/^AllowGroups = xdplinkd/AllowGroups = 4711/' \
-		"$REPO/config/xdplinkd.conf" > "$CONF"
+	open_to_users 4711
 	# A daemon from before the limits (to show each attack working on it)
 	# refuses their keys: leave them out for it.
 	grep -q ReservedConnections "$XDPLINKD" ||

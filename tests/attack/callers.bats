@@ -16,13 +16,7 @@ setup() {
 	veth_in_nsb vc vd
 	NSC=xlc$$_$BATS_TEST_NUMBER
 	USERNS_PID=
-	SOCKDIR=$(mktemp -d /tmp/xlcallers.XXXXXX)
-	chmod 0755 "$SOCKDIR"
-	SOCK=$SOCKDIR/io.xdplink.Manager
-	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
-	sed -e 's/^Mode = 0660/Mode = 0666/' -e 's/^AllowGroups = xdplinkd/AllowGroups = 4711 4712/' \
-		-e "s|^GroupInterfaces =\$|GroupInterfaces = 4712:secC*,$NSC/secD*|" \
-		"$REPO/config/xdplinkd.conf" > "$CONF"
+	open_to_users "4711 4712" "s|^GroupInterfaces =\$|GroupInterfaces = 4712:secC*,$NSC/secD*|"
 	grep -q "^GroupInterfaces = 4712:secC\*,$NSC/secD\*\$" "$CONF"
 	# A daemon from before a key refuses it (the runs that show each bug on the old code).
 	grep -q PrivilegedLoadUsers "$XDPLINKD" || sed -i -E '/^PrivilegedLoad(Users|Groups) =/d' "$CONF"

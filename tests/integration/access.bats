@@ -11,13 +11,7 @@ setup() {
 	daemon_setup
 	veth_in_nsb vc vd
 	# A socket directory every uid can reach (bats' own is root's).
-	SOCKDIR=$(mktemp -d /tmp/xlaccess.XXXXXX)
-	chmod 0755 "$SOCKDIR"
-	SOCK=$SOCKDIR/io.xdplink.Manager
-	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
-	sed -e 's/^Mode = 0660/Mode = 0666/' -e 's/^AllowGroups = xdplinkd/AllowGroups = 4711 4712/' \
-		-e 's/^GroupInterfaces =$/GroupInterfaces = 4712:vc,vx*/' \
-		"$REPO/config/xdplinkd.conf" > "$CONF"
+	open_to_users "4711 4712" 's/^GroupInterfaces =$/GroupInterfaces = 4712:vc,vx*/'
 	daemon_start
 }
 

@@ -280,12 +280,7 @@ restart() {
 	attach_set
 	daemon_kill TERM
 	# A socket every uid can reach, and a group [Access] allows.
-	SOCKDIR=$(mktemp -d /tmp/xladopt.XXXXXX)
-	chmod 0755 "$SOCKDIR"
-	SOCK=$SOCKDIR/io.xdplink.Manager
-	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
-	sed -e 's/^Mode = 0660/Mode = 0666/' -e 's/^AllowGroups = xdplinkd/AllowGroups = 4711/' \
-		"$REPO/config/xdplinkd.conf" > "$CONF"
+	open_to_users 4711
 	daemon_start
 	as_user() { setpriv --reuid=4700 --regid=4700 --groups=4711 "$XDPCTL" --socket "$SOCK" "$@"; }
 	as_user status vb

@@ -136,6 +136,21 @@ daemon_kill() {
 	DAEMON_PID=
 }
 
+# open_to_users GROUPS [SED-EXPR...]: a socket every uid can reach ($SOCK,
+# in $SOCKDIR, which the test removes) and a configuration ($CONF) whose
+# [Access] allows GROUPS, with SED-EXPRs applied to it as well.
+open_to_users() {
+	local groups=$1 x e=()
+	shift
+	SOCKDIR=$(mktemp -d /tmp/xlsock.XXXXXX)
+	chmod 0755 "$SOCKDIR"
+	SOCK=$SOCKDIR/io.xdplink.Manager
+	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
+	for x in "$@"; do e+=(-e "$x"); done
+	sed -e 's/^Mode = 0660/Mode = 0666/' -e "s/^AllowGroups = xdplinkd/AllowGroups = $groups/" \
+		"${e[@]}" "$REPO/config/xdplinkd.conf" > "$CONF"
+}
+
 ctl() {
 	"$XDPCTL" --socket "$SOCK" "$@"
 }
