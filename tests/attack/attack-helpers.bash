@@ -79,15 +79,17 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # timed FILE COMMAND...: append COMMAND's time in ms to FILE; a failure
 # (or a time-out of 5 s) counts as 99999.
+# What a failed command said goes to FILE.err, for the test's output.
 timed() {
-	local f=$1 t0 t1
+	local f=$1 t0 t1 out
 	shift
 	t0=$(now_ms)
-	if "$@" >/dev/null 2>&1; then
+	if out=$("$@" 2>&1); then
 		t1=$(now_ms)
 		echo $((t1 - t0)) >> "$f"
 	else
 		echo 99999 >> "$f"
+		echo "after $(($(now_ms) - t0)) ms: $out" >> "$f.err"
 	fi
 }
 
@@ -114,6 +116,7 @@ root_rounds() {
 	local c=("$XDPCTL" --socket "$SOCK" --timeout 5)
 
 	: > "$d/list"; : > "$d/attach"; : > "$d/detach"; : > "$d/rss"
+	rm -f "$d"/*.err
 	rss_sampler &
 	sampler=$!
 	end=$(($(now_ms) + secs * 1000))
@@ -134,7 +137,9 @@ root_rounds() {
 	[ "${l[0]}" -lt "$MEDIAN_MS" ] && [ "${a[0]}" -lt "$MEDIAN_MS" ] && [ "${x[0]}" -lt "$MEDIAN_MS" ] || {
 		echo "median over ${MEDIAN_MS} ms: $line" >&2; return 1; }
 	[ "${l[1]}" -lt "$MAX_MS" ] && [ "${a[1]}" -lt "$MAX_MS" ] && [ "${x[1]}" -lt "$MAX_MS" ] || {
-		echo "max over ${MAX_MS} ms: $line" >&2; return 1; }
+		echo "max over ${MAX_MS} ms: $line" >&2
+		cat "$d"/*.err >&2 2>/dev/null
+		return 1; }
 	[ "${rss:-0}" -lt "$RSS_MAX_KB" ] || { echo "RSS over 100 MB: $line" >&2; return 1; }
 }
 
