@@ -7,7 +7,7 @@
 #include "access-load.h"
 
 /* Whether one word of the list names id: a number, or a name resolve knows. */
-static bool word_is(const char *w, size_t n, bool group, uint32_t id, xd_load_resolver resolve)
+static bool word_is(const char *w, size_t n, bool group, uint32_t id, xd_access_resolver resolve)
 {
 	char buf[256], *end;
 	unsigned long v;
@@ -24,7 +24,7 @@ static bool word_is(const char *w, size_t n, bool group, uint32_t id, xd_load_re
 	return resolve(buf, group, &got) == 0 && got == id;
 }
 
-static bool list_has(const char *list, bool group, uint32_t id, xd_load_resolver resolve)
+static bool list_has(const char *list, bool group, uint32_t id, xd_access_resolver resolve)
 {
 	for (const char *w = list; w && *w;) {
 		size_t n;
@@ -39,7 +39,7 @@ static bool list_has(const char *list, bool group, uint32_t id, xd_load_resolver
 }
 
 bool xd_access_load_privileged(const char *users, const char *groups, uid_t uid, gid_t gid,
-			       const gid_t *sup, size_t n_sup, xd_load_resolver resolve)
+			       const gid_t *sup, size_t n_sup, xd_access_resolver resolve)
 {
 	if (uid == 0)
 		return true;

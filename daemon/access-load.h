@@ -3,12 +3,7 @@
 #ifndef XD_ACCESS_LOAD_H
 #define XD_ACCESS_LOAD_H
 
-#include <stdbool.h>
-#include <stdint.h>
-#include <sys/types.h>
-
-/* A user (group false) or group name to its id; -ENOENT if there is none. */
-typedef int (*xd_load_resolver)(const char *name, bool group, uint32_t *ret);
+#include "access.h"
 
 /*
  * Whether a caller's programs are loaded unvetted, with the daemon's
@@ -19,6 +14,6 @@ typedef int (*xd_load_resolver)(const char *name, bool group, uint32_t *ret);
  * (xl_prog_spec.vet). Pure: resolve is given.
  */
 bool xd_access_load_privileged(const char *users, const char *groups, uid_t uid, gid_t gid,
-			       const gid_t *sup, size_t n_sup, xd_load_resolver resolve);
+			       const gid_t *sup, size_t n_sup, xd_access_resolver resolve);
 
 #endif
