@@ -270,39 +270,55 @@ static bool gc_blocked(struct manager *m)
 /*
  * The kernel frees a detached program (and so lets go of its maps) a
  * little after the last link and pin go: an owner whose last attachment
- * was just removed still looks in use. Look again shortly, a bounded
- * number of times (a program of another loader may really share them).
+ * was just removed still looks in use. Look again, backing off from
+ * 100 ms to 1 s, for about 17 s from the last removal (a loaded machine
+ * frees late; a program of another loader may really share them). One
+ * timer at a time: every removal restarts the budget, not a new chain.
  */
 #define GC_RETRY_USEC (100 * 1000)
-#define GC_RETRIES 30
+#define GC_RETRY_MAX_USEC (1000 * 1000)
+#define GC_RETRIES 20
 static unsigned gc_retries;
+static bool gc_armed;
+
+static void maps_gc_run(struct manager *m);
 
 static int on_gc_retry(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
 {
 	struct manager *m = userdata;
 
+	gc_armed = false;
 	if (xd_jobs_running(m->jobs) > 0)
 		m->maps_gc_due = true;	/* the manager runs it once they settle */
 	else
-		xd_maps_gc(m);
+		maps_gc_run(m);
 	return 0;
 }
 
 static void gc_retry_later(struct manager *m)
 {
-	uint64_t now;
+	uint64_t now, delay;
 
-	if (gc_retries >= GC_RETRIES || m->exiting ||
+	if (gc_armed || gc_retries >= GC_RETRIES || m->exiting ||
 	    sd_event_now(m->event, CLOCK_MONOTONIC, &now) < 0)
 		return;
+	delay = gc_retries < 4 ? GC_RETRY_USEC << gc_retries : GC_RETRY_MAX_USEC;
 	gc_retries++;
 	/* Floating: the loop owns it and frees it with itself. */
-	if (sd_event_add_time(m->event, NULL, CLOCK_MONOTONIC, now + GC_RETRY_USEC, 0,
+	if (sd_event_add_time(m->event, NULL, CLOCK_MONOTONIC, now + delay, 0,
 			      on_gc_retry, m) < 0)
 		gc_retries = GC_RETRIES;
+	else
+		gc_armed = true;
 }
 
 void xd_maps_gc(struct manager *m)
+{
+	gc_retries = 0;
+	maps_gc_run(m);
+}
+
+static void maps_gc_run(struct manager *m)
 {
 	char root[PATH_MAX], path[PATH_MAX];
 	_cleanup_(closedirp) DIR *d = NULL;

@@ -366,6 +366,12 @@ detach_all() {
 	[ "$(xdp_prog_on_vb)" = 0 ] || corpus_fail "vb still runs program $(xdp_prog_on_vb)"
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ] ||
 		corpus_fail "interface pins remain: $(pins | tr '\n' ' ')"
+	# The map collection follows the reply, and waits for the kernel to
+	# free the detached programs (daemon/maps.c: up to about 17 s).
+	for _ in $(seq 1 200); do
+		[ -n "$(find "$ROOT/maps" -mindepth 1 2>/dev/null)" ] || break
+		sleep 0.1
+	done
 	[ -z "$(find "$ROOT/maps" -mindepth 1 2>/dev/null)" ] ||
 		corpus_fail "map pins remain: $(cd "$ROOT" && find maps -mindepth 1 | tr '\n' ' ')"
 	[ -z "$(find "$STATE" -name 'rev-*.json' 2>/dev/null)" ] ||
