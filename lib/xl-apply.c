@@ -327,3 +327,21 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 			    opts->defer_cleanup);
 	return 0;
 }
+
+void xl_iface_drop_dry(struct xl_iface *iface)
+{
+	if (!iface->dry)
+		return;
+	xl_state_clear(iface->dry);
+	free(iface->dry);
+	iface->dry = NULL;
+}
+
+const struct xl_attachment *xl_iface__planned(const struct xl_iface *iface, size_t *ret_n)
+{
+	const struct xl_state *st = iface->dry ? iface->dry : &iface->st;
+
+	if (ret_n)
+		*ret_n = st->n;
+	return st->att;
+}

@@ -56,6 +56,7 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface)
 	(void)xl_iface__cleanup(iface);	/* if it fails, recovery sweeps the rest */
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
+	xl_iface_drop_dry(iface);
 	free(iface->verifier_log);
 	free(iface->dir);
 	free(iface->state_dir);

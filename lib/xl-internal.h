@@ -43,11 +43,22 @@ struct xl_iface {
 	__u64 stale_revision;
 	size_t n_stale_removed;
 	__u32 stale_removed[XL_MAX_PROGS];
+	/* What the last dry run planned (xl_iface__planned), or NULL:
+	 * allocated, as it is rarely used. */
+	struct xl_state *dry;
 };
 
 struct xl_batch_add {
-	struct xl_prog_spec spec;	/* strings owned */
+	struct xl_prog_spec spec;	/* strings owned, anchor labels too */
 	__u32 id;			/* assigned by apply */
+	bool dropped;			/* xl_batch__drop: not opened, not planned */
+};
+
+struct xl_batch_move {
+	__u32 id;
+	int priority;			/* or XL_PRIORITY_KEEP */
+	bool priority_set;
+	struct xl_anchor before, after;	/* labels owned */
 };
 
 struct xl_batch {
@@ -56,6 +67,8 @@ struct xl_batch {
 	size_t n_removes;
 	__u32 removes[XL_MAX_PROGS];
 	bool remove_all;
+	size_t n_moves;
+	struct xl_batch_move moves[XL_MAX_PROGS];
 };
 
 /*
@@ -93,6 +106,8 @@ int xl_rm_tree(const char *dir, unsigned *ret_revs);
 void xl_holder_describe(int ifindex, char *buf, size_t len);
 
 void xl_iface_close_fds(struct xl_iface *iface);
+/* Forget what the last dry run planned (xl-apply.c). */
+void xl_iface_drop_dry(struct xl_iface *iface);
 /* Take fd as the interface's XDP link. */
 void xl_iface_set_link(struct xl_iface *iface, int fd);
 

@@ -174,6 +174,9 @@ enum xl_error_kind {
 	XL_ERROR_LOAD,		/* the kernel refused a program (see xl_iface__verifier_log) */
 	XL_ERROR_BUSY,		/* something else holds XDP on the interface */
 	XL_ERROR_KERNEL,	/* any other kernel or bpffs failure */
+	XL_ERROR_ORDER,		/* an anchor names nothing in the new set (ENOENT) or cannot be
+				 * met, with the other anchor or the priority (EINVAL);
+				 * docs/ordering.md */
 };
 enum xl_error_kind xl_iface__error_kind(const struct xl_iface *iface);
 
@@ -205,6 +208,16 @@ __u32 xl_iface__entry_prog_id(const struct xl_iface *iface); /* what the link ru
 const struct xl_attachment *xl_iface__attachments(const struct xl_iface *iface, size_t *ret_n);
 /* Verdict counts (indexed by XDP_* and 5 = other), summed over CPUs. */
 int xl_iface__counters(const struct xl_iface *iface, __u32 attach_id, __u64 ret_counts[6]);
+
+/*
+ * Where a program runs relative to others, like bpf_mprog's BPF_F_BEFORE
+ * and BPF_F_AFTER: an attachment id of the new set, or every attachment of
+ * the new set carrying label. All zero: no anchor. Rules: docs/ordering.md.
+ */
+struct xl_anchor {
+	__u32 id;
+	const char *label;	/* at most one of id and label */
+};
 
 struct xl_prog_spec {
 	size_t sz;
@@ -239,6 +252,12 @@ struct xl_prog_spec {
 	 * instance is loaded from the same bytes, sharing its maps. Ignored
 	 * with prog_fd (a program loaded, and vetted if so, before). */
 	bool vet;
+	/* Where it runs relative to others, like bpf_mprog's BPF_F_BEFORE and
+	 * BPF_F_AFTER (docs/ordering.md); zero: by priority only. */
+	struct xl_anchor before, after;
+	/* priority was given by the caller, not defaulted: an anchored program
+	 * takes its anchor's priority, and one given that differs is refused. */
+	bool priority_set;
 	size_t :0;
 };
 #define xl_prog_spec__last_field pin_root_path
@@ -250,8 +269,34 @@ struct xl_batch *xl_batch__free(struct xl_batch *b);
 int xl_batch__add(struct xl_batch *b, const struct xl_prog_spec *spec);
 int xl_batch__remove(struct xl_batch *b, __u32 attach_id);
 int xl_batch__remove_all(struct xl_batch *b);
-/* After a successful apply: the attachment id given to addition idx. */
+/* After a successful apply: the attachment id given to addition idx
+ * (after a dry run: its provisional id; 0 for a dropped addition). */
 __u32 xl_batch__attach_id(const struct xl_batch *b, int idx);
+
+/* In xl_move_opts.priority: the attachment keeps its priority. */
+#define XL_PRIORITY_KEEP (-2)
+
+struct xl_move_opts {
+	size_t sz;
+	int priority;		/* 0..XL_PRIORITY_MAX or XL_PRIORITY_KEEP */
+	/* The priority was given by the caller: anchors check it (as in
+	 * xl_prog_spec); otherwise an anchor's priority replaces it. */
+	bool priority_set;
+	struct xl_anchor before, after;
+	size_t :0;
+};
+#define xl_move_opts__last_field after
+
+/*
+ * Place a kept attachment again, with a new priority and/or anchors: it is
+ * taken out of the set and inserted by the rules of docs/ordering.md, after
+ * the batch's additions, in batch order. The same program runs, nothing is
+ * loaded again. opts NULL: keep the priority, no anchors.
+ */
+int xl_batch__move(struct xl_batch *b, __u32 attach_id, const struct xl_move_opts *opts);
+/* Take addition idx back (it turned out to be unneeded): it is neither
+ * opened nor loaded nor attached, and its attach_id stays 0. */
+int xl_batch__drop(struct xl_batch *b, int idx);
 
 struct xl_apply_opts {
 	size_t sz;
@@ -261,6 +306,9 @@ struct xl_apply_opts {
 	/* Leave the old revision's pins for xl_iface__cleanup(), so that the
 	 * caller can answer as soon as the new revision is live. */
 	bool defer_cleanup;
+	/* Load and plan, then release what was loaded and commit nothing: the
+	 * revision stays; xl_iface__planned() shows what would run. */
+	bool dry_run;
 	size_t :0;
 };
 #define xl_apply_opts__last_field counters
@@ -274,6 +322,14 @@ struct xl_apply_opts {
  */
 int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b,
 		    const struct xl_apply_opts *opts);
+
+/*
+ * The set the last apply (dry or real) planned, in run order: after a
+ * dry run what would run, with the additions' provisional ids and
+ * prog_id 0; otherwise the live set (as xl_iface__attachments). Valid
+ * until the next apply or free.
+ */
+const struct xl_attachment *xl_iface__planned(const struct xl_iface *iface, size_t *ret_n);
 
 /* Whether an apply with defer_cleanup left the old revision behind. */
 bool xl_iface__cleanup_pending(const struct xl_iface *iface);
