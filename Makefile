@@ -106,6 +106,7 @@ include tests/torture/torture.mk
 include tests/bench/load.mk
 include tests/bench/zero-gap.mk
 include tests/bench/scale.mk
+include tests/bench/e2e.mk
 include tests/corpus/corpus.mk
 include tests/tools/xsk.mk
 include tests/attack/programs.mk
@@ -175,12 +176,12 @@ check-vm: all
 check: all
 	tests/run-all
 
-bench: all $(B)/tests/xl-bench $(B)/tests/list-bench
+bench: all $(B)/tests/xl-bench $(B)/tests/list-bench $(E2E_TOOLS)
 	tests/bench/run
 	tests/bench/e2e
 
 # End to end only: xdpctl and xdplinkd against xdp-loader (tests/bench/e2e).
-bench-e2e: all $(B)/tests/list-bench $(B)/tests/xl-bench
+bench-e2e: all $(B)/tests/list-bench $(B)/tests/xl-bench $(E2E_TOOLS)
 	tests/bench/e2e
 
 demo: all
