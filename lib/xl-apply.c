@@ -46,61 +46,82 @@ static int check_current(struct xl_iface *iface, const char *ifname)
 static int open_additions(struct xl_iface *iface, struct xl_batch *b, struct xl_attempt *a)
 {
 	for (size_t i = 0; i < b->n_adds; i++) {
-		int r = xl_prog_open(&b->adds[i].spec, &a->progs[i], &iface->err);
+		int r;
 
+		if (b->adds[i].dropped)
+			continue;
+		r = xl_prog_open(&b->adds[i].spec, &a->progs[i], &iface->err);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-static int plan_error(struct xl_iface *iface, int r, const struct xl_plan_input *in)
+/* The plan's own words name the id or the anchor it refused. */
+static int plan_error(struct xl_iface *iface, int r, const struct xl_plan *plan)
 {
-	switch (r) {
-	case -ESTALE:
-		return xl_err_set(&iface->err, r, "expected revision %llu, but %s is at revision %llu",
-				  (unsigned long long)in->expected_revision, "the interface",
-				  (unsigned long long)in->revision);
-	case -E2BIG:
-		return xl_err_set(&iface->err, r, "too many programs: %zu would be attached, the limit is %d",
-				  in->n_live + in->n_adds - in->n_removes, XL_MAX_PROGS);
-	case -ENOENT:
-		return xl_err_set(&iface->err, r, "no attachment with that id to remove");
-	case -ERANGE:
-		return xl_err_set(&iface->err, r, "priority out of range 0..%d", XL_PRIORITY_MAX);
-	default:
-		return xl_err_set(&iface->err, r, "invalid batch: %s", errno_name(r));
-	}
+	iface->err.kind = plan->kind;
+	return xl_err_set(&iface->err, r, "%s", plan->why[0] ? plan->why : errno_name(r));
 }
 
-static int make_plan(struct xl_iface *iface, struct xl_batch *b,
-		     const struct xl_apply_opts *opts, struct xl_attempt *a)
+/* Planning input from the live set and the batch. Dropped additions are
+ * left out; map[k] is the batch index of the plan's addition k. */
+static size_t plan_input(struct xl_iface *iface, struct xl_batch *b, struct xl_attempt *a,
+			 struct xl_plan_item *live, struct xl_plan_item *adds,
+			 struct xl_plan_move *moves, int *map)
 {
-	struct xl_plan_item live[XL_MAX_PROGS], adds[XL_MAX_PROGS + 1];
-	struct xl_plan_input in = {
-		.revision = iface->st.revision, .expected_revision = opts->expected_revision,
-		.next_id = iface->st.next_id ? iface->st.next_id : 1, .counters = opts->counters,
-		.live_counters = iface->st.counters,
-		.live = live, .n_live = iface->st.n, .adds = adds, .n_adds = b->n_adds,
-		.removes = b->removes, .n_removes = b->n_removes, .remove_all = b->remove_all,
-	};
-	int r;
+	size_t n = 0;
 
 	for (size_t i = 0; i < iface->st.n; i++) {
 		const struct xl_attachment *att = &iface->st.att[i];
 
 		live[i] = (struct xl_plan_item){ .id = att->id, .priority = att->priority,
 			.chain_actions = att->chain_actions, .frags = att->frags,
-			.counter_row = att->counter_row };
+			.counter_row = att->counter_row, .label = att->label };
 	}
-	for (size_t i = 0; i < b->n_adds; i++)
-		adds[i] = (struct xl_plan_item){ .priority = xl_prog_priority(a->progs[i]),
+	for (size_t i = 0; i < b->n_adds; i++) {
+		const struct xl_prog_spec *spec = &b->adds[i].spec;
+
+		if (b->adds[i].dropped)
+			continue;
+		map[n] = (int)i;
+		adds[n++] = (struct xl_plan_item){ .priority = xl_prog_priority(a->progs[i]),
 			.chain_actions = xl_prog_chain_actions(a->progs[i]),
-			.frags = xl_prog_frags(a->progs[i]) };
+			.frags = xl_prog_frags(a->progs[i]), .label = spec->label,
+			.before = spec->before, .after = spec->after,
+			.priority_set = spec->priority_set };
+	}
+	for (size_t i = 0; i < b->n_moves; i++)
+		moves[i] = (struct xl_plan_move){ .id = b->moves[i].id,
+			.priority = b->moves[i].priority, .priority_set = b->moves[i].priority_set,
+			.before = b->moves[i].before, .after = b->moves[i].after };
+	return n;
+}
+
+static int make_plan(struct xl_iface *iface, struct xl_batch *b,
+		     const struct xl_apply_opts *opts, struct xl_attempt *a)
+{
+	struct xl_plan_item live[XL_MAX_PROGS], adds[XL_MAX_PROGS + 1];
+	struct xl_plan_move moves[XL_MAX_PROGS];
+	int map[XL_MAX_PROGS + 1];
+	struct xl_plan_input in = {
+		.revision = iface->st.revision, .expected_revision = opts->expected_revision,
+		.next_id = iface->st.next_id ? iface->st.next_id : 1, .counters = opts->counters,
+		.live_counters = iface->st.counters,
+		.live = live, .n_live = iface->st.n, .adds = adds,
+		.removes = b->removes, .n_removes = b->n_removes, .remove_all = b->remove_all,
+		.moves = moves, .n_moves = b->n_moves,
+	};
+	int r;
+
+	in.n_adds = plan_input(iface, b, a, live, adds, moves, map);
 	iface->err.kind = XL_ERROR_REQUEST;
 	r = xl_plan_build(&in, &a->plan);
 	if (r < 0)
-		return plan_error(iface, r, &in);
+		return plan_error(iface, r, &a->plan);
+	for (size_t i = 0; i < a->plan.n; i++)
+		if (a->plan.items[i].add_idx >= 0)
+			a->plan.items[i].add_idx = map[a->plan.items[i].add_idx];
 	if (iface->link_fd >= 0 && opts->mode != XL_MODE_UNSPEC && opts->mode != iface->st.mode)
 		return xl_err_set(&iface->err, -EINVAL,
 				  "%s is attached in %s mode; remove all programs to change the mode",
@@ -251,6 +272,68 @@ static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch
 	memset(&a->st, 0, sizeof(a->st));
 }
 
+/* Attachment i of what the plan would run, without its kernel program
+ * (prog_id 0 for an addition: what a dry run loaded is released). */
+static int planned_att(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b,
+		       size_t i, struct xl_attachment *att)
+{
+	const struct xl_plan_item *it = &a->plan.items[i];
+	const struct xl_attachment *old;
+	const struct xl_prog_spec *spec;
+	const char *name, *object;
+
+	*att = (struct xl_attachment){ .id = it->id, .priority = it->priority,
+		.chain_actions = it->chain_actions, .frags = it->frags,
+		.counter_row = it->counter_row };
+	if (it->add_idx < 0) {
+		old = &iface->st.att[xl_live_index(iface, it->id)];
+		att->prog_id = old->prog_id;
+		att->connection = old->connection;
+		return xl_attachment_dup_strings(att, old->name, old->object, old->label, old->owner);
+	}
+	spec = &b->adds[it->add_idx].spec;
+	name = xl_prog_name(a->progs[it->add_idx]);
+	object = xl_prog_object(a->progs[it->add_idx]);
+	att->connection = spec->connection;
+	return xl_attachment_dup_strings(att, name, object, spec->label, spec->owner);
+}
+
+/*
+ * A dry run: load what a real apply would load, so that a program the
+ * kernel refuses is refused here too, then keep only the plan. The
+ * attempt's undo log removes every pin and file the build made.
+ */
+static int dry_run(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b,
+		   enum xl_mode mode)
+{
+	_cleanup_free_ struct xl_state *dry = calloc(1, sizeof(*dry));
+	int r = 0;
+
+	if (!dry)
+		return -ENOMEM;
+	if (!a->plan.unchanged && a->plan.n > 0)
+		r = xl_build(iface, a, b, mode);
+	if (r < 0)
+		return r;
+	*dry = (struct xl_state){ .revision = a->plan.revision, .netns_cookie = iface->netns_cookie,
+		.ifindex = iface->ifindex, .mode = iface->link_fd >= 0 ? iface->st.mode : mode,
+		.counters = a->plan.cfg.counters, .direct = !iface->e->has_freplace,
+		.next_id = a->plan.next_id };
+	for (size_t i = 0; i < a->plan.n; i++) {
+		dry->n = i + 1;
+		r = planned_att(iface, a, b, i, &dry->att[i]);
+		if (r < 0) {
+			xl_state_clear(dry);
+			return r;
+		}
+		if (a->plan.items[i].add_idx >= 0)
+			b->adds[a->plan.items[i].add_idx].id = a->plan.items[i].id;
+	}
+	iface->dry = TAKE_PTR(dry);
+	iface->err.kind = XL_ERROR_NONE;
+	return 0;
+}
+
 static int detach_all(struct xl_iface *iface, struct xl_attempt *a)
 {
 	int r;
@@ -274,6 +357,7 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	_cleanup_(xl_attempt_free) struct xl_attempt *a = NULL;
 	_cleanup_(xl_engine_unlock) int lock = -EBADF;
 	struct xl_apply_opts def = { .sz = sizeof(def) };
+	enum xl_mode mode;
 	int r;
 
 	if (!opts)
@@ -282,9 +366,14 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	    opts->mode > XL_MODE_SKB)
 		return xl_err_set(&iface->err, -EINVAL, "invalid apply options");
 	iface->err = (struct xl_err){ .kind = XL_ERROR_KERNEL };
+	xl_iface_drop_dry(iface);
+	for (size_t i = 0; i < b->n_adds; i++)
+		b->adds[i].id = 0;	/* a dry run's provisional ids */
+	mode = opts->mode == XL_MODE_UNSPEC ? XL_MODE_NATIVE : opts->mode;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
+	a->dry_run = opts->sz >= offsetofend(struct xl_apply_opts, dry_run) && opts->dry_run;
 	a->entry_fd = a->direct_fd = a->counters_fd = a->link_fd = -EBADF;
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		a->fds[i] = -EBADF;
@@ -308,13 +397,15 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 		r = make_plan(iface, b, opts, a);
 	if (r < 0)
 		return r;
+	if (a->dry_run)
+		return dry_run(iface, a, b, mode);
 	if (a->plan.unchanged) {
 		iface->err.kind = XL_ERROR_NONE;
 		return 0;	/* no new revision, no link update */
 	}
 	if (a->plan.n == 0)
 		return detach_all(iface, a);
-	r = xl_build(iface, a, b, opts->mode == XL_MODE_UNSPEC ? XL_MODE_NATIVE : opts->mode);
+	r = xl_build(iface, a, b, mode);
 	if (r == 0) {
 		xl_test_point("before-commit");
 		r = commit(iface, a, opts->mode);

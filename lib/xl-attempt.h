@@ -24,6 +24,7 @@ struct xl_attempt {
 	struct xl_state st;
 	struct xl_undo undo;
 	char ifname[IF_NAMESIZE];
+	bool dry_run;			/* build to verify, never commit: touch nothing live */
 };
 
 
@@ -33,6 +34,9 @@ int xl_live_index(const struct xl_iface *iface, __u32 id);
 /* Everything up to, not including, the commit (xl-build.c). Every pin and
  * file it creates is in a->undo. */
 int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, enum xl_mode mode);
+/* Copies of an attachment's strings into dst (which owns them then). */
+int xl_attachment_dup_strings(struct xl_attachment *dst, const char *name, const char *object,
+			      const char *label, const char *owner);
 /* Pin fd at path and record it for undo. */
 int xl_pin_tracked(struct xl_attempt *a, int fd, const char *path, struct xl_err *err);
 

@@ -97,7 +97,10 @@ static int load_dispatcher(struct xl_iface *iface, struct xl_attempt *a)
 		if (r < 0)
 			return r;
 	}
-	r = zero_rows(iface->counters_fd >= 0 ? iface->counters_fd : a->counters_fd, &a->plan);
+	/* A dry run's fresh rows may still be a live program's (when no other
+	 * row is free): their counts stay. */
+	r = a->dry_run ? 0 :
+	    zero_rows(iface->counters_fd >= 0 ? iface->counters_fd : a->counters_fd, &a->plan);
 	if (r < 0)
 		return xl_err_set(&iface->err, r, "clearing counters: %s", errno_name(r));
 	a->entry_fd = fcntl(xl_dispatcher_fd(a->disp), F_DUPFD_CLOEXEC, 3);
@@ -212,8 +215,8 @@ static int attach_item(struct xl_iface *iface, struct xl_attempt *a, size_t i, i
 	return r < 0 ? r : xl_pin_tracked(a, link, path, &iface->err);
 }
 
-static int dup_strings(struct xl_attachment *dst, const char *name, const char *object,
-		       const char *label, const char *owner)
+int xl_attachment_dup_strings(struct xl_attachment *dst, const char *name, const char *object,
+			      const char *label, const char *owner)
 {
 	dst->name = name ? strdup(name) : NULL;
 	dst->object = object ? strdup(object) : NULL;
@@ -243,14 +246,14 @@ static int fill_att(struct xl_iface *iface, struct xl_attempt *a, struct xl_batc
 		const struct xl_prog_spec *spec = &b->adds[it->add_idx].spec;
 
 		att->connection = spec->connection;	/* batch copies are full size */
-		return dup_strings(att, xl_prog_name(a->progs[it->add_idx]),
+		return xl_attachment_dup_strings(att, xl_prog_name(a->progs[it->add_idx]),
 				   xl_prog_object(a->progs[it->add_idx]),
 				   spec->label, spec->owner);
 	}
 	const struct xl_attachment *old = &iface->st.att[xl_live_index(iface, it->id)];
 
 	att->connection = old->connection;
-	return dup_strings(att, old->name, old->object, old->label, old->owner);
+	return xl_attachment_dup_strings(att, old->name, old->object, old->label, old->owner);
 }
 
 static int write_state(struct xl_iface *iface, struct xl_attempt *a, enum xl_mode mode)

@@ -17,7 +17,19 @@ struct xl_plan_item {
 	__u32 chain_actions;	/* as requested, without the sentinel */
 	bool frags;
 	__u32 counter_row;
-	int add_idx;		/* index into the batch's additions, -1 if kept */
+	int add_idx;		/* index into the input's additions, -1 if kept */
+	const char *label;	/* for label anchors; not owned */
+	/* An addition's placement (docs/ordering.md); zero for live items. */
+	struct xl_anchor before, after;
+	bool priority_set;	/* priority given by the caller: anchors check it */
+};
+
+/* A kept attachment placed again (xl_batch__move). */
+struct xl_plan_move {
+	__u32 id;
+	int priority;		/* or XL_PRIORITY_KEEP */
+	bool priority_set;
+	struct xl_anchor before, after;
 };
 
 struct xl_plan_input {
@@ -33,6 +45,8 @@ struct xl_plan_input {
 	const __u32 *removes;
 	size_t n_removes;
 	bool remove_all;
+	const struct xl_plan_move *moves;	/* in batch order */
+	size_t n_moves;
 };
 
 struct xl_plan {
@@ -50,15 +64,24 @@ struct xl_plan {
 	/* The live set as it is: nothing to commit, revision stays the live one. */
 	bool unchanged;
 	struct xl_dispatcher_config cfg;
+	/* On failure: which rule refused (XL_ERROR_ORDER for anchors and
+	 * their priorities, else XL_ERROR_REQUEST) and why, in one line that
+	 * names the anchor or the id. */
+	enum xl_error_kind kind;
+	char why[256];
 };
 
-/* -ESTALE: expected revision mismatch; -ENOENT: removing an unknown id;
- * -EINVAL: an id removed twice or a bad value; -E2BIG: more than
- * XL_MAX_PROGS programs; -ERANGE: priority out of range. */
+/*
+ * Kept attachments keep their live order; additions and moves are placed
+ * into it by the rules of docs/ordering.md. On failure only ret->kind
+ * and ret->why are written.
+ * -ESTALE: expected revision mismatch; -ENOENT: removing or moving an
+ * unknown id, or an anchor that names nothing in the new set; -EINVAL: an
+ * id removed or moved twice, removed and moved, a bad value, or anchors
+ * that cannot be met (with each other or with a given priority); -E2BIG:
+ * more than XL_MAX_PROGS programs; -ERANGE: priority out of range.
+ */
 int xl_plan_build(const struct xl_plan_input *in, struct xl_plan *ret);
-
-/* Order two items: priority, then attachment id (oldest first). */
-int xl_plan_item_cmp(const struct xl_plan_item *a, const struct xl_plan_item *b);
 
 /* The mask the dispatcher uses: requested actions plus the sentinel bit. */
 __u32 xl_actions_effective(__u32 requested);
