@@ -206,7 +206,7 @@ static int reply_uint(json_t *reply, const char *key, __u64 max, __u64 *ret)
 	return 0;
 }
 
-static json_t *actions_json(__u32 mask)
+json_t *xlc_actions_json(__u32 mask)
 {
 	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
 	json_t *a = json_array();
@@ -266,7 +266,7 @@ static int program_json(const struct xl_client_program *p, int *fds, size_t *n_f
 	if (r == 0 && p->priority != XL_PRIORITY_FROM_OBJECT)
 		r = set_new(o, "priority", json_integer(p->priority));
 	if (r == 0 && p->actions)
-		r = set_new(o, "actions", actions_json(p->actions));
+		r = set_new(o, "actions", xlc_actions_json(p->actions));
 	if (r == 0 && p->label)
 		r = set_new(o, "label", json_string(p->label));
 	if (r == 0)
@@ -465,6 +465,96 @@ int xl_client__replace(struct xl_client *c, const char *ifname,
 	if (r < 0)
 		return r;
 	return replace_result(reply, ret);
+}
+
+/* An "objectFd" of the caller's becomes the next index of fds. */
+static int renumber_fd(json_t *o, int *fds, size_t *n_fds)
+{
+	json_t *v = json_object_get(o, "objectFd");
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX)
+		return -EINVAL;
+	fds[*n_fds] = (int)json_integer_value(v);
+	return json_object_set_new(o, "objectFd", json_integer((json_int_t)(*n_fds)++)) == 0 ?
+		0 : -ENOMEM;
+}
+
+/* The operations' fds, in the order they appear; fds has room for all. */
+static int change_fds(json_t *ops, int *fds, size_t *n_fds)
+{
+	json_t *op, *p;
+	size_t i, k;
+	int r;
+
+	json_array_foreach(ops, i, op) {
+		if (!json_is_object(op))
+			return -EINVAL;
+		r = renumber_fd(op, fds, n_fds);
+		json_array_foreach(json_object_get(op, "programs"), k, p)
+			if (r == 0)
+				r = json_is_object(p) ? renumber_fd(p, fds, n_fds) : -EINVAL;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static size_t count_fds(json_t *ops)
+{
+	size_t i, n = 0;
+	json_t *op;
+
+	json_array_foreach(ops, i, op)
+		n += 1 + json_array_size(json_object_get(op, "programs"));
+	return n;
+}
+
+static bool change_reply_ok(json_t *reply)
+{
+	__u64 v;
+
+	return reply_uint(reply, "revision", INT64_MAX, &v) == 0 &&
+	       json_is_boolean(json_object_get(reply, "unchanged")) &&
+	       json_is_array(json_object_get(reply, "attachments")) &&
+	       json_is_array(json_object_get(reply, "added")) &&
+	       json_is_array(json_object_get(reply, "removed"));
+}
+
+int xl_client__change(struct xl_client *c, const char *ifname, json_t *operations,
+		      const struct xl_client_change_opts *opts, bool dry_run, json_t **ret_reply)
+{
+	_cleanup_json_ json_t *reply = NULL, *params = NULL;
+	_cleanup_free_ int *fds = NULL;
+	json_t *ops;
+	size_t n_fds = 0;
+	int r;
+
+	if (!c || !ifname || !json_is_array(operations) || !change_opts_ok(opts))
+		return -EINVAL;
+	ops = json_deep_copy(operations);
+	params = json_pack("{s:s,s:o}", "interface", ifname, "operations", ops);
+	fds = calloc(count_fds(operations) + 1, sizeof(*fds));	/* + the namespace's */
+	if (!params || !fds)
+		return -ENOMEM;
+	r = change_fds(ops, fds, &n_fds);
+	if (r == 0)
+		r = change_params(params, opts, true);
+	if (r == 0)
+		r = add_netns(params, opts_netns_fd(opts), fds, &n_fds);
+	if (r == 0 && dry_run)
+		r = set_new(params, "dryRun", json_true());
+	if (r < 0)
+		return r;
+	r = xl_client__call(c, METHOD("Change"), TAKE_PTR(params), fds, n_fds, &reply);
+	if (r < 0)
+		return r;
+	if (!change_reply_ok(reply))
+		return -EBADMSG;
+	if (ret_reply)
+		*ret_reply = TAKE_PTR(reply);
+	return 0;
 }
 
 /* Calls whose only parameter is an optional interface name. */

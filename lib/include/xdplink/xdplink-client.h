@@ -119,6 +119,41 @@ int xl_client__replace(struct xl_client *c, const char *ifname,
 		       const struct xl_client_program *progs, size_t n,
 		       const struct xl_client_change_opts *opts, struct xl_client_result *ret);
 /*
+ * Change (io.xdplink.Manager.Change): operations, an array of Operation
+ * objects (borrowed, not modified), committed as one revision with one
+ * link update, or refused as a whole. An "objectFd" in an operation (or in
+ * a replaceLabel's programs) is a file descriptor of the caller's: it is
+ * passed with the call (SCM_RIGHTS) and renumbered as the protocol wants;
+ * the caller keeps it. opts as for replace (mode, counters, lifetime and
+ * expected_revision apply to the whole change; netns_fd names the
+ * interface's namespace). dry_run: the daemon loads and plans but commits
+ * nothing. *ret_reply (new reference; may be NULL) is the reply: revision,
+ * previousRevision, added, removed, reordered, unchanged, attachments.
+ */
+int xl_client__change(struct xl_client *c, const char *ifname, json_t *operations,
+		      const struct xl_client_change_opts *opts, bool dry_run, json_t **ret_reply);
+/*
+ * The operations (new reference, an array; empty when nothing differs) of
+ * a Change that makes the attachments labelled `label` on iface (an
+ * Interface object as List returns it) be progs[0..n), in run order, and
+ * touches nothing else. owner: only attachments of this owner (List's
+ * "uid:N") are the label's; NULL: any owner's (root's view).
+ *
+ * A wanted program matches an attachment with the same object (progs[i].
+ * object: its realpath, as List shows it), the same function (prog_name
+ * NULL: any) and the same actions (0: any); priority XL_PRIORITY_FROM_OBJECT
+ * matches any, a different explicit one is a move. progs are ordered by
+ * priority first (stably) when each has one. Matched attachments stay
+ * (same program, same maps); the rest are detached and attached; when
+ * the daemon's ordering rules would not give progs' order that way, the
+ * operations are one replaceLabel of them all. An attach sends objectFd
+ * progs[i].object_fd when >= 0 (for xl_client__change), else the object's
+ * path. progs[i].label and prog_id are not used. -EINVAL: a program
+ * without object or label NULL; -EBADMSG: iface is not an Interface.
+ */
+int xl_client__diff(const char *label, const char *owner, const struct xl_client_program *progs,
+		    size_t n, json_t *iface, json_t **ret_operations);
+/*
  * The List reply's "interfaces" array (new reference), each element an
  * Interface object of io.xdplink.Manager.varlink. ifname NULL: every
  * interface with programs; a named one is listed even with none.
