@@ -158,7 +158,7 @@ void xl_adopt_keep_order(struct xl_attachment *att, size_t n)
 	for (size_t i = 1; i < n; i++) {
 		const struct xl_attachment *p = &att[i - 1], *c = &att[i];
 
-		if (p->priority > c->priority || (p->priority == c->priority && p->id > c->id))
+		if (p->priority > c->priority)
 			sorted = false;
 	}
 	for (size_t i = 0; !sorted && i < n; i++)

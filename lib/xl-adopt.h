@@ -9,9 +9,11 @@
 
 /*
  * att[0..n) is the kernel's run order, with ids and priorities from state
- * files or made up. Planning orders by priority, then id: when that order
- * is not the kernel's, spread the priorities out in the kernel's order, so
- * that the next revision runs the set as it runs now.
+ * files or made up. Planning keeps the live order and needs it in
+ * non-decreasing priority (docs/ordering.md); ids may run in any order
+ * (anchors place newer ones before older ones). When the priorities are
+ * not in the kernel's order, spread them out in it, so that the next
+ * revision runs the set as it runs now.
  */
 void xl_adopt_keep_order(struct xl_attachment *att, size_t n);
 

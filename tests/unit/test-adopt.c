@@ -71,8 +71,9 @@ static void test_mixed_reordering_is_spread(void **state)
 }
 
 /* Equal priorities with ids against the kernel's order (ids from two
- * state files): spread too. The whole range of 63 fits 0..1000. */
-static void test_id_tie_against_order(void **state)
+ * state files, or a newer program anchored before an older one): the
+ * plan keeps the live order, so the priorities a caller gave stay. */
+static void test_id_tie_against_order_stays(void **state)
 {
 	struct xl_attachment a[XL_MAX_PROGS];
 
@@ -80,6 +81,23 @@ static void test_id_tie_against_order(void **state)
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		a[i] = att((__u32)(XL_MAX_PROGS - i), 50);
 	xl_adopt_keep_order(a, XL_MAX_PROGS);
+	for (size_t i = 0; i < XL_MAX_PROGS; i++)
+		assert_int_equal(a[i].priority, 50);
+	assert_plan_keeps(a, XL_MAX_PROGS);
+}
+
+/* Priorities against the kernel's order over the whole range: the spread
+ * of 63 fits 0..1000. */
+static void test_full_spread_fits(void **state)
+{
+	struct xl_attachment a[XL_MAX_PROGS];
+
+	(void)state;
+	for (size_t i = 0; i < XL_MAX_PROGS; i++)
+		a[i] = att((__u32)i + 1, (int)(XL_MAX_PROGS - i));
+	xl_adopt_keep_order(a, XL_MAX_PROGS);
+	for (size_t i = 1; i < XL_MAX_PROGS; i++)
+		assert_true(a[i - 1].priority < a[i].priority);
 	assert_true(a[XL_MAX_PROGS - 1].priority <= XL_PRIORITY_MAX);
 	assert_plan_keeps(a, XL_MAX_PROGS);
 }
@@ -90,7 +108,8 @@ int main(void)
 		cmocka_unit_test(test_made_up_in_order),
 		cmocka_unit_test(test_kept_priorities_stay),
 		cmocka_unit_test(test_mixed_reordering_is_spread),
-		cmocka_unit_test(test_id_tie_against_order),
+		cmocka_unit_test(test_id_tie_against_order_stays),
+		cmocka_unit_test(test_full_spread_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
