@@ -132,12 +132,12 @@ static int resolve(struct xl_plan *p, const struct xl_plan_input *in, __u32 self
 			    name);
 	if (live_index(in, a->id) >= 0 && removed(in, a->id))
 		return fail(p, -ENOENT, "%s: attachment %u is removed by this change", name, a->id);
+	if (live_index(in, a->id) < 0)
+		return fail(p, -ENOENT, "%s: no attachment %u in the new set", name, a->id);
 	if (a->id == self)
 		return fail(p, -EINVAL, "%s: an attachment cannot be placed relative to itself", name);
-	if (live_index(in, a->id) >= 0)
-		return fail(p, -EINVAL, "%s: attachment %u is moved later in this change; "
-			    "move it first", name, a->id);
-	return fail(p, -ENOENT, "%s: no attachment %u in the new set", name, a->id);
+	return fail(p, -EINVAL, "%s: attachment %u is moved later in this change; move it first",
+		    name, a->id);
 }
 
 /* Where both anchors put it: between the after-target and the before-target,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xl-state.h"
+#include "xl-util.h"
 
 static void sample(struct xl_state *st)
 {
@@ -98,6 +99,31 @@ static void test_round_trip_file(void **state)
 	rmdir(dir);
 	xl_state_clear(&a);
 	xl_state_clear(&b);
+}
+
+/* Issue 13: run order is the file's, not (priority, id), and a moved
+ * attachment's new priority is what the file says: a restart reads both. */
+static void test_order_and_moved_priority_survive(void **state)
+{
+	struct xl_state st = { .revision = 5, .netns_cookie = 1, .ifindex = 2,
+			       .mode = XL_MODE_NATIVE, .next_id = 20, .n = 3 }, back;
+	static const __u32 ids[] = { 12, 3, 7 };
+	static const int prios[] = { 20, 20, 35 };	/* 7 was moved from 10 to 35 */
+	_cleanup_free_ char *text = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++)
+		st.att[i] = (struct xl_attachment){ .id = ids[i], .priority = prios[i],
+			.name = strdup("p"), .object = strdup("o.o"), .counter_row = (__u32)i };
+	assert_int_equal(xl_state_format(&st, &text), 0);
+	assert_int_equal(xl_state_parse(text, &back), 0);
+	assert_int_equal(back.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(back.att[i].id, ids[i]);
+		assert_int_equal(back.att[i].priority, prios[i]);
+	}
+	xl_state_clear(&back);
+	xl_state_clear(&st);
 }
 
 static void test_copy(void **state)
@@ -194,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_text),
 		cmocka_unit_test(test_round_trip_file),
+		cmocka_unit_test(test_order_and_moved_priority_survive),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_missing_and_garbage_files),
