@@ -650,6 +650,8 @@ const struct cmd xdpctl_commands[] = {
 	    NULL, run_detach),
 	CMD("replace", "Make a set of programs the interface's whole set, in one swap.",
 	    replace_opts, struct replace_cfg, NULL, run_replace),
+	CMD("apply", "Make one label's programs what a file says: one change per interface.",
+	    xdpctl_apply_opts, struct apply_cfg, NULL, xdpctl_run_apply),
 	CMD("adopt", "Take back an interface recovery refused, from what the kernel runs.",
 	    adopt_opts, struct adopt_cfg, NULL, run_adopt),
 	CMD("status", "Show interfaces, their revision, programs, owners and counters.",

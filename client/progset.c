@@ -251,6 +251,25 @@ static int parse_json(struct ctx *c, const char *text)
 	return json_set(c, root);
 }
 
+int progset_parse_programs(struct progset *s, json_t *programs, const char *name,
+			   const char *dir, char *err, size_t errlen)
+{
+	struct ctx c = { .s = s, .name = name, .dir = dir, .err = err, .errlen = errlen };
+	size_t i;
+	json_t *v;
+	int r = 0;
+
+	*s = (struct progset){ .mode = XL_MODE_UNSPEC, .counters = -1 };
+	if (!json_is_array(programs))
+		r = fail(&c, -EINVAL, "programs: expected a list of programs");
+	json_array_foreach(programs, i, v)
+		if (r == 0)
+			r = json_program(&c, v, i);
+	if (r < 0)
+		progset_done(s);
+	return r;
+}
+
 /* ---- INI ---- */
 
 enum { KEY_OBJECT, KEY_PROGRAM, KEY_PRIORITY, KEY_ACTIONS, KEY_LABEL, KEY_MODE, KEY_COUNTERS };

@@ -29,6 +29,10 @@ int progset_load(struct progset *s, const char *path, char *err, size_t errlen);
 /* The same, from text in memory; dir resolves relative object paths. */
 int progset_parse(struct progset *s, const char *text, bool ini, const char *name,
 		  const char *dir, char *err, size_t errlen);
+/* Only a JSON array of programs (as in a set file's "programs"), for files
+ * that embed one (xdpctl apply); messages say "NAME: programs[i].key: ...". */
+int progset_parse_programs(struct progset *s, json_t *programs, const char *name,
+			   const char *dir, char *err, size_t errlen);
 void progset_done(struct progset *s);
 /* Whether path (else text) looks like INI rather than JSON. */
 bool progset_looks_ini(const char *path, const char *text);

@@ -112,6 +112,14 @@ void xdpctl_format_refusal(const struct xl_client_error *e, const char *ifname, 
 /* With --json: one object on stdout, indented or one line. */
 void xdpctl_print_json(json_t *o, bool one_line);
 
+/* apply.c: xdpctl apply. */
+struct apply_cfg {
+	const char *file;
+	bool dry_run;
+};
+extern const struct opt xdpctl_apply_opts[];
+int xdpctl_run_apply(const struct global *g, void *cfg);
+
 /* status.c: human output. */
 void xdpctl_print_status(FILE *f, json_t *interfaces);
 void xdpctl_format_event(json_t *event, char *buf, size_t len);

@@ -6,7 +6,8 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 15
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -Ilib/include -Ilib -Ilib/varlink -Idaemon -Iclient
-FUZZERS := $(addprefix $(B)/fuzz/,fuzz-frame fuzz-params fuzz-config fuzz-progset fuzz-elf-check)
+FUZZERS := $(addprefix $(B)/fuzz/,fuzz-frame fuzz-params fuzz-config fuzz-progset fuzz-elf-check \
+	fuzz-applyfile)
 
 $(B)/fuzz:
 	mkdir -p $@
@@ -24,6 +25,12 @@ $(B)/fuzz/fuzz-config: tests/fuzz/fuzz-config.c daemon/config.c daemon/netconfig
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) -linih
 
 $(B)/fuzz/fuzz-progset: tests/fuzz/fuzz-progset.c client/progset.c client/progset.h tests/fuzz/fuzz-file.h \
+		$(B)/client/libxdpctl.a $(B)/libxdplink-client.a | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c %.a,$^) -ljansson -linih
+
+# The file of xdpctl apply (its programs go through progset.c's parser too).
+$(B)/fuzz/fuzz-applyfile: tests/fuzz/fuzz-applyfile.c client/applyfile.c client/applyfile.h \
+		client/progset.c client/progset.h tests/fuzz/fuzz-file.h \
 		$(B)/client/libxdpctl.a $(B)/libxdplink-client.a | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c %.a,$^) -ljansson -linih
 
