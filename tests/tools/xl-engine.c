@@ -17,9 +17,13 @@ static const char *usage_text =
 	"\n"
 	"Commands:\n"
 	"  apply IFACE [--add SPEC]... [--remove ID]... [--remove-all]\n"
-	"              [--expect-revision N] [--mode native|skb] [--counters]\n"
+	"              [--move ID[,prio=N][,before=A][,after=A]]... [--drop N]...\n"
+	"              [--expect-revision N] [--mode native|skb] [--counters] [--dry-run]\n"
 	"      Make all changes one revision and one commit. SPEC is\n"
 	"      OBJECT[:PROG][,prio=N][,actions=pass+drop|none][,label=TEXT][,pin=DIR]\n"
+	"            [,before=A][,after=A]\n"
+	"      An anchor A is an attachment id or @LABEL (docs/ordering.md). --drop N\n"
+	"      takes the Nth --add (from 0) back. --dry-run prints the planned set.\n"
 	"  status IFACE [--json]   Revision, link and attachments in run order\n"
 	"  counters IFACE ID       Verdict counts of one attachment\n"
 	"  recover                 Recover every interface under the root\n"
@@ -53,6 +57,60 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* "7": attachment 7; "@fw": label fw. */
+static int parse_anchor(const char *arg, struct xl_anchor *ret)
+{
+	char *end;
+
+	if (arg[0] == '@') {
+		*ret = (struct xl_anchor){ .label = arg + 1 };
+		return 0;
+	}
+	*ret = (struct xl_anchor){ .id = (__u32)strtoul(arg, &end, 10) };
+	return *end || end == arg || !ret->id ? -EINVAL : 0;
+}
+
+/* The options a spec and a move share; -ENOENT: not one of them. */
+static int parse_place(char *opt, int *prio, bool *prio_set, struct xl_anchor *before,
+		       struct xl_anchor *after)
+{
+	char *end;
+
+	if (!strncmp(opt, "prio=", 5)) {
+		*prio = (int)strtol(opt + 5, &end, 10);
+		*prio_set = true;
+		return *end || end == opt + 5 ? -EINVAL : 0;
+	}
+	if (!strncmp(opt, "before=", 7))
+		return parse_anchor(opt + 7, before);
+	if (!strncmp(opt, "after=", 6))
+		return parse_anchor(opt + 6, after);
+	return -ENOENT;
+}
+
+/* ID[,prio=N][,before=A][,after=A] */
+static int parse_move(char *arg, __u32 *ret_id, struct xl_move_opts *m)
+{
+	char *opt = strchr(arg, ','), *end;
+
+	*m = (struct xl_move_opts){ .sz = sizeof(*m), .priority = XL_PRIORITY_KEEP };
+	if (opt)
+		*opt++ = '\0';
+	*ret_id = (__u32)strtoul(arg, &end, 10);
+	if (*end || end == arg)
+		return -EINVAL;
+	while (opt && *opt) {
+		char *next = strchr(opt, ',');
+
+		if (next)
+			*next++ = '\0';
+		if (parse_place(opt, &m->priority, &m->priority_set, &m->before, &m->after) < 0)
+			return -EINVAL;
+		opt = next;
+	}
+	return 0;
+}
+
 static int parse_spec(char *arg, struct xl_prog_spec *s)
 {
 	char *opt = strchr(arg, ','), *colon;
@@ -68,14 +126,14 @@ static int parse_spec(char *arg, struct xl_prog_spec *s)
 	s->object = arg;
 	while (opt && *opt) {
 		char *next = strchr(opt, ',');
-		char *end;
+		int r;
 
 		if (next)
 			*next++ = '\0';
-		if (!strncmp(opt, "prio=", 5)) {
-			s->priority = (int)strtol(opt + 5, &end, 10);
-			if (*end || end == opt + 5)
-				return -EINVAL;
+		r = parse_place(opt, &s->priority, &s->priority_set, &s->before, &s->after);
+		if (r != -ENOENT) {
+			if (r < 0)
+				return r;
 		} else if (!strncmp(opt, "actions=", 8)) {
 			for (char *p = opt + 8; *p; p++)
 				if (*p == '+')
@@ -113,6 +171,16 @@ static int open_iface(struct xl_engine *e, const char *name, struct xl_iface **r
 	return 0;
 }
 
+/* "planned ID PRIORITY NAME" in run order: what a dry run would run. */
+static void print_planned(const struct xl_iface *iface)
+{
+	size_t n;
+	const struct xl_attachment *a = xl_iface__planned(iface, &n);
+
+	for (size_t i = 0; i < n; i++)
+		printf("planned %u %d %s\n", a[i].id, a[i].priority, a[i].name);
+}
+
 static int cmd_apply(struct xl_engine *e, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -122,12 +190,17 @@ static int cmd_apply(struct xl_engine *e, int argc, char **argv)
 		{ "expect-revision", required_argument, NULL, 'e' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "counters", no_argument, NULL, 'c' },
+		{ "move", required_argument, NULL, 'M' },
+		{ "drop", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{},
 	};
 	struct xl_apply_opts ao = { .sz = sizeof(ao) };
 	struct xl_batch *b = xl_batch__new();
 	struct xl_iface *iface = NULL;
 	struct xl_prog_spec spec;
+	struct xl_move_opts mo;
+	__u32 id;
 	int c, r = 0, n_adds = 0;
 
 	if (!b)
@@ -165,6 +238,21 @@ static int cmd_apply(struct xl_engine *e, int argc, char **argv)
 		case 'c':
 			ao.counters = true;
 			break;
+		case 'M':
+			if (parse_move(optarg, &id, &mo) < 0) {
+				r = fail(2, "bad move '%s'", optarg);
+				break;
+			}
+			r = xl_batch__move(b, id, &mo);
+			r = r < 0 ? fail(r, "batch: %s", strerror(-r)) : 0;
+			break;
+		case 'd':
+			r = xl_batch__drop(b, atoi(optarg));
+			r = r < 0 ? fail(2, "no addition %s to drop", optarg) : 0;
+			break;
+		case 'n':
+			ao.dry_run = true;
+			break;
 		default:
 			r = 2;
 		}
@@ -185,6 +273,8 @@ static int cmd_apply(struct xl_engine *e, int argc, char **argv)
 			printf("revision %llu\n", (unsigned long long)xl_iface__revision(iface));
 			for (int i = 0; i < n_adds; i++)
 				printf("attached %u\n", xl_batch__attach_id(b, i));
+			if (ao.dry_run)
+				print_planned(iface);
 		}
 	}
 	xl_iface__free(iface);
