@@ -154,110 +154,93 @@ static int call_failed(struct session *s, int r, const char *what)
 
 /* ---- the container's attachments ---- */
 
-static int by_id(const void *a, const void *b)
-{
-	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
-	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The List reply of CNI_IFNAME: its Interface object, and in ret the
- * attachments labelled for this container (borrowed from it) in the order
- * they were attached. Ids only grow on an interface, so that is id order;
- * List gives run order, which priorities decide.
- */
-static int labelled(const struct session *s, json_t *ifaces, json_t **ret_iface, json_t **ret,
-		    size_t *ret_n)
-{
-	json_t *iface = json_array_get(ifaces, 0), *atts, *a;
-	size_t i, n = 0;
-
-	atts = json_object_get(iface, "attachments");
-	if (json_array_size(ifaces) != 1 || !json_is_array(atts))
-		return -EBADMSG;
-	json_array_foreach(atts, i, a) {
-		const char *label = json_string_value(json_object_get(a, "label"));
-		json_int_t id = json_integer_value(json_object_get(a, "id"));
-
-		if (!streq_ptr(label, s->env->label))
-			continue;
-		if (n == XL_MAX_PROGS || id <= 0 || id > UINT32_MAX)
-			return -EBADMSG;
-		ret[n++] = a;
-	}
-	qsort(ret, n, sizeof(*ret), by_id);
-	*ret_iface = iface;
-	*ret_n = n;
-	return 0;
-}
-
 static int list_iface(struct session *s, json_t **ret)
 {
 	int r = xl_client__list_in(s->c, s->env->ifname, s->nsfd, ret);
 	char what[64];
 
 	if (r == 0)
-		return 0;
-	/* DEL tells these apart itself. */
+		return json_array_size(*ret) == 1 ? 0 :
+			call_failed(s, -EBADMSG, "listing the container's programs");
+	/* CHECK tells this apart itself. */
 	if (refused_with(s, MGR "InterfaceNotFound") || refused_with(s, MGR "NamespaceNotFound"))
 		return -ENODEV;
 	snprintf(what, sizeof(what), "listing %s", s->env->ifname);
 	return call_failed(s, r, what);
 }
 
-/* ---- ADD ---- */
-
-static int attach_one(struct session *s, size_t i, __u32 *ret_id)
+/* The configured programs as the diff wants them: objects by their real
+ * path, which is what List shows (the daemon names the file it read),
+ * sent as the fds open_objects() opened. */
+static int wanted(struct session *s, struct xl_client_program *progs, char (*paths)[PATH_MAX])
 {
-	const struct cni_program *p = &s->cfg->progs[i];
-	struct xl_client_program prog = {
-		.sz = sizeof(prog), .object_fd = s->fds[i], .prog_name = p->name,
-		.priority = p->priority, .actions = p->actions, .label = s->env->label,
-	};
-	struct xl_client_change_opts opts = {
-		.sz = sizeof(opts), .mode = s->cfg->mode, .netns_fd = s->nsfd,
-		.lifetime = XL_CLIENT_LIFETIME_PINNED,
-	};
-	struct xl_client_result res;
-	char what[PATH_MAX + 320];
+	for (size_t i = 0; i < s->cfg->n_progs; i++) {
+		const struct cni_program *p = &s->cfg->progs[i];
+
+		if (!realpath(p->object, paths[i]))
+			return cni_fail(s->err, CNI_ERR_IO, NULL, "programs[%zu].object %s: %s", i,
+					p->object, strerror(errno));
+		progs[i] = (struct xl_client_program){
+			.sz = sizeof(progs[i]), .object = paths[i], .object_fd = s->fds[i],
+			.prog_name = p->name, .priority = p->priority, .actions = p->actions,
+		};
+	}
+	return 0;
+}
+
+/*
+ * List CNI_IFNAME and diff the container's labelled programs against the
+ * configuration: *ret_iface is the Interface (from *ret_ifaces), *ret_ops
+ * the operations of the Change that makes them the configured ones
+ * (empty when they are). -ENODEV: the interface is not there.
+ */
+static int plan(struct session *s, json_t **ret_ifaces, json_t **ret_iface, json_t **ret_ops)
+{
+	_cleanup_free_ struct xl_client_program *progs = NULL;
+	_cleanup_free_ char (*paths)[PATH_MAX] = NULL;
 	int r;
 
-	r = xl_client__attach(s->c, s->env->ifname, &prog, &opts, &res);
-	if (r == 0) {
-		*ret_id = res.id;
-		return 0;
-	}
-	snprintf(what, sizeof(what), "attaching %s of %s (programs[%zu]) to %s", p->name,
-		 p->object, i, s->env->ifname);
-	return call_failed(s, r, what);
+	progs = calloc(XL_MAX_PROGS, sizeof(*progs));
+	paths = calloc(XL_MAX_PROGS, sizeof(*paths));
+	if (!progs || !paths)
+		return cni_fail(s->err, CNI_ERR_IO, NULL, "out of memory");
+	r = wanted(s, progs, paths);
+	if (r == 0)
+		r = list_iface(s, ret_ifaces);
+	if (r < 0)
+		return r;
+	*ret_iface = json_array_get(*ret_ifaces, 0);
+	/* The plugin runs as root: the label alone is the container's. */
+	r = xl_client__diff(s->env->label, NULL, progs, s->cfg->n_progs, *ret_iface, ret_ops);
+	if (r < 0)
+		return call_failed(s, r, "comparing the container's programs");
+	return 0;
 }
 
-static void detach_ids(struct session *s, const __u32 *ids, size_t n)
+static struct xl_client_change_opts change_opts(const struct session *s, json_t *iface)
 {
-	struct xl_client_change_opts opts = { .sz = sizeof(opts), .netns_fd = s->nsfd };
-
-	for (size_t i = n; i-- > 0;)
-		(void)xl_client__detach(s->c, s->env->ifname, ids[i], &opts, NULL);
+	return (struct xl_client_change_opts){
+		.sz = sizeof(struct xl_client_change_opts), .mode = s->cfg->mode,
+		.netns_fd = s->nsfd, .lifetime = XL_CLIENT_LIFETIME_PINNED,
+		.expected_revision = (__u64)json_integer_value(json_object_get(iface, "revision")),
+	};
 }
 
-/* Best effort, and the first error stays the one reported. After a broken
- * connection a new one; what an unanswered Attach did anyway carries our
- * label, so the DEL the runtime sends after a failed ADD removes it. */
-static void undo(struct session *s, const __u32 *ids, size_t n)
-{
-	if (n == 0)
-		return;
-	if (!xl_client__last_error(s->c) && connect_daemon(s) < 0)
-		return;
-	detach_ids(s, ids, n);
-}
+/* ---- ADD ---- */
 
+/* Another owner changed the interface between our List and our Change. */
+#define ADD_ATTEMPTS 3
+
+/*
+ * One Change: the container's programs become the configured ones in one
+ * revision, whatever it had before (a first ADD attaches them all; an ADD
+ * again with other programs swaps them), and nothing else on the
+ * interface is touched. Refused as a whole, so a failure leaves nothing.
+ */
 int cni_add(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err)
 {
 	_cleanup_(session_done) struct session s;
-	__u32 ids[XL_MAX_PROGS];
+	char what[128];
 	int r;
 
 	session_init(&s, cfg, env, err);
@@ -266,58 +249,39 @@ int cni_add(const struct cni_config *cfg, const struct cni_env *env, struct cni_
 		r = open_objects(&s);
 	if (r == 0)
 		r = connect_daemon(&s);
-	/* One Attach each: Replace would take the interface's other programs away. */
-	for (size_t i = 0; r == 0 && i < cfg->n_progs; i++) {
-		r = attach_one(&s, i, &ids[i]);
-		if (r < 0)
-			undo(&s, ids, i);
+	for (int attempt = 1; r == 0; attempt++) {
+		_cleanup_(json_decrefp) json_t *ifaces = NULL, *ops = NULL;
+		struct xl_client_change_opts opts;
+		json_t *iface;
+
+		r = plan(&s, &ifaces, &iface, &ops);
+		if (r == -ENODEV)
+			return cni_fail(err, CNI_ERR_XDPLINK, NULL, "%s: no such interface in %s",
+					env->ifname, env->netns);
+		if (r < 0 || json_array_size(ops) == 0)
+			return r;
+		opts = change_opts(&s, iface);
+		r = xl_client__change(s.c, env->ifname, ops, &opts, false, NULL);
+		if (r == -ESTALE && attempt < ADD_ATTEMPTS) {
+			r = 0;
+			continue;
+		}
+		if (r == 0)
+			return 0;
+		snprintf(what, sizeof(what), "changing the container's programs on %s", env->ifname);
+		return call_failed(&s, r, what);
 	}
 	return r;
 }
 
 /* ---- DEL ---- */
 
-static int detach_labelled(struct session *s, json_t **atts, size_t n)
-{
-	struct xl_client_change_opts opts = { .sz = sizeof(opts), .netns_fd = s->nsfd };
-	char what[64];
-
-	for (size_t i = 0; i < n; i++) {
-		__u32 id = (__u32)json_integer_value(json_object_get(atts[i], "id"));
-		int r = xl_client__detach(s->c, s->env->ifname, id, &opts, NULL);
-
-		/* Gone meanwhile: with the interface, or detached by someone else. */
-		if (r == 0 || refused_with(s, MGR "AttachmentNotFound") ||
-		    refused_with(s, MGR "InterfaceNotFound"))
-			continue;
-		snprintf(what, sizeof(what), "detaching id %u from %s", id, s->env->ifname);
-		return call_failed(s, r, what);
-	}
-	return 0;
-}
-
-/* The container's labelled attachments on its interface, once the
- * namespace is open: -ENODEV when the interface is not there. */
-static int list_labelled(struct session *s, json_t **ifaces, json_t **iface, json_t **atts,
-			 size_t *n)
-{
-	int r = connect_daemon(s);
-
-	if (r == 0)
-		r = list_iface(s, ifaces);
-	if (r < 0)
-		return r;
-	if (labelled(s, *ifaces, iface, atts, n) < 0)
-		return call_failed(s, -EBADMSG, "listing the container's programs");
-	return 0;
-}
-
 int cni_del(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err)
 {
 	_cleanup_(session_done) struct session s;
-	_cleanup_(json_decrefp) json_t *ifaces = NULL;
-	json_t *atts[XL_MAX_PROGS], *iface;
-	size_t n;
+	_cleanup_(json_decrefp) json_t *ops = NULL;
+	struct xl_client_change_opts opts;
+	char what[64];
 	int r;
 
 	session_init(&s, cfg, env, err);
@@ -325,97 +289,134 @@ int cni_del(const struct cni_config *cfg, const struct cni_env *env, struct cni_
 	 * will), and the daemon forgets the programs of a device that goes. */
 	if (!env->netns || !*env->netns || open_netns(env->netns, &s.nsfd) < 0)
 		return 0;
-	r = list_labelled(&s, &ifaces, &iface, atts, &n);
-	if (r == -ENODEV)
-		return 0;
+	r = connect_daemon(&s);
 	if (r < 0)
 		return r;
-	return detach_labelled(&s, atts, n);
+	ops = json_pack("[{s:s,s:s}]", "op", "detachLabel", "label", env->label);
+	if (!ops)
+		return cni_fail(err, CNI_ERR_IO, NULL, "out of memory");
+	opts = (struct xl_client_change_opts){ .sz = sizeof(opts), .netns_fd = s.nsfd };
+	/* One Change; a label that nothing carries is no error (DEL again). */
+	r = xl_client__change(s.c, env->ifname, ops, &opts, false, NULL);
+	if (r == 0 || refused_with(&s, MGR "InterfaceNotFound") ||
+	    refused_with(&s, MGR "NamespaceNotFound"))
+		return 0;
+	snprintf(what, sizeof(what), "detaching the container's programs from %s", env->ifname);
+	return call_failed(&s, r, what);
 }
 
 /* ---- CHECK ---- */
 
-static __u32 actions_of(json_t *att)
+static const char *name_of(json_t *iface, json_int_t id)
 {
-	json_t *list = json_object_get(att, "actions"), *v;
-	__u32 mask = 0, one;
+	json_t *a;
 	size_t i;
 
-	json_array_foreach(list, i, v)
-		if (xl_actions_parse(json_string_value(v), &one) == 0)
-			mask |= one;
-	return mask ? mask : XL_ACTIONS_NONE;
+	json_array_foreach(json_object_get(iface, "attachments"), i, a)
+		if (json_integer_value(json_object_get(a, "id")) == id)
+			return json_string_value(json_object_get(a, "name")) ?: "?";
+	return "?";
 }
 
-/* Config entry i against the container's attachment i. */
-static int check_one(struct session *s, size_t i, json_t *att)
+/* The first operation of kind in ops, or NULL. */
+static json_t *first_op(json_t *ops, const char *kind)
 {
-	const struct cni_program *p = &s->cfg->progs[i];
-	const char *name = json_string_value(json_object_get(att, "name"));
-	json_int_t id = json_integer_value(json_object_get(att, "id"));
-	json_int_t prio = json_integer_value(json_object_get(att, "priority"));
-	const char *ifname = s->env->ifname;
-
-	if (!streq_ptr(name, p->name))
-		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
-				"%s: %s (programs[%zu]) is not attached: the container's program "
-				"%zu is %s (id %lld)", ifname, p->name, i, i + 1, name ?: "?",
-				(long long)id);
-	if (p->priority != XL_PRIORITY_FROM_OBJECT && prio != p->priority)
-		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
-				"%s: %s (programs[%zu], id %lld) runs at priority %lld, not %d",
-				ifname, p->name, i, (long long)id, (long long)prio, p->priority);
-	if (p->actions && actions_of(att) != p->actions)
-		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
-				"%s: %s (programs[%zu], id %lld) chains on other actions than the "
-				"configured ones", ifname, p->name, i, (long long)id);
-	return 0;
-}
-
-static int check_set(struct session *s, json_t *iface, json_t **atts, size_t n)
-{
-	const char *mode = json_string_value(json_object_get(iface, "mode"));
-	const char *want = s->cfg->mode == XL_MODE_SKB ? "skb" : "native";
+	json_t *op;
 	size_t i;
-	int r;
 
-	for (i = 0; i < s->cfg->n_progs; i++) {
-		if (i == n)
-			return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
-					"%s: %s (programs[%zu]) is not attached with label %s",
-					s->env->ifname, s->cfg->progs[i].name, i, s->env->label);
-		r = check_one(s, i, atts[i]);
-		if (r < 0)
-			return r;
+	json_array_foreach(ops, i, op)
+		if (streq_ptr(json_string_value(json_object_get(op, "op")), kind))
+			return op;
+	return NULL;
+}
+
+/* programs[i] of the config that an attach operation sends. */
+static size_t prog_index(const struct session *s, json_t *op)
+{
+	json_int_t fd = json_integer_value(json_object_get(op, "objectFd"));
+	size_t i;
+
+	for (i = 0; i < s->cfg->n_progs && s->fds[i] != fd; i++)
+		;
+	return i;
+}
+
+/* The difference the diff found, in the words of the configuration:
+ * what is missing first, then what runs instead. */
+static int differs(struct session *s, json_t *iface, json_t *ops)
+{
+	json_t *att = first_op(ops, "attach"), *det = first_op(ops, "detach");
+	json_t *mv = first_op(ops, "move");
+	json_int_t id = json_integer_value(json_object_get(det ?: mv, "id"));
+	const char *ifname = s->env->ifname, *label = s->env->label;
+	char instead[256] = "";
+	size_t i;
+
+	if (det)
+		snprintf(instead, sizeof(instead), "; the container runs %s (id %lld) instead",
+			 name_of(iface, id), (long long)id);
+	if (att) {
+		i = prog_index(s, att);
+		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
+				"%s: %s (programs[%zu]) is not attached with label %s%s", ifname,
+				i < s->cfg->n_progs ? s->cfg->progs[i].name : "?", i, label, instead);
 	}
-	if (n > i)
+	if (det)
 		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
 				"%s: %s (id %lld) is labelled %s but not in the configuration",
-				s->env->ifname, json_string_value(json_object_get(atts[i], "name")) ?: "?",
-				(long long)json_integer_value(json_object_get(atts[i], "id")),
-				s->env->label);
-	if (s->cfg->mode != XL_MODE_UNSPEC && !streq_ptr(mode, want))
-		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL, "%s runs XDP in %s mode, not %s",
-				s->env->ifname, mode ?: "?", want);
-	return 0;
+				ifname, name_of(iface, id), (long long)id, label);
+	if (mv)
+		return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
+				"%s: %s (id %lld) does not run at its configured priority %lld",
+				ifname, name_of(iface, id), (long long)id,
+				(long long)json_integer_value(json_object_get(mv, "priority")));
+	return cni_fail(s->err, CNI_ERR_XDPLINK, NULL,
+			"%s: the programs labelled %s do not run in the configured order", ifname,
+			label);
 }
 
+/*
+ * One dryRun Change of the diff, which must come back unchanged: the
+ * container's labelled programs are the configured ones, in order, and
+ * the daemon would take them as they are (interface, namespace, mode).
+ */
 int cni_check(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err)
 {
 	_cleanup_(session_done) struct session s;
-	_cleanup_(json_decrefp) json_t *ifaces = NULL;
-	json_t *atts[XL_MAX_PROGS], *iface;
-	size_t n;
+	_cleanup_(json_decrefp) json_t *ifaces = NULL, *ops = NULL, *reply = NULL;
+	struct xl_client_change_opts opts;
+	const char *mode, *want = cfg->mode == XL_MODE_SKB ? "skb" : "native";
+	json_t *iface;
+	char what[64];
 	int r;
 
 	session_init(&s, cfg, env, err);
 	r = open_container_netns(&s);
 	if (r == 0)
-		r = list_labelled(&s, &ifaces, &iface, atts, &n);
+		r = open_objects(&s);
+	if (r == 0)
+		r = connect_daemon(&s);
+	if (r == 0)
+		r = plan(&s, &ifaces, &iface, &ops);
 	if (r == -ENODEV)
 		return cni_fail(err, CNI_ERR_XDPLINK, NULL, "%s: no such interface in %s",
 				env->ifname, env->netns);
 	if (r < 0)
 		return r;
-	return check_set(&s, iface, atts, n);
+	opts = change_opts(&s, iface);
+	r = xl_client__change(s.c, env->ifname, ops, &opts, true, &reply);
+	/* A difference is the answer, whether or not the daemon would take it. */
+	if (json_array_size(ops) > 0)
+		return differs(&s, iface, ops);
+	if (r < 0) {
+		snprintf(what, sizeof(what), "checking the container's programs on %s", env->ifname);
+		return call_failed(&s, r, what);
+	}
+	if (!json_is_true(json_object_get(reply, "unchanged")))
+		return differs(&s, iface, ops);
+	mode = json_string_value(json_object_get(iface, "mode"));
+	if (cfg->mode != XL_MODE_UNSPEC && !streq_ptr(mode, want))
+		return cni_fail(err, CNI_ERR_XDPLINK, NULL, "%s runs XDP in %s mode, not %s",
+				env->ifname, mode ?: "?", want);
+	return 0;
 }

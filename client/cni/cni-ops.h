@@ -7,13 +7,15 @@
 
 /* Each returns 0, or a negative errno with err filled in for the runtime. */
 
-/* Attach the config's programs, one Attach each, pinned and labelled; on a
- * failure detach what this call attached. */
+/* One Change: the container's labelled programs on its interface become
+ * the config's (attached, swapped, moved), pinned; nothing else is touched,
+ * and a refusal changes nothing. */
 int cni_add(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err);
-/* Detach everything labelled for the container; a namespace or interface
- * that is gone already is success. */
+/* One Change [detachLabel]: everything labelled for the container goes; a
+ * namespace or interface that is gone already is success. */
 int cni_del(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err);
-/* The container's labelled attachments are the config's programs, in its order. */
+/* One dryRun Change of the diff, which must come back unchanged: the
+ * container's labelled attachments are the config's programs, in order. */
 int cni_check(const struct cni_config *cfg, const struct cni_env *env, struct cni_error *err);
 
 #endif

@@ -5,7 +5,9 @@
 # as prevResult. Everything runs in namespaces of our own: $NSB from
 # daemon-helpers.bash is the "host" (the daemon, the bridge, the plugins),
 # $CNS the container. One program per interface, so that it runs where the
-# kernel refuses freplace.
+# kernel refuses freplace, except for the tests of several programs next to
+# another owner's, which skip there (make check-kernel KERNEL_SUITES=cni
+# runs them in the VM).
 
 load daemon-helpers
 
@@ -195,17 +197,17 @@ cni_error() { echo "$output" | jq -r ".$1"; }
 	run xdplink ADD < "$BATS_TEST_TMPDIR/c.json"
 	[ "$status" -eq 1 ]
 	[ "$(cni_error code)" -eq 999 ]
-	[[ "$(cni_error msg)" == "attaching xl_no_such_prog of $OBJ (programs[0]) to eth0: "* ]]
+	[[ "$(cni_error msg)" == "changing the container's programs on eth0: "*xl_no_such_prog* ]]
 	[ "$(cni_error details)" = io.xdplink.Manager.ProgramNotFound ]
 	[ "$(xdp_prog_on_eth0)" = 0 ]
-	# Two programs where the kernel refuses freplace: the second is refused,
-	# and the first, already attached, is detached again.
+	# Two programs where the kernel refuses freplace: the one Change is
+	# refused as a whole, so nothing was ever attached.
 	if [ "$(ctl --json version | jq .daemon.freplace)" = false ]; then
 		xdplink_conf xl_pass_1 xl_pass_2 > "$BATS_TEST_TMPDIR/c.json"
 		run xdplink ADD < "$BATS_TEST_TMPDIR/c.json"
 		[ "$status" -eq 1 ]
 		[ "$(cni_error code)" -eq 999 ]
-		[[ "$(cni_error msg)" == "attaching xl_pass_2 of $OBJ (programs[1]) to eth0: "* ]]
+		[[ "$(cni_error msg)" == "changing the container's programs on eth0: "* ]]
 		[ "$(xdp_prog_on_eth0)" = 0 ]
 		[ "$(eth0_status | jq '.interfaces[0].attachments | length')" -eq 0 ]
 	fi
@@ -226,6 +228,105 @@ cni_error() { echo "$output" | jq -r ".$1"; }
 	run xdplink ADD CNI_NETNS=/etc/hostname < "$BATS_TEST_TMPDIR/c.json"
 	[ "$(cni_error code)" -eq 4 ]
 	[ "$(cni_error msg)" = "CNI_NETNS /etc/hostname is not a network namespace" ]
+}
+
+# The container's attachments and the other owner's, for the checks below.
+labelled_names() {
+	eth0_status | jq -r --arg l "cni:$CID" \
+		'[.interfaces[0].attachments[] | select(.label == $l) | .name] | join(",")'
+}
+eth0_revision() { eth0_status | jq '.interfaces[0].revision'; }
+# The other owner's attachment, as "id programId" (it must never change).
+fw_attachment() {
+	eth0_status | jq -r '.interfaces[0].attachments[] | select(.label == "fw") |
+		"\(.id) \(.programId)"'
+}
+# change_events: the Monitor events of eth0 so far, one compact line each.
+change_events() {
+	jq -c 'select(.interface == "eth0") | {type, revision, added, removed}' \
+		"$BATS_TEST_TMPDIR/events"
+}
+
+@test "ADD of 3 programs next to another owner's is one revision; ADD again with 2 others swaps them in one" {
+	[ "$(ctl --json version | jq .daemon.freplace)" = true ] ||
+		skip "several programs per interface need freplace (run it in the VM)"
+	bridge_add
+	# Another owner's program runs on the container's interface first.
+	ctl --netns "$CNS" attach eth0 "$OBJ" --prog xl_pass_1 --priority 5 --label fw --mode skb
+	fw=$(fw_attachment)
+	rev=$(eth0_revision)
+	"$XDPCTL" --socket "$SOCK" --json monitor > "$BATS_TEST_TMPDIR/events" 2>&1 3>&- &
+	mon=$!
+	sleep 0.5
+	find_trace_map
+	# ADD: the container's 3 programs, in one Change.
+	xdplink_conf xl_pass_2 xl_pass_3 xl_pass_4 | xdplink ADD > "$BATS_TEST_TMPDIR/out"
+	[ "$(eth0_revision)" -eq $((rev + 1)) ]
+	[ "$(labelled_names)" = xl_pass_2,xl_pass_3,xl_pass_4 ]
+	[ "$(fw_attachment)" = "$fw" ]
+	[ "$(eth0_status | jq -r '.interfaces[0].attachments[0].label')" = fw ]
+	first_ids=$(eth0_status | jq -c --arg l "cni:$CID" \
+		'[.interfaces[0].attachments[] | select(.label == $l) | .id]')
+	# Each of the four runs on the container's traffic.
+	for p in 1 2 3 4 5 6; do eval "b$p=\$(packets $p)"; done
+	send_udp_to_container 5
+	[ "$(packets 1)" -eq $((b1 + 5)) ] && [ "$(packets 2)" -eq $((b2 + 5)) ]
+	[ "$(packets 3)" -eq $((b3 + 5)) ] && [ "$(packets 4)" -eq $((b4 + 5)) ]
+	# The same ADD again changes nothing: no revision.
+	xdplink_conf xl_pass_2 xl_pass_3 xl_pass_4 | xdplink ADD > /dev/null
+	[ "$(eth0_revision)" -eq $((rev + 1)) ]
+	# ADD again with 2 other programs: one revision swaps the container's set.
+	xdplink_conf xl_pass_5 xl_pass_6 | xdplink ADD > /dev/null
+	[ "$(eth0_revision)" -eq $((rev + 2)) ]
+	[ "$(labelled_names)" = xl_pass_5,xl_pass_6 ]
+	[ "$(fw_attachment)" = "$fw" ]
+	for p in 1 2 3 4 5 6; do eval "b$p=\$(packets $p)"; done
+	send_udp_to_container 5
+	[ "$(packets 1)" -eq $((b1 + 5)) ]
+	[ "$(packets 2)" -eq "$b2" ] && [ "$(packets 4)" -eq "$b4" ]
+	[ "$(packets 5)" -eq $((b5 + 5)) ] && [ "$(packets 6)" -eq $((b6 + 5)) ]
+	# CHECK: the new configuration passes, the old one is named as missing.
+	xdplink_conf xl_pass_5 xl_pass_6 > "$BATS_TEST_TMPDIR/c.json"
+	run xdplink CHECK < "$BATS_TEST_TMPDIR/c.json"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	xdplink_conf xl_pass_2 xl_pass_3 xl_pass_4 > "$BATS_TEST_TMPDIR/old.json"
+	run xdplink CHECK < "$BATS_TEST_TMPDIR/old.json"
+	[ "$status" -eq 1 ]
+	[[ "$(cni_error msg)" == "eth0: xl_pass_2 (programs[0]) is not attached with label cni:$CID"* ]]
+	[ "$(eth0_revision)" -eq $((rev + 2)) ]
+	# DEL: one revision, and the other owner's program stays.
+	xdplink DEL < "$BATS_TEST_TMPDIR/c.json"
+	[ "$(eth0_revision)" -eq $((rev + 3)) ]
+	[ "$(labelled_names)" = "" ]
+	[ "$(fw_attachment)" = "$fw" ]
+	sleep 0.5
+	kill -INT "$mon"; wait "$mon" || true
+	# One event per Change, each with the whole batch.
+	change_events > "$BATS_TEST_TMPDIR/ev"
+	cat "$BATS_TEST_TMPDIR/ev"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/ev")" -eq 3 ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/ev" | jq -c .added)" = "$first_ids" ]
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/ev" | jq -c .removed)" = "[]" ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/ev" | jq -c '.removed | sort')" = "$first_ids" ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/ev" | jq '.added | length')" -eq 2 ]
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/ev" | jq '.removed | length')" -eq 2 ]
+}
+
+@test "a refused ADD again leaves the container's running set and the other owner's as they were" {
+	[ "$(ctl --json version | jq .daemon.freplace)" = true ] ||
+		skip "several programs per interface need freplace (run it in the VM)"
+	bridge_add
+	ctl --netns "$CNS" attach eth0 "$OBJ" --prog xl_pass_1 --priority 5 --label fw --mode skb
+	xdplink_conf xl_pass_2 xl_pass_3 | xdplink ADD > /dev/null
+	rev=$(eth0_revision)
+	before=$(eth0_status | jq -c '[.interfaces[0].attachments[] | {id, programId}]')
+	# The second of the new programs does not exist: the whole Change is refused.
+	xdplink_conf xl_pass_4 xl_no_such_prog > "$BATS_TEST_TMPDIR/c.json"
+	run xdplink ADD < "$BATS_TEST_TMPDIR/c.json"
+	[ "$status" -eq 1 ]
+	[ "$(cni_error details)" = io.xdplink.Manager.ProgramNotFound ]
+	[ "$(eth0_revision)" -eq "$rev" ]
+	[ "$(eth0_status | jq -c '[.interfaces[0].attachments[] | {id, programId}]')" = "$before" ]
 }
 
 @test "VERSION lists the spec versions it speaks" {
