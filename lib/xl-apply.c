@@ -315,7 +315,9 @@ static int dry_run(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch
 		r = xl_build(iface, a, b, mode);
 	if (r < 0)
 		return r;
-	*dry = (struct xl_state){ .revision = a->plan.revision, .netns_cookie = iface->netns_cookie,
+	/* An empty set would be no revision at all, as after detach_all(). */
+	*dry = (struct xl_state){ .revision = a->plan.n ? a->plan.revision : 0,
+		.netns_cookie = iface->netns_cookie,
 		.ifindex = iface->ifindex, .mode = iface->link_fd >= 0 ? iface->st.mode : mode,
 		.counters = a->plan.cfg.counters, .direct = !iface->e->has_freplace,
 		.next_id = a->plan.next_id };
