@@ -52,6 +52,9 @@ $(B)/tests/test-netconfig: tests/unit/test-netconfig.c $(B)/daemon/netconfig.o $
 $(B)/tests/test-access: tests/unit/test-access.c $(B)/daemon/access.o | $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/access.o -lcmocka
 
-# A change's operations against the live set (daemon/change.c): pure.
-$(B)/tests/test-change: tests/unit/test-change.c $(B)/daemon/change.o | $(B)/tests
-	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/change.o -lcmocka
+# A change's operations against the live set (daemon/change.c), and their
+# parameters (daemon/params.c): pure.
+$(B)/tests/test-change: tests/unit/test-change.c $(B)/daemon/change.o $(B)/daemon/params.o \
+		$(B)/libxlvarlink.a $(B)/lib/xl-actions.o | $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/daemon/change.o \
+		$(B)/daemon/params.o $(B)/libxlvarlink.a $(B)/lib/xl-actions.o -ljansson -lcmocka

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Applying interfaces.d: one scoped Replace job per interface whose file says otherwise. */
+/* Applying interfaces.d: one scoped change per interface whose file says otherwise. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -76,6 +76,9 @@ static int add_declared(struct manager *m, struct xd_job *j, const struct xd_net
 
 		if (r == 0)
 			r = xl_batch__add(j->batch, &spec);
+		if (r >= 0)
+			r = xd_job_add_op(j, (struct xd_op){ .kind = XD_OP_ATTACH, .index = (unsigned)i,
+							     .add = r });
 		if (r < 0)
 			return r;
 		j->objects[j->n_objects] = strdup(p->object);
@@ -91,7 +94,9 @@ static int add_declared(struct manager *m, struct xd_job *j, const struct xd_net
 	return 0;
 }
 
-/* Queue the job that makes f (NULL: no file) the config's programs on the interface. */
+/* Queue the job that makes f (NULL: no file) the config's programs on the
+ * interface: a change (change.h) that detaches every config-owned program
+ * and attaches the file's, unless they are so already. */
 static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, uint64_t cookie,
 			  int ifindex, const char *name, int nsfd)
 {
@@ -112,11 +117,10 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 	j->default_counters = m->config.counters && xl_engine__has_freplace(m->engine);
 	j->scope_owner = strdup(OWNER_PREFIX);
 	j->scope_prefix = true;
-	j->remove_all = true;
 	j->declare = true;
 	j->mode = f ? f->mode : XL_MODE_UNSPEC;
 	j->counters = f ? f->counters : -1;
-	r = j->scope_owner ? 0 : -ENOMEM;
+	r = j->scope_owner ? xd_job_add_op(j, (struct xd_op){ .kind = XD_OP_DETACH_ALL }) : -ENOMEM;
 	if (r == 0 && f)
 		r = add_declared(m, j, f);
 	if (r == 0 && nsfd >= 0) {

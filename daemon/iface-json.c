@@ -92,6 +92,16 @@ static json_t *attachment_to_json(struct xl_iface *xi, const struct xl_attachmen
 				counters_to_json(xi, a->id) : json_null());
 }
 
+json_t *xd_attachments_to_json(struct xl_iface *xi, const struct xl_attachment *att, size_t n)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list && i < n; i++)
+		if (json_array_append_new(list, attachment_to_json(xi, &att[i], "", false)) < 0)
+			return json_decref(list), NULL;
+	return list;
+}
+
 static json_t *iface_to_json(struct xd_iface *rec, const char *name, bool live)
 {
 	struct xl_iface *xi = rec->xi;

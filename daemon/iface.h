@@ -73,6 +73,9 @@ int xd_iface_adopt_all(struct manager *m);
  * owning xi; live only from the main thread (it fills rec's tag cache).
  */
 json_t *xd_iface_to_json(struct xd_iface *rec, bool live);
+/* Attachments as List shows them (without tags or counters), for a
+ * Change's reply: a live set or a planned one (xl_iface__planned). */
+json_t *xd_attachments_to_json(struct xl_iface *xi, const struct xl_attachment *att, size_t n);
 /* The snapshot a worker takes after a swap: rec->name is the main
  * thread's (renames), so the name is left empty for it to fill in. */
 json_t *xd_iface_snapshot(struct xd_iface *rec);

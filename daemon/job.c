@@ -3,7 +3,9 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 #include <unistd.h>
@@ -59,7 +61,9 @@ struct xd_job *xd_job_free(struct xd_job *j)
 	safe_close(j->netns_fd);
 	free(j->verifier_log);
 	free(j->scope_owner);
+	xd_ops_free(j->ops, j->n_ops);
 	json_decref(j->snapshot);
+	json_decref(j->attachments);
 	free(j);
 	return NULL;
 }
@@ -67,6 +71,22 @@ struct xd_job *xd_job_free(struct xd_job *j)
 void xd_job_freep(struct xd_job **j)
 {
 	*j = xd_job_free(*j);
+}
+
+int xd_job_add_op(struct xd_job *j, struct xd_op op)
+{
+	struct xd_op *grown = reallocarray(j->ops, j->n_ops + 1, sizeof(*grown));
+
+	if (!grown) {
+		free(op.label);
+		free(op.owner);
+		free(op.before.label);
+		free(op.after.label);
+		return -ENOMEM;
+	}
+	j->ops = grown;
+	j->ops[j->n_ops++] = op;
+	return 0;
 }
 
 void xd_job_free_queue(struct xd_iface *rec)
@@ -88,18 +108,6 @@ static bool id_in(uint32_t id, const struct xl_attachment *att, size_t n)
 	return false;
 }
 
-/* Which ids this revision removed: the old set minus the new one. */
-static void diff_removed(struct xd_job *j, const uint32_t *old, size_t n_old)
-{
-	const struct xl_attachment *att;
-	size_t n;
-
-	att = xl_iface__attachments(j->rec->xi, &n);
-	for (size_t i = 0; i < n_old; i++)
-		if (!id_in(old[i], att, n))
-			j->removed[j->n_removed++] = old[i];
-}
-
 static void job_fail(struct xd_job *j, int r, enum xl_error_kind kind, const char *msg,
 		     const char *log)
 {
@@ -110,25 +118,64 @@ static void job_fail(struct xd_job *j, int r, enum xl_error_kind kind, const cha
 		j->verifier_log = strdup(log);
 }
 
+/* The additions' ids, in operation order (after a dry run: provisional). */
+static void record_added(struct xd_job *j, const struct xl_attachment *att, size_t n)
+{
+	for (size_t o = 0; o < j->n_ops; o++) {
+		uint32_t id;
+
+		if (j->ops[o].kind != XD_OP_ATTACH)
+			continue;
+		id = xl_batch__attach_id(j->batch, j->ops[o].add);
+		if (!id)
+			continue;	/* dropped */
+		j->added[j->n_added++] = id;
+		for (size_t i = 0; i < n && j->n_added == 1; i++)
+			if (att[i].id == id)
+				j->prog_id = att[i].prog_id;
+	}
+}
+
+/* Whether new is old: same ids, order and priorities. */
+static bool same_set(const struct xl_attachment *old, size_t n_old,
+		     const struct xl_attachment *new, size_t n)
+{
+	if (n != n_old)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (old[i].id != new[i].id || old[i].priority != new[i].priority)
+			return false;
+	return true;
+}
+
 static void job_record_success(struct xd_job *j, const uint32_t *old, size_t n_old)
 {
 	struct xl_iface *xi = j->rec->xi;
 	const struct xl_attachment *att;
+	uint32_t ids[XL_MAX_PROGS];
 	size_t n;
 
-	j->revision = xl_iface__revision(xi);
-	att = xl_iface__attachments(xi, &n);
-	for (int k = 0; ; k++) {
-		uint32_t id = xl_batch__attach_id(j->batch, k);
+	j->revision = j->dry_run ? j->old_revision : xl_iface__revision(xi);
+	att = j->dry_run ? xl_iface__planned(xi, &n) : xl_iface__attachments(xi, &n);
+	record_added(j, att, n);
+	for (size_t i = 0; i < n_old; i++)
+		if (!id_in(old[i], att, n))
+			j->removed[j->n_removed++] = old[i];
+	for (size_t i = 0; i < n && i < XL_MAX_PROGS; i++)
+		ids[i] = att[i].id;
+	j->n_reordered = xd_change_reordered(old, n_old, ids, n, j->moved_ids, j->n_moved,
+					     j->reordered);
+	if (j->dry_run) {
+		const struct xl_attachment *live;
+		size_t n_live;
 
-		if (!id)
-			break;
-		j->added[j->n_added++] = id;
-		for (size_t i = 0; i < n && k == 0; i++)
-			if (att[i].id == id)
-				j->prog_id = att[i].prog_id;
+		live = xl_iface__attachments(xi, &n_live);
+		j->unchanged = same_set(live, n_live, att, n);
+	} else {
+		j->unchanged = j->revision == j->old_revision;
 	}
-	diff_removed(j, old, n_old);
+	if (j->type == XD_JOB_CHANGE)
+		j->attachments = xd_attachments_to_json(xi, att, n);
 	j->snapshot = xd_iface_snapshot(j->rec);
 }
 
@@ -151,6 +198,8 @@ static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
 	struct xl_apply_opts opts = { .sz = sizeof(opts) };
 	struct xl_iface *xi = j->rec->xi;
 	const struct xl_attachment *att;
+	__u64 updates;
+	int r;
 
 	j->old_revision = xl_iface__revision(xi);
 	j->was_attached = j->old_revision > 0;
@@ -162,12 +211,16 @@ static int job_apply(struct xd_job *j, uint32_t *old, size_t *n_old)
 	/* The caller waits only for the commit; the old revision goes after
 	 * the reply (XD_JOB_CLEANUP), before the interface's next job. */
 	opts.defer_cleanup = true;
+	opts.dry_run = j->dry_run;
 	opts.expected_revision = j->expected_revision;
 	opts.mode = j->mode != XL_MODE_UNSPEC ? j->mode :
 		    j->was_attached ? j->live_mode : j->default_mode;
 	opts.counters = j->counters >= 0 ? j->counters :
 			j->was_attached ? xl_iface__counters_enabled(xi) : j->default_counters;
-	return xl_iface__apply(xi, j->batch, &opts);
+	updates = xl_engine__link_updates(j->jobs->engine);
+	r = xl_iface__apply(xi, j->batch, &opts);
+	j->link_updates += xl_engine__link_updates(j->jobs->engine) - updates;
+	return r;
 }
 
 /* A vanished device's link is defunct: its pins and state go, in
@@ -245,93 +298,118 @@ static void job_adopt(struct xd_job *j)
 			 (unsigned long long)(xl_engine__link_updates(e) - updates));
 }
 
-static bool owned_by(const struct xd_job *j, const struct xl_attachment *a)
+/* interfaces.d's "already so": the file's objects as the state records
+ * them (real paths), resolved here since files may move while jobs wait. */
+static void job_keep(struct xd_job *j, char (*real)[PATH_MAX], struct xd_keep *keep)
 {
-	if (!a->owner)
-		return false;
-	if (j->scope_prefix)
-		return strncmp(a->owner, j->scope_owner, strlen(j->scope_owner)) == 0;
-	return strcmp(a->owner, j->scope_owner) == 0;
-}
-
-static bool wanted_is(const struct xd_job *j, size_t i, const struct xl_attachment *a,
-		      const char *real)
-{
-	return a->owner && strcmp(a->owner, j->declare_owner) == 0 && a->object &&
-	       strcmp(a->object, real) == 0 &&
-	       (!j->programs[i] || (a->name && strcmp(a->name, j->programs[i]) == 0)) &&
-	       (j->want[i].priority == XL_PRIORITY_FROM_OBJECT ||
-		j->want[i].priority == a->priority) &&
-	       (!j->want[i].actions || j->want[i].actions == a->chain_actions);
-}
-
-/* A declarative job whose file is in force already: no swap, no event. */
-static bool declared_already(const struct xd_job *j)
-{
-	const struct xl_attachment *att;
-	size_t n, k = 0;
-
-	att = xl_iface__attachments(j->rec->xi, &n);
-	for (size_t a = 0; a < n; a++)
-		k += owned_by(j, &att[a]);
-	if (k != j->n_want)
-		return false;
 	for (size_t i = 0; i < j->n_want; i++) {
-		char real[PATH_MAX];
-		bool found = false;
-
-		if (!realpath(j->objects[i], real))
-			return false;	/* let the apply say why */
-		for (size_t a = 0; a < n && !found; a++)
-			found = wanted_is(j, i, &att[a], real);
-		if (!found)
-			return false;
+		j->want[i].object = realpath(j->objects[i], real[i]) ? real[i] : NULL;
+		j->want[i].program = j->programs[i];
 	}
-	return true;
+	*keep = (struct xd_keep){ .owner = j->declare_owner, .want = j->want, .n_want = j->n_want };
 }
 
-/* A caller's own attachments, at the time its job runs (the set may have
- * changed while the job was queued). -EPERM for someone else's id. */
-static int scope_batch(struct xd_job *j)
+static struct xl_anchor anchor_of(const struct xd_anchor *a)
 {
+	return (struct xl_anchor){ .id = a->id, .label = a->label };
+}
+
+/* The removes and moves res names, into the batch. */
+static int job_fill_batch(struct xd_job *j, const struct xd_resolved *res)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < res->n_remove; i++)
+		r = xl_batch__remove(j->batch, res->remove[i]);
+	for (size_t i = 0; r == 0 && i < res->n_move; i++) {
+		const struct xd_move *mv = &res->move[i];
+		struct xl_move_opts o = {
+			.sz = sizeof(o), .priority_set = mv->priority != XD_PRIORITY_KEEP,
+			.priority = mv->priority == XD_PRIORITY_KEEP ? XL_PRIORITY_KEEP : mv->priority,
+			.before = anchor_of(mv->before), .after = anchor_of(mv->after),
+		};
+
+		r = xl_batch__move(j->batch, mv->id, &o);
+		j->moved_ids[j->n_moved++] = mv->id;
+	}
+	if (r < 0)
+		job_fail(j, r, XL_ERROR_KERNEL, "cannot build the batch", NULL);
+	return r;
+}
+
+static bool has_additions(const struct xd_job *j)
+{
+	for (size_t i = 0; i < j->n_ops; i++)
+		if (j->ops[i].kind == XD_OP_ATTACH)
+			return true;
+	return false;
+}
+
+/*
+ * The job's operations against the set as it is now (it may have changed
+ * while the job was queued), for its caller's scope: 0 when the batch is
+ * ready, 1 when nothing is left to do (no reply: declare.c's file in
+ * force, a release of what is gone already), 2 when a Change has nothing
+ * to do (answered with the set as it is), or a failure (recorded).
+ */
+static int job_resolve(struct xd_job *j)
+{
+	struct xd_scope scope = { .owner = j->scope_owner, .prefix = j->scope_prefix };
+	char (*real)[PATH_MAX] = NULL;
+	struct xd_resolve_error err;
+	struct xd_resolved *res;
 	const struct xl_attachment *att;
+	struct xd_keep keep;
 	size_t n;
 	int r;
 
-	att = xl_iface__attachments(j->rec->xi, &n);
-	if (j->detach_id) {
-		for (size_t i = 0; i < n; i++)
-			if (att[i].id == j->detach_id && !owned_by(j, &att[i])) {
-				job_fail(j, -EPERM, XL_ERROR_REQUEST, "the attachment is not yours", NULL);
-				return -EPERM;
-			}
-		return 0;
+	res = malloc(sizeof(*res));
+	if (j->declare && j->n_want)
+		real = calloc(j->n_want, sizeof(*real));
+	if (!res || (j->declare && j->n_want && !real)) {
+		free(res);
+		job_fail(j, -ENOMEM, XL_ERROR_KERNEL, "out of memory", NULL);
+		return -ENOMEM;
 	}
-	for (size_t i = 0; j->remove_all && i < n; i++)
-		if (owned_by(j, &att[i])) {
-			r = xl_batch__remove(j->batch, att[i].id);
-			if (r < 0) {
-				job_fail(j, r, XL_ERROR_KERNEL, "out of memory", NULL);
-				return r;
-			}
-		}
-	return 0;
+	if (j->declare)
+		job_keep(j, real, &keep);
+	att = xl_iface__attachments(j->rec->xi, &n);
+	r = xd_change_resolve(j->ops, j->n_ops, att, n, &scope, j->declare ? &keep : NULL, res,
+			      &err);
+	if (r < 0) {
+		job_fail(j, r, XL_ERROR_REQUEST, err.message, NULL);
+		j->detach_id = err.id;
+		snprintf(j->param, sizeof(j->param), "%s", err.param);
+	} else if (res->unchanged ||
+		   (j->type == XD_JOB_RELEASE && res->n_remove == 0)) {
+		r = 1;
+	} else if (j->type == XD_JOB_CHANGE && !has_additions(j) && !res->n_remove &&
+		   !res->n_move) {
+		r = 2;
+	} else {
+		r = job_fill_batch(j, res);
+	}
+	free(real);
+	free(res);
+	return r;
 }
 
-/* The released ids that are still attached (someone may have detached or
- * replaced them since), into the batch; returns how many. */
-static size_t release_batch(struct xd_job *j)
+/* A Change with nothing to do: the caller gets the set as it is (once
+ * it holds the revision the caller expects). */
+static void job_unchanged(struct xd_job *j)
 {
 	const struct xl_attachment *att;
-	size_t n, k = 0;
+	size_t n;
 
+	j->old_revision = j->revision = xl_iface__revision(j->rec->xi);
+	if (j->expected_revision && j->expected_revision != j->old_revision) {
+		job_fail(j, -ESTALE, XL_ERROR_REQUEST, "the revision is not the expected one", NULL);
+		return;
+	}
+	j->unchanged = true;
 	att = xl_iface__attachments(j->rec->xi, &n);
-	for (size_t i = 0; i < j->n_release; i++)
-		for (size_t a = 0; a < n; a++)
-			if (att[a].id == j->release[i] && att[a].connection &&
-			    xl_batch__remove(j->batch, att[a].id) == 0)
-				k++;
-	return k;
+	j->attachments = xd_attachments_to_json(j->rec->xi, att, n);
+	j->snapshot = xd_iface_snapshot(j->rec);
 }
 
 /* Runs on the worker thread, which owns j->rec->xi until it hands j back. */
@@ -354,16 +432,15 @@ static void job_run_here(struct xd_job *j)
 	}
 	if (job_open(j) < 0)
 		return;
-	if (j->type == XD_JOB_RELEASE && release_batch(j) == 0) {
-		j->noop = true;
+	r = job_resolve(j);
+	if (r < 0)
+		return;
+	if (r == 1) {
+		j->noop = true;		/* already so: no swap, no event */
 		return;
 	}
-	if (j->declare && declared_already(j)) {
-		j->noop = true;
-		return;
-	}
-	if (j->scope_owner && scope_batch(j) < 0)
-		return;
+	if (r == 2)
+		return job_unchanged(j);
 	r = job_apply(j, old, &n_old);
 	/* Someone else (xdpctl of another daemon, a test tool) changed the
 	 * interface since we opened it: look again, once, unless the caller

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <systemd/sd-event.h>
 
+#include "change.h"
 #include "xdplink/xdplink.h"
 
 struct manager;
@@ -40,6 +41,7 @@ enum xd_job_type {
 	XD_JOB_CLEANUP,		/* after a reply: drop the revision a swap replaced */
 	XD_JOB_RELEASE,		/* a connection closed: remove what it attached */
 	XD_JOB_ADOPT,		/* take over what the kernel runs (xl_engine__adopt) */
+	XD_JOB_CHANGE,		/* Change, interfaces.d */
 };
 
 struct xd_job {
@@ -54,27 +56,29 @@ struct xd_job {
 	/* lifetime "connection": the connection the additions will belong to */
 	struct vl_link *holder;
 
-	/* Request, fixed in the main thread. */
+	/* Request, fixed in the main thread: the operations (change.h), of
+	 * which the additions are in the batch already; the worker resolves
+	 * the rest against the live set when the job runs (ATTACH, DETACH,
+	 * REPLACE, RELEASE and CHANGE alike). */
+	struct xd_op *ops;
+	size_t n_ops;
+	bool dry_run;			/* Change: plan, commit nothing */
 	struct xl_batch *batch;
 	enum xl_mode mode;		/* XL_MODE_UNSPEC: the link's, else default_mode */
 	enum xl_mode default_mode;
 	int counters;			/* -1: the interface's, else default_counters */
 	bool default_counters;
 	uint64_t expected_revision;
-	uint32_t detach_id;		/* for AttachmentNotFound */
-	/* A caller other than root acts on its own attachments only: detach
-	 * all and replace remove just those, detach by id refuses others'. */
+	/* A caller other than root acts on its own attachments only
+	 * (struct xd_scope); NULL: root's, everyone's. */
 	char *scope_owner;
 	bool scope_prefix;		/* scope_owner is a prefix: "config:" for declare.c */
-	bool remove_all;		/* with scope_owner: all of the owner's */
 	/* declare.c: nothing to do when the config-owned programs already are
-	 * what the file says (objects[], programs[] and these, in order). */
+	 * what the file says (objects[], programs[] and want[], the objects
+	 * resolved by the worker). */
 	bool declare;
 	char declare_owner[300];
-	struct xd_want {
-		int priority;		/* XL_PRIORITY_FROM_OBJECT: any */
-		__u32 actions;		/* 0: any */
-	} want[XL_MAX_PROGS + 1];
+	struct xd_want want[XL_MAX_PROGS + 1];
 	size_t n_want;
 	/* Additions, for naming the one that failed (the call's strings die with it). */
 	char *objects[XL_MAX_PROGS + 1];
@@ -95,11 +99,6 @@ struct xd_job {
 	bool adopt_detach;
 	char adopt_note[256];
 
-	/* XD_JOB_RELEASE: the ids a closed connection held; those still
-	 * attached are removed in one swap. */
-	uint32_t release[XL_MAX_PROGS];
-	size_t n_release;
-
 	/* Result, written by the worker. */
 	bool noop;			/* nothing was left to do: no event */
 	bool moved;			/* XD_JOB_FORGET: the device moved away, not deleted */
@@ -107,6 +106,8 @@ struct xd_job {
 	int r;
 	enum xl_error_kind kind;
 	char error[512];
+	uint32_t detach_id;		/* for AttachmentNotFound */
+	char param[64];			/* InvalidParameter: "operations[2].id" */
 	char *verifier_log;
 	enum xl_mode live_mode;		/* before the change, for ModeMismatch */
 	bool was_attached;
@@ -115,11 +116,22 @@ struct xd_job {
 	size_t n_added;
 	uint32_t removed[XL_MAX_PROGS];
 	size_t n_removed;
+	uint32_t moved_ids[XL_MAX_PROGS];	/* what the moves named */
+	size_t n_moved;
+	uint32_t reordered[XL_MAX_PROGS];
+	size_t n_reordered;
+	bool unchanged;			/* nothing changed (dry run: would): no event */
+	/* Data-plane changes the engine made while the apply ran: exact when
+	 * no other interface's job ran at the same time (logged, for tests). */
+	uint64_t link_updates;
+	json_t *attachments;		/* CHANGE: the set after (dry run: planned) */
 	uint32_t prog_id;		/* of the first addition */
 	json_t *snapshot;
 };
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type);
+/* Append an operation (its strings are taken over, also on failure). */
+int xd_job_add_op(struct xd_job *j, struct xd_op op);
 struct xd_job *xd_job_free(struct xd_job *j);
 void xd_job_freep(struct xd_job **j);
 void xd_job_free_queue(struct xd_iface *rec);

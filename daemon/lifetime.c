@@ -53,13 +53,18 @@ static void release_iface(struct xd_conn *c, size_t first)
 		log_oom();
 		return;
 	}
+	/* Those still attached go, in one swap, when the job runs. */
 	for (size_t i = first; i < c->n_holds; i++)
 		if (c->holds[i].cookie == h->cookie && c->holds[i].ifindex == h->ifindex &&
-		    j->n_release < ELEMENTSOF(j->release))
-			j->release[j->n_release++] = c->holds[i].id;
+		    xd_job_add_op(j, (struct xd_op){ .kind = XD_OP_RELEASE,
+						     .id = c->holds[i].id }) < 0) {
+			log_oom();
+			xd_job_free(j);
+			return;
+		}
 	log_iface(LOG_INFO, rec->name, rec->revision,
 		  "%s: the connection that attached %zu of its programs closed; removing them",
-		  rec->name, j->n_release);
+		  rec->name, j->n_ops);
 	j->done = manager_job_done;
 	j->userdata = c->m;
 	xd_job_submit(c->m->jobs, rec, j);

@@ -65,6 +65,10 @@ static size_t failed_addition(const struct xd_job *j)
 
 static int reply_request_error(struct vl_link *l, const struct xd_job *j, const char *ifname)
 {
+	/* An operation at fault (change.c): named as the caller sent it. */
+	if (j->param[0] && j->r == -EINVAL)
+		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
+				     json_pack("{s:s}", "parameter", j->param));
 	switch (j->r) {
 	case -ESTALE:
 		return vl_link_error(l, XD_ERROR_REVISION_MISMATCH,
@@ -100,6 +104,23 @@ static int reply_request_error(struct vl_link *l, const struct xd_job *j, const 
 	return xd_reply_system_error(l, j->r, j->error);
 }
 
+/* The anchor an ordering error is about: the message's words before its
+ * first ':' ("before label \"fw\""), as the library writes them. */
+static int reply_order_error(struct vl_link *l, const struct xd_job *j, const char *ifname)
+{
+	const char *colon = strchr(j->error, ':');
+	char anchor[256];
+
+	if (j->r != -ENOENT)
+		return vl_link_error(l, XD_ERROR_ANCHOR_CONFLICT,
+				     json_pack("{s:s,s:s}", "interface", ifname, "message", j->error));
+	snprintf(anchor, sizeof(anchor), "%.*s", colon ? (int)(colon - j->error) : (int)strlen(j->error),
+		 j->error);
+	return vl_link_error(l, XD_ERROR_ANCHOR_NOT_FOUND,
+			     json_pack("{s:s,s:s,s:s}", "interface", ifname, "anchor", anchor,
+				       "message", j->error));
+}
+
 static int reply_error(struct vl_link *l, const struct xd_job *j)
 {
 	const char *ifname = j->rec->name;
@@ -111,6 +132,8 @@ static int reply_error(struct vl_link *l, const struct xd_job *j)
 	switch (j->kind) {
 	case XL_ERROR_REQUEST:
 		return reply_request_error(l, j, ifname);
+	case XL_ERROR_ORDER:
+		return reply_order_error(l, j, ifname);
 	case XL_ERROR_OBJECT_READ:
 		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
 				     json_pack("{s:s,s:s}", "object", object,
@@ -155,6 +178,7 @@ static const char *const event_names[] = {
 	[XD_JOB_FORGET] = "interfaceGone",
 	[XD_JOB_RELEASE] = "detach",
 	[XD_JOB_ADOPT] = "adopt",
+	[XD_JOB_CHANGE] = "change",
 };
 
 static void announce(const struct xd_job *j)
@@ -169,17 +193,19 @@ static void announce(const struct xd_job *j)
 			  j->moved ? "moved to another network namespace" : "is gone", j->n_removed);
 	else
 		log_iface(LOG_INFO, rec->name, j->revision,
-			  "%s: revision %llu is live (%s: %zu added, %zu removed)", rec->name,
-			  (unsigned long long)j->revision, event_names[j->type], j->n_added,
-			  j->n_removed);
+			  "%s: revision %llu is live (%s: %zu added, %zu removed, %zu reordered; "
+			  "%llu link updates)", rec->name, (unsigned long long)j->revision,
+			  event_names[j->type], j->n_added, j->n_removed, j->n_reordered,
+			  (unsigned long long)j->link_updates);
 	xd_monitor_emit(j->m, rec->netns_cookie, rec->ifindex,
-			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o}", "type", type,
+			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o,s:o}", "type", type,
 				  "interface", rec->name, "ifindex", rec->ifindex,
 				  "netnsCookie", (json_int_t)rec->netns_cookie,
 				  "revision", (json_int_t)j->revision,
 				  "previousRevision", (json_int_t)j->old_revision,
 				  "added", ids_to_json(j->added, j->n_added),
-				  "removed", ids_to_json(j->removed, j->n_removed)));
+				  "removed", ids_to_json(j->removed, j->n_removed),
+				  "reordered", ids_to_json(j->reordered, j->n_reordered)));
 }
 
 static int reply_success(struct vl_link *l, const struct xd_job *j)
@@ -194,6 +220,16 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
 	case XD_JOB_REPLACE:
 		return vl_link_reply(l, json_pack("{s:I,s:o}", "revision", (json_int_t)j->revision,
 						  "ids", ids_to_json(j->added, j->n_added)));
+	case XD_JOB_CHANGE:
+		return vl_link_reply(l, json_pack("{s:I,s:I,s:o,s:o,s:o,s:b,s:o}",
+						  "revision", (json_int_t)j->revision,
+						  "previousRevision", (json_int_t)j->old_revision,
+						  "added", ids_to_json(j->added, j->n_added),
+						  "removed", ids_to_json(j->removed, j->n_removed),
+						  "reordered", ids_to_json(j->reordered, j->n_reordered),
+						  "unchanged", j->unchanged,
+						  "attachments", j->attachments ?
+							json_incref(j->attachments) : json_array()));
 	case XD_JOB_FORGET:
 	case XD_JOB_CLEANUP:
 	case XD_JOB_RELEASE:
@@ -208,8 +244,10 @@ static int reply_success(struct vl_link *l, const struct xd_job *j)
  * the live revision. A flood of them costs subscribers nothing. */
 static bool committed_nothing(const struct xd_job *j)
 {
+	if (j->dry_run || (j->type == XD_JOB_CHANGE && j->unchanged))
+		return true;
 	return (j->type == XD_JOB_ATTACH || j->type == XD_JOB_DETACH ||
-		j->type == XD_JOB_REPLACE) && j->old_revision > 0 &&
+		j->type == XD_JOB_REPLACE || j->type == XD_JOB_CHANGE) && j->old_revision > 0 &&
 	       j->revision == j->old_revision && j->n_added == 0 && j->n_removed == 0;
 }
 
@@ -217,7 +255,7 @@ void xd_job_reply(struct xd_job *j)
 {
 	if (j->r == 0 && !committed_nothing(j))
 		announce(j);
-	else
+	else if (j->r < 0)
 		log_iface_errno(LOG_NOTICE, j->r, j->rec->name, "%s: %s refused: %s", j->rec->name,
 				event_names[j->type], j->error);
 	if (!j->link)

@@ -20,6 +20,8 @@
 #define XD_ERROR_CONFIG_INVALID XD_INTERFACE ".ConfigInvalid"
 #define XD_ERROR_SYSTEM_ERROR XD_INTERFACE ".SystemError"
 #define XD_ERROR_NAMESPACE_NOT_FOUND XD_INTERFACE ".NamespaceNotFound"
+#define XD_ERROR_ANCHOR_NOT_FOUND XD_INTERFACE ".AnchorNotFound"
+#define XD_ERROR_ANCHOR_CONFLICT XD_INTERFACE ".AnchorConflict"
 
 int xd_reply_interface_not_found(struct vl_link *l, const char *ifname);
 int xd_reply_not_supported(struct vl_link *l, const char *reason);

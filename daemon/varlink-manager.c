@@ -3,18 +3,17 @@
  * io.xdplink.Manager: one parameter table and one handler per method.
  * Handlers check everything they can without the kernel, then hand the
  * change to the interface's job queue (job.c), which replies when the
- * new revision is live or refused (reply.c).
+ * new revision is live or refused (reply.c). Every change is a list of
+ * operations (change.h): Attach, Detach and Replace build theirs here,
+ * Change in varlink-change.c; the programs they add are checked in
+ * varlink-programs.c; the steps they share are varlink-call.h's.
  */
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <bpf/bpf.h>
 
-#include "access-load.h"
 #include "access-netns.h"
 #include "iface.h"
 #include "job.h"
@@ -25,10 +24,10 @@
 #include "maps.h"
 #include "netns.h"
 #include "netwatch.h"
-#include "object-fd.h"
 #include "params.h"
 #include "quota.h"
 #include "reply.h"
+#include "varlink-call.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
 
@@ -71,14 +70,14 @@ static int authorize_ns(struct vl_link *l, struct manager *m, const char *method
 }
 
 /* Before the namespace is known: whether any namespace could do. */
-static int authorize(struct vl_link *l, struct manager *m, const char *method,
+int xd_call_authorize(struct vl_link *l, struct manager *m, const char *method,
 		     const char *ifname)
 {
 	return authorize_ns(l, m, method, ifname, -EBADF, false);
 }
 
 /* Refusals that are root's to lift, logged like the policy's. */
-static int deny(struct vl_link *l, const char *what)
+int xd_call_deny(struct vl_link *l, const char *what)
 {
 	struct ucred peer = {};
 	int r;
@@ -90,14 +89,7 @@ static int deny(struct vl_link *l, const char *what)
 	return r < 0 ? r : 1;
 }
 
-/* Where a call's interface lives: nsfd -EBADF for our own namespace. */
-struct target {
-	int nsfd;
-	uint64_t cookie;
-	int ifindex;
-};
-
-static void target_done(struct target *t)
+void xd_target_done(struct xd_target *t)
 {
 	t->nsfd = safe_close(t->nsfd);
 }
@@ -110,7 +102,7 @@ static uid_t peer_uid(struct vl_link *l)
 	return vl_link_get_peer(l, &peer) == 0 ? peer.uid : (uid_t)-1;
 }
 
-static bool peer_is_root(struct vl_link *l)
+bool xd_call_is_root(struct vl_link *l)
 {
 	return peer_uid(l) == 0;
 }
@@ -123,7 +115,7 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
-static int reply_invalid(struct vl_link *l, const char *param)
+int xd_call_invalid(struct vl_link *l, const char *param)
 {
 	int r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
 
@@ -146,15 +138,15 @@ static int open_netns(struct vl_link *l, const struct netns_params *ns, int *ret
 
 	*ret = -EBADF;
 	if ((ns->fd_index >= 0) + !!ns->path + !!ns->pid > 1)
-		return reply_invalid(l, "netns");
+		return xd_call_invalid(l, "netns");
 	/* A path or pid would make us open what the caller may not. */
-	if ((ns->path || ns->pid) && !peer_is_root(l))
-		return deny(l, "a namespace by path or pid (pass netnsFd)");
+	if ((ns->path || ns->pid) && !xd_call_is_root(l))
+		return xd_call_deny(l, "a namespace by path or pid (pass netnsFd)");
 	if (ns->fd_index >= 0) {
 		fd = vl_link_take_fd(l, (unsigned)ns->fd_index);
 		if (fd < 0 || xd_netns_check_fd(fd) < 0) {
 			safe_close(fd);
-			return reply_invalid(l, "netnsFd");
+			return xd_call_invalid(l, "netnsFd");
 		}
 	} else if (ns->path) {
 		fd = xd_netns_open_path(ns->path);
@@ -175,11 +167,11 @@ static int open_netns(struct vl_link *l, const struct netns_params *ns, int *ret
 /* Resolve the call's namespace and, when named, its interface there.
  * Nonzero when the call has been answered. */
 static int resolve_target(struct vl_link *l, struct manager *m, const struct netns_params *ns,
-			  const char *ifname, struct target *t)
+			  const char *ifname, struct xd_target *t)
 {
 	int r;
 
-	*t = (struct target){ .nsfd = -EBADF, .cookie = m->self_cookie };
+	*t = (struct xd_target){ .nsfd = -EBADF, .cookie = m->self_cookie };
 	r = open_netns(l, ns, &t->nsfd);
 	if (r != 0)
 		return r;
@@ -195,17 +187,17 @@ static int resolve_target(struct vl_link *l, struct manager *m, const struct net
 	}
 	r = xd_netns_resolve(t->nsfd, m->self_netns_fd, ifname, &t->cookie, &t->ifindex);
 	if (r == -ENODEV) {
-		target_done(t);
+		xd_target_done(t);
 		r = xd_reply_interface_not_found(l, ifname);
 		return r < 0 ? r : 1;
 	}
 	if (r < 0) {
-		target_done(t);
+		xd_target_done(t);
 		r = xd_reply_system_error(l, r, "cannot enter the network namespace");
 		return r < 0 ? r : 1;
 	}
 	if (t->cookie == m->self_cookie)
-		target_done(t);		/* ours after all */
+		xd_target_done(t);		/* ours after all */
 	else
 		(void)xd_netwatch_track(m, t->nsfd, t->cookie);
 	return 0;
@@ -213,20 +205,20 @@ static int resolve_target(struct vl_link *l, struct manager *m, const struct net
 
 /* resolve_target(), then GroupInterfaces in the namespace it found: one
  * root named is no limited caller's for having opened it (issue 12, P4). */
-static int resolve_authorized(struct vl_link *l, struct manager *m, const char *method,
-			      const struct netns_params *ns, const char *ifname, struct target *t)
+int xd_call_resolve(struct vl_link *l, struct manager *m, const char *method,
+			      const struct netns_params *ns, const char *ifname, struct xd_target *t)
 {
 	int r = resolve_target(l, m, ns, ifname, t);
 
 	if (r == 0)
 		r = authorize_ns(l, m, method, ifname, t->nsfd, true);
 	if (r != 0)
-		target_done(t);
+		xd_target_done(t);
 	return r;
 }
 
 /* A job for a call: replies go to l unless the caller asked for none. */
-static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned flags,
+struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
 			      enum xd_job_type type)
 {
 	struct xd_job *j = xd_job_new(m, type);
@@ -242,8 +234,6 @@ static struct xd_job *job_for(struct manager *m, struct vl_link *l, unsigned fla
 	return j;
 }
 
-static void owner_of(struct vl_link *l, char *buf, size_t len);
-
 /* A failed call leaves no empty maps directory of its objects behind
  * (2,000 failures left 2,000). Only while no other job could be about to
  * pin into one; otherwise the collection removes them later. */
@@ -253,7 +243,7 @@ static void drop_maps_dirs(struct manager *m, struct xd_job *j)
 
 	if (!j->link || xd_jobs_running(m->jobs) > 0 || j->rec->queue)
 		return;
-	owner_of(j->link, owner, sizeof(owner));
+	xd_call_owner(j->link, owner, sizeof(owner));
 	for (size_t i = 0; i < j->n_objects; i++)
 		xd_maps_drop_if_empty(m, owner, j->objects[i]);
 }
@@ -297,7 +287,7 @@ static int take_quota(struct manager *m, struct xd_job *j)
  * are looked at, so that a flood of calls over it (oneway ones, that
  * nobody answers, included) costs the event loop little. take_quota()
  * still counts the calls that pass. Nonzero when refused. */
-static int quota_full(struct manager *m, struct xd_job *j)
+int xd_call_quota_full(struct manager *m, struct xd_job *j)
 {
 	if (j->caller_uid == 0 ||
 	    xd_quota_held(m->job_quota, j->caller_uid) < m->config.max_jobs_per_user)
@@ -313,16 +303,16 @@ static void call_done(struct xd_job *j, void *userdata)
 
 	if (j->quota_held)
 		xd_quota_put(m->job_quota, j->caller_uid);
-	if (j->r < 0)
+	if (j->r < 0 || j->dry_run)	/* a dry run pins nothing to keep */
 		drop_maps_dirs(m, j);
 	manager_job_done(j, m);
-	if (j->r == 0 && j->holder)
+	if (j->r == 0 && j->holder && !j->dry_run)
 		(void)xd_lifetime_hold(m, j->holder, j->rec, j->added, j->n_added);
 }
 
 /* The job answers from now on, also when it cannot start. It takes the
  * target's namespace fd for its worker to enter. */
-static int submit(struct manager *m, const char *ifname, struct target *t, struct xd_job *j)
+int xd_call_submit(struct manager *m, const char *ifname, struct xd_target *t, struct xd_job *j)
 {
 	struct xd_iface *rec;
 	int r;
@@ -352,7 +342,7 @@ static int submit(struct manager *m, const char *ifname, struct target *t, struc
 	return 0;
 }
 
-static void owner_of(struct vl_link *l, char *buf, size_t len)
+void xd_call_owner(struct vl_link *l, char *buf, size_t len)
 {
 	struct ucred peer;
 
@@ -363,223 +353,23 @@ static void owner_of(struct vl_link *l, char *buf, size_t len)
 }
 
 
-/*
- * An object passed as a file descriptor: the job keeps the fd, and the
- * engine reads through it (pread; never a reopen, which would read with
- * our rights), and resolves /proc/self/fd's link only to name the file in
- * the state file. Only a readable regular file off FUSE is taken: an
- * O_PATH fd would let a caller name a file it cannot read.
- */
-static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *path,
-			  size_t len, const char *where)
-{
-	char param[64], why[160];
-	int fd, r;
-
-	snprintf(param, sizeof(param), "%sobjectFd", where);
-	fd = vl_link_take_fd(l, (unsigned)index);
-	if (fd < 0) {
-		r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
-		return r < 0 ? r : 0;
-	}
-	j->object_fds[j->n_object_fds++] = fd;
-	if (xd_object_fd_check(fd, why, sizeof(why)) < 0) {
-		snprintf(path, len, "fd %d", index);
-		r = vl_link_error(l, XD_ERROR_INVALID_OBJECT,
-				  json_pack("{s:s,s:s}", "object", path, "message", why));
-		return r < 0 ? r : 0;
-	}
-	snprintf(path, len, "/proc/self/fd/%d", fd);
-	return 1;
-}
-
-/* The file a passed fd is open on, resolved once as the call arrives, to
- * name it in errors and logs as the engine's messages do (they name the
- * file, never /proc/self/fd/N); the fd's path if it cannot be read. */
-static char *fd_file_name(const char *fd_path)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink(fd_path, buf, sizeof(buf) - 1);
-
-	if (n < 0)
-		return strdup(fd_path);
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
-/* Whether the caller's programs load with our rights, unvetted: root's,
- * and those of [Access] PrivilegedLoadUsers/Groups. */
-static bool load_privileged(struct vl_link *l, struct manager *m)
-{
-	struct ucred peer = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
-	gid_t groups[256];
-	size_t n = 0;
-
-	(void)vl_link_get_peer(l, &peer);
-	if (peer.uid != 0 && vl_link_get_peer_groups(l, groups, ELEMENTSOF(groups), &n) < 0)
-		n = 0;	/* more than 256: judged by uid and primary group */
-	return xd_access_load_privileged(m->config.privileged_load_users,
-					 m->config.privileged_load_groups, peer.uid, peer.gid,
-					 groups, n, xd_access_resolve_system);
-}
-
-/* Add one program to a job; refusals are answered here. */
-static int add_program(struct vl_link *l, struct xd_job *j, const struct program_params *p,
-		       const char *owner, const char *where)
-{
-	struct xl_prog_spec spec = {
-		.sz = sizeof(spec), .object = p->object, .prog_name = p->program,
-		.priority = p->priority, .chain_actions = p->actions, .label = p->label,
-		.owner = owner, .connection = j->holder != NULL,
-		.vet = !load_privileged(l, j->m),
-	};
-	char param[64], maps[PATH_MAX], fd_path[64];
-	int r;
-
-	if (p->object_fd >= 0 && p->object) {
-		snprintf(param, sizeof(param), "%sobjectFd", where);
-		r = vl_link_error(l, VL_ERROR_INVALID_PARAMETER, json_pack("{s:s}", "parameter", param));
-		return r < 0 ? r : 0;
-	}
-	if (p->object_fd >= 0) {
-		r = take_object_fd(l, j, p->object_fd, fd_path, sizeof(fd_path), where);
-		if (r <= 0)
-			return r;
-		spec.object = fd_path;
-		/* Read through the fd itself: the bytes the caller passed. */
-		spec.object_fd = j->object_fds[j->n_object_fds - 1];
-	} else if (!p->object) {
-		snprintf(param, sizeof(param), "%sobject", where);
-		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
-				     json_pack("{s:s}", "parameter", param));
-	} else if (!peer_is_root(l)) {
-		/* We would read it with our rights, not the caller's. */
-		r = deny(l, "an object by path (pass objectFd)");
-		return r < 0 ? r : 0;
-	}
-	/* Say "no such file" plainly, before libbpf has a go at it. */
-	if (spec.object_fd <= 0 && access(spec.object, R_OK) < 0)
-		return vl_link_error(l, XD_ERROR_OBJECT_NOT_FOUND,
-				     json_pack("{s:s,s:s}", "object", spec.object,
-					       "errnoName", errno_name(errno)));
-	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
-	if (r < 0)
-		return r;
-	spec.pin_root_path = maps;
-	r = xl_batch__add(j->batch, &spec);
-	if (r < 0)
-		return r;
-	j->objects[j->n_objects] = spec.object_fd > 0 ? fd_file_name(fd_path) : strdup(spec.object);
-	j->programs[j->n_objects] = p->program ? strdup(p->program) : NULL;
-	if (!j->objects[j->n_objects++] || (p->program && !j->programs[j->n_objects - 1]))
-		return -ENOMEM;
-	return 1;
-}
-
-/* What List shows of the attachment that runs program prog_id, if any,
- * and the interface it is on. */
-static json_t *find_program(struct manager *m, uint32_t prog_id, struct xd_iface **ret_rec)
-{
-	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
-		_cleanup_json_ json_t *view = !rec->busy && rec->xi ?
-			xd_iface_to_json(rec, false) : json_incref(rec->snapshot);
-		json_t *a;
-		size_t i;
-
-		json_array_foreach(json_object_get(view, "attachments"), i, a)
-			if (json_integer_value(json_object_get(a, "programId")) == prog_id) {
-				*ret_rec = rec;
-				return json_incref(a);
-			}
-	}
-	return NULL;
-}
-
-static int reply_no_program(struct vl_link *l, uint32_t prog_id)
-{
-	char msg[96];
-
-	snprintf(msg, sizeof(msg), "no attachment runs program %u", prog_id);
-	return vl_link_error(l, XD_ERROR_PROGRAM_NOT_FOUND,
-			     json_pack("{s:s,s:s,s:s}", "object", "", "program", "", "message", msg));
-}
-
-/*
- * Attach a program the daemon loaded already (programId): the same
- * program, and so the same maps, on one more interface. Only its owner
- * (or root) may, since it shares the owner's state. Kept alive by the
- * kernel while any interface pins or links it.
- */
-static int add_shared(struct vl_link *l, struct xd_job *j, const struct program_params *p,
-		      uint32_t prog_id, const char *owner)
-{
-	struct xd_iface *from = NULL;
-	_cleanup_json_ json_t *a = find_program(j->m, prog_id, &from);
-	const char *a_owner = json_string_value(json_object_get(a, "owner"));
-	struct xl_prog_spec spec = { .sz = sizeof(spec), .label = p->label, .owner = owner,
-				     .connection = j->holder != NULL };
-	char maps[PATH_MAX];
-	int fd, twin, r;
-
-	if (!a)
-		return reply_no_program(l, prog_id);
-	if (!peer_is_root(l) && (!a_owner || strcmp(a_owner, owner) != 0)) {
-		r = deny(l, "a program someone else owns");
-		return r < 0 ? r : 0;
-	}
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return reply_no_program(l, prog_id);
-	j->object_fds[j->n_object_fds++] = fd;
-	spec.prog_fd = fd;
-	/* Its plain-XDP twin, so that it can run alone here too. */
-	twin = xl_engine__twin_fd(j->m->engine, from->netns_cookie, from->ifindex,
-				  (__u32)json_integer_value(json_object_get(a, "id")));
-	if (twin >= 0) {
-		j->object_fds[j->n_object_fds++] = twin;
-		spec.twin_fd = twin;
-	}
-	spec.object = json_string_value(json_object_get(a, "object"));
-	r = xd_maps_dir(j->m, owner, spec.object, maps, sizeof(maps));
-	if (r < 0)
-		return r;
-	spec.pin_root_path = maps;
-	spec.prog_name = json_string_value(json_object_get(a, "name"));
-	spec.priority = p->priority != XL_PRIORITY_FROM_OBJECT ? p->priority :
-			(int)json_integer_value(json_object_get(a, "priority"));
-	r = xd_parse_actions(json_object_get(a, "actions"), &spec.chain_actions);
-	if (r == 0 && p->actions)
-		spec.chain_actions = p->actions;
-	spec.frags = json_is_true(json_object_get(a, "frags"));
-	if (r == 0)
-		r = xl_batch__add(j->batch, &spec);
-	if (r < 0)
-		return r;
-	j->objects[j->n_objects] = strdup(spec.object ? spec.object : "");
-	j->programs[j->n_objects] = spec.prog_name ? strdup(spec.prog_name) : NULL;
-	if (!j->objects[j->n_objects++])
-		return -ENOMEM;
-	return 1;
-}
-
 /* ---- methods ---- */
 
 
-/* Callers other than root change only what they own (job.c). */
-static int scope_to_caller(struct vl_link *l, struct xd_job *j, bool remove_all)
+/* Callers other than root change only what they own (change.h). */
+int xd_call_scope(struct vl_link *l, struct xd_job *j)
 {
 	char owner[32];
 
-	if (peer_is_root(l))
+	if (xd_call_is_root(l))
 		return 0;
-	owner_of(l, owner, sizeof(owner));
+	xd_call_owner(l, owner, sizeof(owner));
 	j->scope_owner = strdup(owner);
-	j->remove_all = remove_all;
 	return j->scope_owner ? 0 : -ENOMEM;
 }
 
 /* lifetime "connection": the additions go with the calling connection. */
-static void job_hold(struct xd_job *j, struct vl_link *l, bool connection)
+void xd_call_hold(struct xd_job *j, struct vl_link *l, bool connection)
 {
 	if (connection)
 		j->holder = vl_link_ref(l);
@@ -589,38 +379,35 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 {
 	struct attach_params p = { .ns = NETNS_INIT, .prog = PROGRAM_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	char owner[32];
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_attach_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "Attach", p.interface);
+		r = xd_call_authorize(l, m, "Attach", p.interface);
 	if (r != 0)
 		return r;
-	r = resolve_authorized(l, m, "Attach", &p.ns, p.interface, &t);
+	r = xd_call_resolve(l, m, "Attach", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	j = job_for(m, l, flags, XD_JOB_ATTACH);
+	j = xd_call_job(m, l, flags, XD_JOB_ATTACH);
 	if (!j)
 		return -ENOMEM;
-	r = quota_full(m, j);
+	r = xd_call_quota_full(m, j);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	job_hold(j, l, p.connection);
-	owner_of(l, owner, sizeof(owner));
-	if (p.program_id && (p.prog.object || p.prog.object_fd >= 0 || p.prog.program))
-		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
-				     json_pack("{s:s}", "parameter", "programId"));
-	r = p.program_id ? add_shared(l, j, &p.prog, p.program_id, owner)
-			 : add_program(l, j, &p.prog, owner, "");
+	xd_call_hold(j, l, p.connection);
+	xd_call_owner(l, owner, sizeof(owner));
+	/* A change of one operation: attach. */
+	r = xd_call_add_any(l, j, &p.prog, p.program_id, owner, "", 0);
 	if (r <= 0)
 		return r;
 	j->mode = p.mode;
 	j->counters = p.counters;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, &t, TAKE_PTR(j));
+	return xd_call_submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 
@@ -628,37 +415,37 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 {
 	struct detach_params p = { .ns = NETNS_INIT };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_detach_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "Detach", p.interface);
+		r = xd_call_authorize(l, m, "Detach", p.interface);
 	if (r != 0)
 		return r;
 	/* Exactly one of them: "all" must never be a typo's default. */
 	if ((p.id != 0) == p.all)
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", p.all ? "all" : "id"));
-	r = resolve_authorized(l, m, "Detach", &p.ns, p.interface, &t);
+	r = xd_call_resolve(l, m, "Detach", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	j = job_for(m, l, flags, XD_JOB_DETACH);
+	j = xd_call_job(m, l, flags, XD_JOB_DETACH);
 	if (!j)
 		return -ENOMEM;
-	r = quota_full(m, j);
+	r = xd_call_quota_full(m, j);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	r = scope_to_caller(l, j, p.all);
+	/* A change of one operation: detach id, or everything in the caller's scope. */
+	r = xd_call_scope(l, j);
 	if (r == 0)
-		r = p.all ? (j->scope_owner ? 0 : xl_batch__remove_all(j->batch))
-			  : xl_batch__remove(j->batch, p.id);
+		r = xd_job_add_op(j, (struct xd_op){ .kind = p.all ? XD_OP_DETACH_ALL : XD_OP_DETACH,
+						     .id = p.id });
 	if (r < 0)
 		return r;
-	j->detach_id = p.id;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, &t, TAKE_PTR(j));
+	return xd_call_submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 
@@ -709,13 +496,13 @@ static void adopt_done(struct xd_job *j, void *userdata)
 
 /*
  * Root only: adoption writes pins and state of programs whoever attached
- * them, and may detach them. Not through submit(): a refused interface or
+ * them, and may detach them. Not through xd_call_submit(): a refused interface or
  * a read-only daemon is exactly what it is for.
  */
 static int method_adopt(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
 	struct adopt_params p = { .ns = NETNS_INIT };
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	struct xd_iface *rec;
 	struct xd_job *j;
@@ -723,14 +510,14 @@ static int method_adopt(struct vl_link *l, json_t *parameters, unsigned flags, v
 
 	r = vl_link_dispatch(l, parameters, xd_adopt_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "Adopt", p.interface);
-	if (r == 0 && !peer_is_root(l))
-		r = deny(l, "Adopt (root only)");
+		r = xd_call_authorize(l, m, "Adopt", p.interface);
+	if (r == 0 && !xd_call_is_root(l))
+		r = xd_call_deny(l, "Adopt (root only)");
 	if (r == 0)
 		r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	j = job_for(m, l, flags, XD_JOB_ADOPT);
+	j = xd_call_job(m, l, flags, XD_JOB_ADOPT);
 	if (!j)
 		return -ENOMEM;
 	j->adopt_detach = p.detach;
@@ -746,88 +533,52 @@ static int method_adopt(struct vl_link *l, json_t *parameters, unsigned flags, v
 	return 0;
 }
 
-/* Check every program of a Replace before anything is loaded. */
-static int replace_programs(struct vl_link *l, struct xd_job *j, json_t *programs)
-{
-	char owner[32], where[32];
-	size_t i;
-	json_t *e;
-	int r;
-
-	owner_of(l, owner, sizeof(owner));
-	json_array_foreach(programs, i, e) {
-		struct program_entry p = { .prog = PROGRAM_INIT };
-		struct vl_error err = {};
-
-		snprintf(where, sizeof(where), "programs[%zu].", i);
-		if (!json_is_object(e))
-			return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
-					     json_pack("{s:s}", "parameter", "programs"));
-		r = vl_dispatch(e, xd_program_fields, &p, &err);
-		if (r < 0 && err.name) {
-			const char *key = json_string_value(json_object_get(err.parameters, "parameter"));
-			char param[96];
-
-			snprintf(param, sizeof(param), "%s%s", where, key ? key : "");
-			vl_error_done(&err);
-			return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
-					     json_pack("{s:s}", "parameter", param));
-		}
-		if (r < 0)
-			return r;
-		r = add_program(l, j, &p.prog, owner, where);
-		if (r <= 0)
-			return r;
-	}
-	return 1;
-}
-
-
 static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags, void *userdata)
 {
 	struct replace_params p = { .ns = NETNS_INIT, .counters = -1 };
 	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_replace_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "Replace", p.interface);
+		r = xd_call_authorize(l, m, "Replace", p.interface);
 	if (r != 0)
 		return r;
-	r = resolve_authorized(l, m, "Replace", &p.ns, p.interface, &t);
+	r = xd_call_resolve(l, m, "Replace", &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
 	if (json_array_size(p.programs) > XL_MAX_PROGS)
 		return vl_link_error(l, XD_ERROR_TOO_MANY_PROGRAMS,
 				     json_pack("{s:s,s:i}", "interface", p.interface,
 					       "limit", XL_MAX_PROGS));
-	j = job_for(m, l, flags, XD_JOB_REPLACE);
+	j = xd_call_job(m, l, flags, XD_JOB_REPLACE);
 	if (!j)
 		return -ENOMEM;
-	r = quota_full(m, j);
+	r = xd_call_quota_full(m, j);
 	if (r != 0)
 		return r < 0 ? r : 0;
-	job_hold(j, l, p.connection);
-	/* A caller other than root replaces its own programs, not others'. */
-	r = scope_to_caller(l, j, true);
-	if (r == 0 && !j->scope_owner)
-		r = xl_batch__remove_all(j->batch);
+	xd_call_hold(j, l, p.connection);
+	/* A change: detach everything in the caller's scope (a caller other
+	 * than root replaces its own programs, not others'), attach these. */
+	r = xd_call_scope(l, j);
+	if (r == 0)
+		r = xd_job_add_op(j, (struct xd_op){ .kind = XD_OP_DETACH_ALL });
 	if (r < 0)
 		return r;
-	r = replace_programs(l, j, p.programs);
+	r = xd_call_add_programs(l, j, p.programs, "programs", NULL, -1);
 	if (r <= 0)
 		return r;
 	j->mode = p.mode;
 	j->counters = p.counters;
 	j->expected_revision = p.expected_revision;
-	return submit(m, p.interface, &t, TAKE_PTR(j));
+	return xd_call_submit(m, p.interface, &t, TAKE_PTR(j));
 }
 
 
 /* An interface with nothing attached is listed when asked for by name. */
-static json_t *empty_entry(const char *name, const struct target *t)
+static json_t *empty_entry(const char *name, const struct xd_target *t)
 {
 	return json_pack("{s:s,s:i,s:I,s:i,s:s,s:i,s:i,s:b,s:[]}", "name", name,
 			 "ifindex", t->ifindex, "netnsCookie", (json_int_t)t->cookie,
@@ -840,7 +591,7 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 		       void *userdata)
 {
 	struct list_params p = { .ns = NETNS_INIT };
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	bool any_netns;
 	json_t *list;
@@ -848,7 +599,7 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 
 	r = vl_link_dispatch(l, parameters, xd_list_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "List", NULL);
+		r = xd_call_authorize(l, m, "List", NULL);
 	if (r != 0)
 		return r;
 	any_netns = !p.interface && p.ns.fd_index < 0 && !p.ns.path && !p.ns.pid;
@@ -877,13 +628,13 @@ static int method_monitor(struct vl_link *l, json_t *parameters, unsigned flags 
 			  void *userdata)
 {
 	struct list_params p = { .ns = NETNS_INIT };
-	_cleanup_(target_done) struct target t = { .nsfd = -EBADF };
+	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_monitor_fields, &p);
 	if (r == 0)
-		r = authorize(l, m, "Monitor", NULL);
+		r = xd_call_authorize(l, m, "Monitor", NULL);
 	if (r == 0 && p.interface)
 		r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
@@ -904,8 +655,8 @@ static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
-	if (r == 0 && !peer_is_root(l))
-		r = deny(l, "Reload (root only)");
+	if (r == 0 && !xd_call_is_root(l))
+		r = xd_call_deny(l, "Reload (root only)");
 	if (r != 0)
 		return r;
 	r = manager_reload(m, err, sizeof(err));
@@ -922,7 +673,7 @@ static int method_describe(struct vl_link *l, json_t *parameters, unsigned flags
 
 	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
 	if (r == 0)
-		r = authorize(l, m, "Describe", NULL);
+		r = xd_call_authorize(l, m, "Describe", NULL);
 	if (r != 0)
 		return r;
 	return vl_link_reply(l, json_pack("{s:s,s:b,s:s?,s:i,s:s,s:s}", "version", XD_VERSION,
@@ -937,6 +688,7 @@ static const struct vl_method manager_methods[] = {
 	{ XD_INTERFACE ".Attach", method_attach, 0 },
 	{ XD_INTERFACE ".Detach", method_detach, 0 },
 	{ XD_INTERFACE ".Replace", method_replace, 0 },
+	{ XD_INTERFACE ".Change", xd_method_change, 0 },
 	{ XD_INTERFACE ".Adopt", method_adopt, 0 },
 	{ XD_INTERFACE ".List", method_list, 0 },
 	{ XD_INTERFACE ".Monitor", method_monitor, VL_METHOD_REQUIRES_MORE },

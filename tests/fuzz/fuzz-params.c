@@ -2,14 +2,26 @@
 /*
  * Parameter validation of every io.xdplink.Manager method: the input is
  * JSON for the parameters object; each method's table (the daemon's own,
- * daemon/params.c) dispatches it, as the handlers do before anything else.
+ * daemon/params.c) dispatches it, as the handlers do before anything else;
+ * Change's operations also go through xd_operation_check().
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <jansson.h>
 
 #include "params.h"
+
+static void check_operation(json_t *op)
+{
+	struct operation_params p = OPERATION_INIT;
+	struct vl_error err = {};
+
+	if (json_is_object(op) && vl_dispatch(op, xd_operation_fields, &p, &err) == 0)
+		(void)xd_operation_check(op, &p);
+	vl_error_done(&err);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,9 +37,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(dest, 0, sizeof(dest));
 		if (m->size > sizeof(dest))
 			__builtin_trap();
-		(void)vl_dispatch(params, m->fields, dest, &err);
+		if (vl_dispatch(params, m->fields, dest, &err) == 0 && m->fields == xd_operation_fields)
+			(void)xd_operation_check(params, (struct operation_params *)dest);
 		vl_error_done(&err);
 	}
+	/* Change's operations, each as the handler takes them. */
+	json_t *op;
+	size_t i;
+
+	json_array_foreach(json_object_get(params, "operations"), i, op)
+		check_operation(op);
 	json_decref(params);
 	return 0;
 }

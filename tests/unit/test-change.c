@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* daemon/change.c: a change's operations resolved against the live set, per caller. */
+/*
+ * daemon/change.c: a change's operations resolved against the live set,
+ * per caller; and daemon/params.c's checks of Change's operations as the
+ * handler takes them (the field InvalidParameter names).
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +13,7 @@
 #include <cmocka.h>
 
 #include "change.h"
+#include "params.h"
 
 /* ids 1..5 in run order: two of uid:1000 labelled fw, one of uid:1001, one
  * config-owned, one root's with lifetime connection. */
@@ -265,6 +270,59 @@ static void test_reordered(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* The field an operation is refused for, or NULL; as varlink-change.c checks. */
+static const char *op_fault(const char *json)
+{
+	static char key[64];
+	json_t *op = json_loads(json, 0, NULL);
+	struct operation_params p = OPERATION_INIT;
+	struct vl_error err = {};
+	const char *bad = NULL;
+
+	assert_non_null(op);
+	if (vl_dispatch(op, xd_operation_fields, &p, &err) < 0) {
+		const char *k = json_string_value(json_object_get(err.parameters, "parameter"));
+
+		snprintf(key, sizeof(key), "%s", k ? k : "?");
+		bad = key;
+	} else if ((bad = xd_operation_check(op, &p))) {
+		snprintf(key, sizeof(key), "%s", bad);
+		bad = key;
+	}
+	vl_error_done(&err);
+	json_decref(op);
+	return bad;
+}
+
+static void test_operation_fields(void **state)
+{
+	(void)state;
+	assert_null(op_fault("{\"op\": \"detach\", \"id\": 3}"));
+	assert_null(op_fault("{\"op\": \"attach\", \"object\": \"/a.o\", \"before\": {\"label\": \"fw\"}}"));
+	assert_null(op_fault("{\"op\": \"move\", \"id\": 3, \"after\": {\"id\": 2}}"));
+	assert_null(op_fault("{\"op\": \"replaceLabel\", \"label\": \"c\", \"programs\": []}"));
+	/* null is as good as absent */
+	assert_null(op_fault("{\"op\": \"detach\", \"id\": 3, \"label\": null}"));
+	assert_string_equal(op_fault("{\"id\": 3}"), "op");
+	assert_string_equal(op_fault("{\"op\": \"nuke\"}"), "op");
+	assert_string_equal(op_fault("{\"op\": \"detach\"}"), "id");
+	assert_string_equal(op_fault("{\"op\": \"detach\", \"id\": 0}"), "id");
+	assert_string_equal(op_fault("{\"op\": \"detach\", \"id\": 3, \"owner\": \"x\"}"), "owner");
+	assert_string_equal(op_fault("{\"op\": \"detachLabel\"}"), "label");
+	assert_string_equal(op_fault("{\"op\": \"detachOwner\", \"owner\": \"\"}"), "owner");
+	assert_string_equal(op_fault("{\"op\": \"replaceLabel\", \"label\": \"c\"}"), "programs");
+	assert_string_equal(op_fault("{\"op\": \"move\", \"id\": 3}"), "priority");
+	assert_string_equal(op_fault("{\"op\": \"move\", \"id\": 3, \"priority\": 3, \"object\": \"/a.o\"}"),
+			    "object");
+	/* An Anchor is exactly one of id and label, and no empty label. */
+	assert_string_equal(op_fault("{\"op\": \"attach\", \"before\": {}}"), "before");
+	assert_string_equal(op_fault("{\"op\": \"attach\", \"after\": {\"id\": 1, \"label\": \"x\"}}"),
+			    "after");
+	assert_string_equal(op_fault("{\"op\": \"attach\", \"after\": {\"label\": \"\"}}"), "after");
+	assert_string_equal(op_fault("{\"op\": \"attach\", \"after\": {\"name\": \"x\"}}"), "after");
+	assert_string_equal(op_fault("{\"op\": \"attach\", \"priority\": 1001}"), "priority");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_error_leaves_ret),
 		cmocka_unit_test(test_keep_declared),
 		cmocka_unit_test(test_reordered),
+		cmocka_unit_test(test_operation_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
