@@ -44,6 +44,9 @@ static const struct error_info errors[] = {
 	{ M "InterfaceRefused", -ENOLINK, "%s was left as it is by recovery: %s; take it over "
 	  "with '%s'", { "interface", "reason", "hint" } },
 	{ M "ReadOnly", -EROFS, "xdplinkd changes nothing: %s", { "reason" } },
+	/* Change's anchors: the message names them. */
+	{ M "AnchorNotFound", -ENOENT, "%s: %s", { "interface", "message" } },
+	{ M "AnchorConflict", -EINVAL, "%s: %s", { "interface", "message" } },
 	{ M "SystemError", -EIO, "%s", { "message" } },
 	{ M "NamespaceNotFound", -ENOENT, "no network namespace %s: %s", { "netns", "errnoName" } },
 	{ S "InvalidParameter", -EINVAL, "invalid parameter '%s'", { "parameter" } },

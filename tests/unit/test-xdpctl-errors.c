@@ -61,6 +61,13 @@ static const struct rendering renderings[] = {
 	  "the configuration is invalid: x.conf:2: unknown key" },
 	{ M "SystemError", "{\"errnoName\": \"ENOSPC\", \"message\": \"bpffs is full\"}", -EIO,
 	  "bpffs is full" },
+	{ M "AnchorNotFound", "{\"interface\": \"vb\", \"anchor\": \"before label fw\", "
+	  "\"message\": \"before label \\\"fw\\\": no attachment in the new set carries that "
+	  "label\"}", -ENOENT,
+	  "vb: before label \"fw\": no attachment in the new set carries that label" },
+	{ M "AnchorConflict", "{\"interface\": \"vb\", \"message\": \"after id 7 and before "
+	  "id 9: attachment 7 is not immediately before 9\"}", -EINVAL,
+	  "vb: after id 7 and before id 9: attachment 7 is not immediately before 9" },
 	{ "org.varlink.service.InvalidParameter", "{\"parameter\": \"priority\"}", -EINVAL,
 	  "invalid parameter 'priority'" },
 	{ "org.varlink.service.PermissionDenied", "{}", -EPERM, "permission denied" },
@@ -246,6 +253,56 @@ static void test_object_by_fd(void **state)
 		    "{\"interface\": \"vb\", \"programs\": [{\"objectFd\": 0, \"actions\": []}, "
 		    "{\"object\": \"/b.o\", \"priority\": 5}]}}");
 	json_decref(call);
+}
+
+/* Change: the caller's fds in the operations become the call's indexes,
+ * in order, the namespace's last; the operations stay the caller's. */
+static void test_change_call(void **state)
+{
+	struct peer *p = *state;
+	int a = open("/dev/null", O_RDONLY | O_CLOEXEC), b = dup(a), ns = dup(a), got = -1;
+	struct xl_client_change_opts opts = { .sz = sizeof(opts), .expected_revision = 6,
+					      .netns_fd = ns };
+	json_t *ops = json_pack("[{s:s,s:i},{s:s,s:i,s:s},{s:s,s:s,s:[{s:i}]}]",
+				"op", "detach", "id", 3, "op", "attach", "objectFd", a,
+				"label", "c", "op", "replaceLabel", "label", "d", "programs",
+				"objectFd", b);
+	char *before = json_dumps(ops, JSON_COMPACT), *after;
+	json_t *call, *res = NULL;
+
+	reply(p, "{\"parameters\": {\"revision\": 6, \"previousRevision\": 6, \"added\": [7], "
+	      "\"removed\": [3], \"reordered\": [], \"unchanged\": false, \"attachments\": []}}");
+	assert_int_equal(xl_client__change(p->c, "vb", ops, &opts, true, &res), 0);
+	assert_int_equal(json_integer_value(json_object_get(res, "revision")), 6);
+	call = next_call(p, &got);
+	assert_true(got >= 0);
+	close(got);
+	assert_json(call, "{\"method\": \"io.xdplink.Manager.Change\", \"parameters\": "
+		    "{\"interface\": \"vb\", \"operations\": [{\"op\": \"detach\", \"id\": 3}, "
+		    "{\"op\": \"attach\", \"objectFd\": 0, \"label\": \"c\"}, {\"op\": "
+		    "\"replaceLabel\", \"label\": \"d\", \"programs\": [{\"objectFd\": 1}]}], "
+		    "\"expectedRevision\": 6, \"netnsFd\": 2, \"dryRun\": true}}");
+	after = json_dumps(ops, JSON_COMPACT);
+	assert_string_equal(before, after);
+	json_decref(call);
+	json_decref(res);
+	/* A reply without what Change promises is not io.xdplink.Manager. */
+	reply(p, "{\"parameters\": {\"revision\": 6}}");
+	assert_int_equal(xl_client__change(p->c, "vb", ops, NULL, false, NULL), -EBADMSG);
+	json_decref(next_call(p, &got));
+	if (got >= 0)
+		close(got);
+	/* Refused before anything is sent: no array, a bad fd. */
+	assert_int_equal(xl_client__change(p->c, "vb", NULL, NULL, false, NULL), -EINVAL);
+	json_decref(ops);
+	ops = json_pack("[{s:s,s:i}]", "op", "attach", "objectFd", -1);
+	assert_int_equal(xl_client__change(p->c, "vb", ops, NULL, false, NULL), -EINVAL);
+	json_decref(ops);
+	free(before);
+	free(after);
+	close(a);
+	close(b);
+	close(ns);
 }
 
 static void test_detach_calls(void **state)
@@ -435,6 +492,7 @@ int main(void)
 		WITH_PEER(test_attach_call_and_result),
 		WITH_PEER(test_defaults_send_nothing),
 		WITH_PEER(test_object_by_fd),
+		WITH_PEER(test_change_call),
 		WITH_PEER(test_detach_calls),
 		WITH_PEER(test_refusal_is_kept),
 		WITH_PEER(test_refusal_lines_and_exit_codes),

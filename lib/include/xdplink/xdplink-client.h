@@ -220,7 +220,8 @@ const struct xl_client_error *xl_client__last_error(const struct xl_client *c);
  *     TooManyPrograms -E2BIG, RevisionMismatch -ESTALE, ObjectNotFound -ENOENT,
  *     InvalidObject -ENOEXEC, ProgramNotFound -ESRCH, ProgramLoadFailed -EINVAL,
  *     InterfaceBusy -EBUSY, ModeMismatch -EINVAL, NotSupported -EOPNOTSUPP,
- *     ConfigInvalid -EINVAL, SystemError -EIO, NamespaceNotFound -ENOENT;
+ *     ConfigInvalid -EINVAL, SystemError -EIO, NamespaceNotFound -ENOENT,
+ *     AnchorNotFound -ENOENT, AnchorConflict -EINVAL;
  *   org.varlink.service.  InvalidParameter -EINVAL, PermissionDenied -EPERM,
  *     InterfaceNotFound, MethodNotFound, MethodNotImplemented -EOPNOTSUPP,
  *     ExpectedMore -EPROTO.
