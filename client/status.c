@@ -168,9 +168,10 @@ void xdpctl_print_status(FILE *f, json_t *interfaces)
 
 void xdpctl_format_event(json_t *ev, char *buf, size_t len)
 {
-	char added[256], removed[256], name[4 * IF_NAMESIZE + 1], old[4 * IF_NAMESIZE + 1];
-	char type[128];
+	char added[256], removed[256], moved[256], name[4 * IF_NAMESIZE + 1];
+	char type[128], old[4 * IF_NAMESIZE + 1];
 	json_t *a = json_object_get(ev, "added"), *r = json_object_get(ev, "removed");
+	json_t *m = json_object_get(ev, "reordered");
 
 	safe(ev, "interface", "?", name, sizeof(name));
 	if (strcmp(str(ev, "type", ""), "interfaceRenamed") == 0) {
@@ -180,8 +181,10 @@ void xdpctl_format_event(json_t *ev, char *buf, size_t len)
 	}
 	join(a, "", added, sizeof(added));
 	join(r, "", removed, sizeof(removed));
-	snprintf(buf, len, "%s: %s, revision %lld -> %lld%s%s%s%s", name,
+	join(m, "", moved, sizeof(moved));
+	snprintf(buf, len, "%s: %s, revision %lld -> %lld%s%s%s%s%s%s", name,
 		 safe(ev, "type", "?", type, sizeof(type)), num(ev, "previousRevision"),
 		 num(ev, "revision"),
-		 added[0] ? ", added " : "", added, removed[0] ? ", removed " : "", removed);
+		 added[0] ? ", added " : "", added, removed[0] ? ", removed " : "", removed,
+		 moved[0] ? ", reordered " : "", moved);
 }

@@ -170,6 +170,10 @@ static void test_event_lines(void **state)
 		{ "{\"type\": \"replace\", \"interface\": \"vb\", \"revision\": 6, "
 		  "\"previousRevision\": 5, \"added\": [4, 5], \"removed\": [1, 3]}",
 		  "vb: replace, revision 5 -> 6, added 4,5, removed 1,3" },
+		/* A Change carries its whole batch: added, removed and reordered. */
+		{ "{\"type\": \"change\", \"interface\": \"vb\", \"revision\": 7, "
+		  "\"previousRevision\": 6, \"added\": [8], \"removed\": [4], \"reordered\": [5, 6]}",
+		  "vb: change, revision 6 -> 7, added 8, removed 4, reordered 5,6" },
 		{ "{\"type\": \"interfaceGone\", \"interface\": \"vb\", \"revision\": 0, "
 		  "\"previousRevision\": 6, \"added\": [], \"removed\": [4, 5]}",
 		  "vb: interfaceGone, revision 6 -> 0, removed 4,5" },
