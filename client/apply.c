@@ -213,12 +213,10 @@ static void print_att(const char *sign, json_t *att, const char *extra)
 	       (long long)json_integer_value(json_object_get(att, "priority")), obj, extra);
 }
 
-/* "eth0: revision 3 -> 4" and one line per attachment added, removed or reordered. */
-static void print_result(const struct apply *a, json_t *res)
+void xdpctl_print_change(json_t *res, bool dry)
 {
 	json_t *before = json_object_get(json_object_get(res, "before"), "attachments");
 	json_t *after = json_object_get(res, "attachments"), *v;
-	bool dry = a->cfg->dry_run;
 	char ifname[4 * IF_NAMESIZE + 1];
 	size_t i;
 
@@ -247,20 +245,19 @@ static void print_result(const struct apply *a, json_t *res)
 			print_att("~", find_id(after, json_integer_value(v)), " (moved)");
 }
 
-/* The interfaces' sets after the apply (or as they would be), as status shows them. */
-static void print_table(const struct apply *a)
+void xdpctl_print_change_table(json_t *results, bool dry)
 {
 	_cleanup_(json_decrefp) json_t *list = json_array();
 	json_t *res;
 	size_t i;
 
-	json_array_foreach(a->results, i, res) {
+	json_array_foreach(results, i, res) {
 		json_t *itf = json_deep_copy(json_object_get(res, "before"));
 
 		if (!itf)
 			continue;
 		json_object_set(itf, "attachments", json_object_get(res, "attachments"));
-		if (!a->cfg->dry_run)
+		if (!dry)
 			json_object_set(itf, "revision", json_object_get(res, "revision"));
 		json_array_append_new(list, itf);
 	}
@@ -301,12 +298,12 @@ static int apply_all(struct apply *a)
 		}
 		json_array_append_new(a->results, res);
 		if (!a->g->json)
-			print_result(a, res);
+			xdpctl_print_change(res, a->cfg->dry_run);
 	}
 	if (a->g->json)
 		print_json(a);
 	else
-		print_table(a);
+		xdpctl_print_change_table(a->results, a->cfg->dry_run);
 	return EXIT_OK;
 }
 

@@ -130,7 +130,7 @@ static void stop_holding(int sig _unused_)
 
 /* lifetime connection: the programs live as long as we keep the
  * connection, so keep it until SIGINT, SIGTERM or the daemon goes. */
-static int hold(struct xl_client *c)
+int xdpctl_hold(struct xl_client *c)
 {
 	struct sigaction sa = { .sa_handler = stop_holding };
 	int r;
@@ -190,7 +190,7 @@ static int run_attach(const struct global *g, void *cfg)
 		       (unsigned long long)res.revision);
 	}
 	if (r == 0 && a->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
-		r = hold(c);
+		r = xdpctl_hold(c);
 	r = finish(g, c, a->ifname, r);
 	/* A daemon that takes no fds drops the connection rather than answer. */
 	if (r == EXIT_UNAVAILABLE && !a->pass_path)
@@ -443,7 +443,7 @@ static int run_replace(const struct global *g, void *cfg)
 	if (r == 0)
 		print_replaced(g, rc->ifname, &res);
 	if (r == 0 && rc->lifetime == XL_CLIENT_LIFETIME_CONNECTION)
-		r = hold(c);
+		r = xdpctl_hold(c);
 	close_all(fds, ELEMENTSOF(fds));
 	return finish(g, c, rc->ifname, r);
 }
@@ -652,6 +652,8 @@ const struct cmd xdpctl_commands[] = {
 	    replace_opts, struct replace_cfg, NULL, run_replace),
 	CMD("apply", "Make one label's programs what a file says: one change per interface.",
 	    xdpctl_apply_opts, struct apply_cfg, NULL, xdpctl_run_apply),
+	CMD("change", "Send a file of operations (attach, detach, move, ...) as one change.",
+	    xdpctl_change_opts, struct change_cfg, NULL, xdpctl_run_change),
 	CMD("adopt", "Take back an interface recovery refused, from what the kernel runs.",
 	    adopt_opts, struct adopt_cfg, NULL, run_adopt),
 	CMD("status", "Show interfaces, their revision, programs, owners and counters.",

@@ -119,6 +119,28 @@ struct apply_cfg {
 };
 extern const struct opt xdpctl_apply_opts[];
 int xdpctl_run_apply(const struct global *g, void *cfg);
+/* A Change's reply res (with "interface", and "before": the Interface as
+ * listed before) as lines: "eth0: revision 3 -> 4", then one per
+ * attachment removed (-), added (+) or reordered (~). */
+void xdpctl_print_change(json_t *res, bool dry);
+/* The sets of such results after the change (or as they would be), as status shows them. */
+void xdpctl_print_change_table(json_t *results, bool dry);
+
+/* change.c: xdpctl change. */
+struct change_cfg {
+	const char *ifname, *file;
+	bool dry_run, pass_path;
+	enum xl_mode mode;
+	int counters;		/* enum xl_client_counters */
+	__u64 expect;
+	enum xl_client_lifetime lifetime;
+};
+extern const struct opt xdpctl_change_opts[];
+int xdpctl_run_change(const struct global *g, void *cfg);
+
+/* commands.c: keep the connection (lifetime connection) until SIGINT,
+ * SIGTERM, SIGHUP or the daemon goes; 0 when interrupted. */
+int xdpctl_hold(struct xl_client *c);
 
 /* status.c: human output. */
 void xdpctl_print_status(FILE *f, json_t *interfaces);

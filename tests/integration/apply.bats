@@ -207,3 +207,31 @@ refused() {
 	[ "$status" -eq 0 ]
 	[ "$(names_of vb)" = xl_pass_3 ]
 }
+
+@test "xdpctl change sends a file of operations as one Change; a bad one changes nothing" {
+	ctl attach vb "$OBJ" --prog xl_pass_1 --label old
+	view=$(bpftool_view vb)
+	f=$BATS_TEST_TMPDIR/ops.json
+	jq -n --arg obj "$OBJ" \
+		'[{op: "detachLabel", label: "old"},
+		  {op: "attach", object: $obj, program: "xl_pass_2", label: "new"}]' > "$f"
+	run ctl change vb "$f" --dry-run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"would change revision 1"* ]]
+	[ "$(rev_of vb)" -eq 1 ] && [ "$(bpftool_view vb)" = "$view" ]
+	run ctl --json change vb "$f"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq .revision)" -eq 2 ]
+	[ "$(echo "$output" | jq '.removed | length')" -eq 1 ]
+	[ "$(names_of vb)" = xl_pass_2 ]
+	# A refused operation refuses the whole change.
+	jq -n '[{op: "detachLabel", label: "new"}, {op: "detach", id: 999}]' > "$f"
+	run ctl change vb "$f"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *AttachmentNotFound* ]]
+	[ "$(rev_of vb)" -eq 2 ] && [ "$(names_of vb)" = xl_pass_2 ]
+	echo '[{"op": "attach", "object": 3}]' > "$f"
+	run ctl change vb "$f"
+	[ "$status" -eq 65 ]
+	[ "$output" = "xdpctl change: $f: operations[0].object: expected a path" ]
+}
