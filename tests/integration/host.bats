@@ -172,6 +172,26 @@ need_degraded() {
 	[ "$(packets 1)" -eq 4 ]
 }
 
+# Any kernel: one program, so degraded mode plans and loads like the VM.
+@test "a dry run loads and plans, then releases all and changes nothing; a refusal shows" {
+	xl apply vb --add "$(prog xl_pass_1)"
+	before=$(pins); states=$(ls -R "$STATE"); entry=$(entry_prog); link=$(link_id); kmark
+	run xl apply vb --dry-run --remove 1 --add "$(prog xl_drop)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"revision 1"*"attached 2"*"planned 2 50 xl_drop"* ]]
+	[[ "$output" != *"planned 1 "* ]]
+	run xl apply vb --dry-run --remove 1 --add "$(prog xl_bad)"
+	[ "$status" -eq 1 ] && [[ "$output" == *"invalid access to packet"* ]]
+	[ "$(revision)" -eq 1 ] && [ "$(pins)" = "$before" ] && [ "$(ls -R "$STATE")" = "$states" ]
+	[ "$(entry_prog)" = "$entry" ] && [ "$(link_id)" = "$link" ]
+	nothing_made
+	send_udp 3
+	[ "$(packets 1)" -eq 3 ] && [ "$(packets 100)" -eq 0 ]
+	# The real one gets the id the dry run announced.
+	run xl apply vb --remove 1 --add "$(prog xl_drop)"
+	[ "$status" -eq 0 ] && [[ "$output" == *"revision 2"*"attached 2"* ]]
+}
+
 @test "an engine whose view went stale is refused, not allowed to clobber" {
 	xl apply vb --add "$(prog xl_pass_1)"
 	entry=$(entry_prog)

@@ -187,6 +187,61 @@ map_ids() { bpftool -j prog show id "$1" | jq -c '.map_ids | sort'; }
 	[ "$(packets 7)" -eq 5 ] && [ "$(packets 8)" -eq 5 ] && [ "$(packets 1)" -eq 5 ]
 }
 
+# The program ids the live revision's slots run, in slot order, as bpftool
+# reads their pinned freplace links.
+slot_progs() {
+	local dir rev
+	dir=$(echo "$ROOT"/*-"$VB_IFINDEX"); rev=$(revision)
+	for ((k = 0; ; k++)); do
+		[ -e "$dir/rev-$rev/link-$k" ] || break
+		bpftool -j link show pinned "$dir/rev-$rev/link-$k" | jq -r .prog_id
+	done | paste -sd, -
+}
+status_progs() { xl status vb --json | jq -r '[.attachments[].prog_id] | join(",")'; }
+names_prios() { xl status vb --json | jq -r '[.attachments[] | "\(.name):\(.priority)"] | join(",")'; }
+
+@test "anchors and moves reach the dispatcher's slots, one revision each, and survive adoption" {
+	attach_n 3	# ids 1..3: xl_pass_0..2 at 103..101, run order 3,2,1
+	link=$(link_id)
+	xl apply vb --add "$(prog xl_pass_5 before=1,label=five)" --add "$(prog xl_pass_6 after=@five)"
+	[ "$(revision)" -eq 2 ] && [ "$(link_id)" = "$link" ]
+	[ "$(names_prios)" = "xl_pass_2:101,xl_pass_1:102,xl_pass_5:103,xl_pass_6:103,xl_pass_0:103" ]
+	[ "$(slot_progs)" = "$(status_progs)" ]
+	send_udp 3
+	assert_ran_in_order 3 2 1 5 6 0
+	# Moves: the same programs, placed again; one takes its anchor's priority.
+	progs=$(status_progs | tr , '\n' | sort | paste -sd, -)
+	xl apply vb --move 3,after=1 --move 2,prio=200
+	[ "$(revision)" -eq 3 ] && [ "$(link_id)" = "$link" ]
+	[ "$(names_prios)" = "xl_pass_5:103,xl_pass_6:103,xl_pass_0:103,xl_pass_2:103,xl_pass_1:200" ]
+	[ "$(status_progs | tr , '\n' | sort | paste -sd, -)" = "$progs" ]
+	[ "$(slot_progs)" = "$(status_progs)" ]
+	send_udp 2
+	assert_ran_in_order 5 5 6 0 2 1	# counts add up: 3 + 2
+	# Refused anchors change nothing and say which anchors.
+	before=$(pins); entry=$(entry_prog)
+	run xl apply vb --add "$(prog xl_pass_7 after=4,before=1)"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"after id 4 and before id 1: attachment 4 is not immediately before 1"* ]]
+	run xl apply vb --remove 4 --add "$(prog xl_pass_7 before=4)"
+	[ "$status" -eq 1 ] && [[ "$output" == *"before id 4: attachment 4 is removed by this change"* ]]
+	run xl apply vb --add "$(prog xl_pass_7 prio=7,before=@five)"
+	[ "$status" -eq 1 ] && [[ "$output" == *"priority 7 conflicts with before label \"five\", which runs at priority 103"* ]]
+	# A dry run loads and plans, and leaves everything as it was.
+	run xl apply vb --dry-run --add "$(prog xl_pass_7 before=@five)" --remove 1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"revision 3"*"attached 6"*"planned 6 103 xl_pass_7"*"planned 4 103 xl_pass_5"* ]]
+	[[ "$output" != *"planned 1 "* ]]
+	[ "$(revision)" -eq 3 ] && [ "$(pins)" = "$before" ] && [ "$(entry_prog)" = "$entry" ]
+	# Order and priorities live in the state file: a new process reads them,
+	# and adoption keeps them though ids no longer rise along the run order.
+	xl adopt vb
+	[ "$(names_prios)" = "xl_pass_5:103,xl_pass_6:103,xl_pass_0:103,xl_pass_2:103,xl_pass_1:200" ]
+	[ "$(link_id)" = "$link" ]
+	send_udp 2
+	assert_ran_in_order 7 5 6 0 2 1
+}
+
 @test "a stale expected revision is refused and nothing changes" {
 	attach_n 2
 	xl apply vb --add "$(prog xl_pass_5)"
