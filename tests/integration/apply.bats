@@ -28,10 +28,15 @@ apply_file() {
 
 rev_of() { ctl --json status "$1" | jq '.interfaces[0].revision'; }
 names_of() { ctl --json status "$1" | jq -r '[.interfaces[0].attachments[].name] | join(",")'; }
-# What the kernel runs on IFACE in $NSB, as bpftool sees it: "prog id, link id".
+# What the kernel runs on IFACE in $NSB, as bpftool sees it: its XDP
+# program's id, and the program of the daemon's link for it.
 bpftool_view() {
-	ip netns exec "$NSB" bpftool -j net show dev "$1" |
-		jq -c '[.[0].xdp[]? | {id, link: .link_id}]'
+	local link
+	link=$(ctl --json status "$1" | jq '.interfaces[0].linkId // 0')
+	ip netns exec "$NSB" bpftool -j net show dev "$1" | jq -c '[.[0].xdp[]? | .id]'
+	if [ "$link" != 0 ]; then
+		bpftool -j link show id "$link" | jq -c '{link: .id, prog: .prog_id}'
+	fi
 }
 
 @test "apply attaches the file's program labelled; apply again makes no revision and touches nothing" {

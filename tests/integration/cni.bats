@@ -265,6 +265,11 @@ change_events() {
 	[ "$(labelled_names)" = xl_pass_2,xl_pass_3,xl_pass_4 ]
 	[ "$(fw_attachment)" = "$fw" ]
 	[ "$(eth0_status | jq -r '.interfaces[0].attachments[0].label')" = fw ]
+	# One link, updated in place: bpftool sees it run the new entry program.
+	link=$(eth0_status | jq '.interfaces[0].linkId')
+	[ "$(bpftool -j link show id "$link" | jq .prog_id)" = \
+		"$(eth0_status | jq '.interfaces[0].entryProgramId')" ]
+	[ "$(xdp_prog_on_eth0)" = "$(eth0_status | jq '.interfaces[0].entryProgramId')" ]
 	first_ids=$(eth0_status | jq -c --arg l "cni:$CID" \
 		'[.interfaces[0].attachments[] | select(.label == $l) | .id]')
 	# Each of the four runs on the container's traffic.
@@ -280,6 +285,9 @@ change_events() {
 	[ "$(eth0_revision)" -eq $((rev + 2)) ]
 	[ "$(labelled_names)" = xl_pass_5,xl_pass_6 ]
 	[ "$(fw_attachment)" = "$fw" ]
+	[ "$(eth0_status | jq '.interfaces[0].linkId')" = "$link" ]
+	[ "$(bpftool -j link show id "$link" | jq .prog_id)" = \
+		"$(eth0_status | jq '.interfaces[0].entryProgramId')" ]
 	for p in 1 2 3 4 5 6; do eval "b$p=\$(packets $p)"; done
 	send_udp_to_container 5
 	[ "$(packets 1)" -eq $((b1 + 5)) ]
