@@ -53,7 +53,9 @@ SUITE := $(if $(filter 1,$(SANITIZE)),-asan,$(if $(filter thread,$(SANITIZE)),-t
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
-SKELS := $(B)/gen/xl_dispatcher.skel.h $(B)/gen/xl_probe.skel.h $(B)/gen/xl_vet_warm.skel.h
+# The dispatcher in each size the engine picks from (bpf/xl_dispatcher.bpf.c).
+DISPATCHERS := xl_dispatcher4 xl_dispatcher10 xl_dispatcher16 xl_dispatcher32 xl_dispatcher
+SKELS := $(DISPATCHERS:%=$(B)/gen/%.skel.h) $(B)/gen/xl_probe.skel.h $(B)/gen/xl_vet_warm.skel.h
 TEST_BPF := $(B)/bpf/xl_test_progs.bpf.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-*.c))
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale $(B)/tests/xl-kcount
@@ -64,6 +66,7 @@ all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(DISPATCHERS:%=$(B)/bpf/%.bpf.o): bpf/xl_dispatcher.bpf.c
 
 $(B)/bpf/xl_test_progs.bpf.o: tests/bpf/xl_test_progs.bpf.c | $(B)/bpf
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@

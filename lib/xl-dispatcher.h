@@ -13,6 +13,9 @@ struct xl_dispatcher;
 int xl_dispatcher_load(const struct xl_dispatcher_config *cfg, bool frags, int counters_fd,
 		       struct xl_dispatcher **ret, struct xl_err *err);
 struct xl_dispatcher *xl_dispatcher_free(struct xl_dispatcher *d);
+/* How many slots the dispatcher loaded for n_slots programs has (the
+ * smallest size that holds them), 0 beyond XL_MAX_SLOTS. */
+unsigned xl_dispatcher_size(unsigned n_slots);
 int xl_dispatcher_fd(const struct xl_dispatcher *d);
 int xl_dispatcher_counters_fd(const struct xl_dispatcher *d);
 /* Name and BTF id of the function a slot's program replaces;

@@ -11,7 +11,7 @@
 
 #include "bench.h"
 #include "xl_dispatcher.h"
-#include "xl_dispatcher.skel.h"
+#include "xl_dispatcher10.skel.h"
 
 /* ---- the engine ------------------------------------------------------------ */
 
@@ -80,9 +80,11 @@ static int measure_engine_swaps(struct bench *b)
 
 /* ---- the raw-syscall floor ------------------------------------------------ */
 
-/* One revision of a SWAP_SET-program dispatcher. */
+/* One revision of a SWAP_SET-program dispatcher, in the size the engine
+ * picks for SWAP_SET programs (lib/xl-dispatcher.c). */
+_Static_assert(SWAP_SET > 4 && SWAP_SET <= 10, "the floor's dispatcher is the engine's 10-slot one");
 struct floor_rev {
-	struct xl_dispatcher_bpf *skel;
+	struct xl_dispatcher10_bpf *skel;
 	struct bpf_object *obj;		/* the program this revision added */
 	struct bpf_object *set[SWAP_SET];	/* or, for a replace, all of them */
 	int links[SWAP_SET];
@@ -96,14 +98,14 @@ struct floor {
 	struct floor_rev rev;
 };
 
-static void dispatcher_destroyp(struct xl_dispatcher_bpf **skel)
+static void dispatcher_destroyp(struct xl_dispatcher10_bpf **skel)
 {
-	xl_dispatcher_bpf__destroy(*skel);
+	xl_dispatcher10_bpf__destroy(*skel);
 }
 
-static int floor_dispatcher(const struct floor *f, struct xl_dispatcher_bpf **ret)
+static int floor_dispatcher(const struct floor *f, struct xl_dispatcher10_bpf **ret)
 {
-	_cleanup_(dispatcher_destroyp) struct xl_dispatcher_bpf *skel = xl_dispatcher_bpf__open();
+	_cleanup_(dispatcher_destroyp) struct xl_dispatcher10_bpf *skel = xl_dispatcher10_bpf__open();
 	int r;
 
 	if (!skel)
@@ -112,7 +114,7 @@ static int floor_dispatcher(const struct floor *f, struct xl_dispatcher_bpf **re
 	r = f->counters_fd >= 0 ? bpf_map__reuse_fd(skel->maps.xl_counters, f->counters_fd) : 0;
 	if (r < 0)
 		return fail(r, "reusing the counters map");
-	r = xl_dispatcher_bpf__load(skel);
+	r = xl_dispatcher10_bpf__load(skel);
 	if (r < 0)
 		return fail(r, "loading the dispatcher");
 	*ret = TAKE_PTR(skel);
@@ -189,7 +191,7 @@ static void floor_rev_free(struct floor_rev *rev)
 {
 	for (int i = 0; i < SWAP_SET; i++)
 		safe_close(rev->links[i]);
-	xl_dispatcher_bpf__destroy(rev->skel);
+	xl_dispatcher10_bpf__destroy(rev->skel);
 	bpf_object__close(rev->obj);
 	for (int i = 0; i < SWAP_SET; i++)
 		bpf_object__close(rev->set[i]);
@@ -233,7 +235,7 @@ static int floor_load_keep(const struct bench *b, struct floor *f)
 		if (r == 0)
 			r = floor_load_ext(f->keep[i], disp, i);
 	}
-	xl_dispatcher_bpf__destroy(f->rev.skel);
+	xl_dispatcher10_bpf__destroy(f->rev.skel);
 	f->rev.skel = NULL;
 	return r;
 }

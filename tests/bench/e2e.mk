@@ -9,9 +9,15 @@
 E2E_ONE := $(foreach n,0 1 2,$(B)/bpf/xl_one_$(n).bpf.o)
 E2E_TOOLS := $(B)/tests/xl-floor $(E2E_ONE)
 
-$(B)/tests/xl-floor: tests/bench/floor/xl-floor.c $(B)/gen/xl_dispatcher.skel.h | $(B)/tests
+$(B)/tests/xl-floor: tests/bench/floor/xl-floor.c $(DISPATCHERS:%=$(B)/gen/%.skel.h) | $(B)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -static -o $@ $< -lbpf -lelf -lz 2>/dev/null || \
 		$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lbpf -lelf -lz
 
 $(B)/bpf/xl_one_%.bpf.o: tests/bench/e2e-bpf/xl_one.bpf.c | $(B)/bpf
 	$(CLANG) $(BPF_CFLAGS) -DXL_ONE=$* -c $< -o $@
+
+# xdpctl linked statically, for tests/bench/attach-profile's measure of what
+# the dynamic loader costs each invocation (the shipped xdpctl is dynamic).
+$(B)/tests/xdpctl-static: $(B)/xdpctl | $(B)/tests
+	$(CC) $(LDFLAGS) -static -o $@ $(B)/client/xdpctl.o $(B)/client/libxdpctl.a \
+		$(B)/libxdplink-client.a -ljansson -linih

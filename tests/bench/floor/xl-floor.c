@@ -5,8 +5,8 @@
  *
  *   xl-floor DIR IFNAME OBJECT FIRST N
  *
- * loads a new dispatcher (the engine's skeleton, N slots chaining on
- * XDP_PASS), loads xl_pass_FIRST .. xl_pass_FIRST+N-1 from OBJECT, each as
+ * loads a new dispatcher (the engine's skeleton in the size the engine
+ * would pick, N slots chaining on XDP_PASS), loads xl_pass_FIRST .. xl_pass_FIRST+N-1 from OBJECT, each as
  * the extension of its slot, creates the N freplace links and pins them
  * (without a pin a link dies with this process), then makes one
  * BPF_LINK_UPDATE of the XDP link pinned at DIR/link and unpins the previous
@@ -31,6 +31,10 @@
 #include <bpf/libbpf.h>
 
 #include "xl_dispatcher.h"
+#include "xl_dispatcher4.skel.h"
+#include "xl_dispatcher10.skel.h"
+#include "xl_dispatcher16.skel.h"
+#include "xl_dispatcher32.skel.h"
 #include "xl_dispatcher.skel.h"
 
 static int fail(int r, const char *what)
@@ -39,28 +43,50 @@ static int fail(int r, const char *what)
 	return r < 0 ? r : -r;
 }
 
-static int load_dispatcher(int n, int counters_fd, struct xl_dispatcher_bpf **ret)
+/* The engine's dispatcher in the smallest size that holds n programs
+ * (lib/xl-dispatcher.c), as an object, a program and the counters map. */
+struct disp {
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *counters;
+};
+
+#define OPEN_SIZE(name)                                                        \
+	static int open_##name(const struct xl_dispatcher_config *cfg, struct disp *d) \
+	{                                                                       \
+		struct name##_bpf *s = name##_bpf__open();                      \
+									        \
+		if (!s)                                                         \
+			return -errno;                                          \
+		memcpy((void *)&s->rodata->xl_cfg, cfg, sizeof(*cfg));          \
+		*d = (struct disp){ s->obj, s->progs.xl_dispatcher, s->maps.xl_counters }; \
+		return 0;                                                       \
+	}
+OPEN_SIZE(xl_dispatcher4)
+OPEN_SIZE(xl_dispatcher10)
+OPEN_SIZE(xl_dispatcher16)
+OPEN_SIZE(xl_dispatcher32)
+OPEN_SIZE(xl_dispatcher)
+
+static int load_dispatcher(int n, int counters_fd, struct disp *d)
 {
-	struct xl_dispatcher_bpf *skel = xl_dispatcher_bpf__open();
-	struct xl_dispatcher_config cfg = { .n_slots = (__u32)n };
+	struct xl_dispatcher_config cfg = { .n_slots = (__u8)n };
 	int r;
 
-	if (!skel)
-		return fail(-errno, "opening the dispatcher skeleton");
 	for (int i = 0; i < n; i++) {
 		cfg.chain_actions[i] = (1U << XDP_PASS) | (1U << XL_SENTINEL);
 		cfg.counter_row[i] = (__u8)i;
 	}
-	memcpy((void *)&skel->rodata->xl_cfg, &cfg, sizeof(cfg));
-	r = counters_fd >= 0 ? bpf_map__reuse_fd(skel->maps.xl_counters, counters_fd) : 0;
+	r = n <= 4 ? open_xl_dispatcher4(&cfg, d) : n <= 10 ? open_xl_dispatcher10(&cfg, d) :
+	    n <= 16 ? open_xl_dispatcher16(&cfg, d) : n <= 32 ? open_xl_dispatcher32(&cfg, d) :
+	    open_xl_dispatcher(&cfg, d);
+	if (r < 0)
+		return fail(r, "opening the dispatcher skeleton");
+	/* The skeleton's mmap of rodata is not needed: a plain object load. */
+	r = counters_fd >= 0 ? bpf_map__reuse_fd(d->counters, counters_fd) : 0;
 	if (r == 0)
-		r = xl_dispatcher_bpf__load(skel);
-	if (r < 0) {
-		xl_dispatcher_bpf__destroy(skel);
-		return fail(r, "loading the dispatcher");
-	}
-	*ret = skel;
-	return 0;
+		r = bpf_object__load(d->obj);
+	return r < 0 ? fail(r, "loading the dispatcher") : 0;
 }
 
 /* xl_pass_<prog> of the object, loaded as the extension of slot <slot>; its fd. */
@@ -95,18 +121,18 @@ static int load_ext(const char *object, const char *pins, int prog, int disp_fd,
 	return r < 0 ? fail(r, name) : bpf_program__fd(found);
 }
 
-static int link_slot(struct xl_dispatcher_bpf *skel, int prog_fd, int slot, const char *path)
+static int link_slot(const struct disp *d, int prog_fd, int slot, const char *path)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
 	char fn[32];
 	int id, fd;
 
 	snprintf(fn, sizeof(fn), "xl_slot%d", slot);
-	id = btf__find_by_name_kind(bpf_object__btf(skel->obj), fn, BTF_KIND_FUNC);
+	id = btf__find_by_name_kind(bpf_object__btf(d->obj), fn, BTF_KIND_FUNC);
 	if (id < 0)
 		return fail(id, fn);
 	lo.target_btf_id = (__u32)id;
-	fd = bpf_link_create(prog_fd, bpf_program__fd(skel->progs.xl_dispatcher), 0, &lo);
+	fd = bpf_link_create(prog_fd, bpf_program__fd(d->prog), 0, &lo);
 	if (fd < 0)
 		return fail(-errno, "freplace link");
 	if (bpf_obj_pin(fd, path) < 0)
@@ -155,13 +181,13 @@ static int drop_old(const char *dir, const char *keep)
 }
 
 /* The counters map every revision shares, pinned by the first run. */
-static int counters(const char *dir, struct xl_dispatcher_bpf *skel, int *fd, bool pin)
+static int counters(const char *dir, const struct disp *d, int *fd, bool pin)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/counters", dir);
 	if (pin)
-		return bpf_obj_pin(bpf_map__fd(skel->maps.xl_counters), path) < 0 ?
+		return bpf_obj_pin(bpf_map__fd(d->counters), path) < 0 ?
 			fail(-errno, path) : 0;
 	*fd = bpf_obj_get(path);
 	return *fd < 0 && errno != ENOENT ? fail(-errno, path) : 0;
@@ -197,7 +223,7 @@ static int commit(const char *dir, const char *ifname, int disp_fd)
 
 int main(int argc, char **argv)
 {
-	struct xl_dispatcher_bpf *skel = NULL;
+	struct disp d = {};
 	char rev[32], rdir[PATH_MAX], path[PATH_MAX + 40], pins[PATH_MAX];
 	int first, n, counters_fd = -1, r;
 
@@ -211,23 +237,23 @@ int main(int argc, char **argv)
 		return -fail(-errno, argv[1]);
 	r = counters(argv[1], NULL, &counters_fd, false);
 	if (r == 0)
-		r = load_dispatcher(n, counters_fd, &skel);
+		r = load_dispatcher(n, counters_fd, &d);
 	if (r == 0 && counters_fd < 0)
-		r = counters(argv[1], skel, NULL, true);
+		r = counters(argv[1], &d, NULL, true);
 	snprintf(rev, sizeof(rev), "rev-%d", (int)getpid());
 	snprintf(rdir, sizeof(rdir), "%s/%s", argv[1], rev);
 	if (r == 0 && mkdir(rdir, 0700) < 0)
 		r = fail(-errno, rdir);
 	for (int i = 0; r == 0 && i < n; i++) {
 		struct bpf_object *obj = NULL;
-		int fd = load_ext(argv[3], pins, first + i, bpf_program__fd(skel->progs.xl_dispatcher),
+		int fd = load_ext(argv[3], pins, first + i, bpf_program__fd(d.prog),
 				  i, &obj);
 
 		snprintf(path, sizeof(path), "%s/slot-%d", rdir, i);
-		r = fd < 0 ? fd : link_slot(skel, fd, i, path);
+		r = fd < 0 ? fd : link_slot(&d, fd, i, path);
 	}
 	if (r == 0)
-		r = commit(argv[1], argv[2], bpf_program__fd(skel->progs.xl_dispatcher));
+		r = commit(argv[1], argv[2], bpf_program__fd(d.prog));
 	/* On failure the new revision's pins go too; the old one stays live. */
 	if (r == 0)
 		r = drop_old(argv[1], rev);

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The dispatcher with 32 slots (see xl_dispatcher.bpf.c). */
+#define XL_DISPATCHER_SLOTS 32
+#include "xl_dispatcher.bpf.c"
