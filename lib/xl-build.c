@@ -237,7 +237,10 @@ static int fill_att(struct xl_iface *iface, struct xl_attempt *a, struct xl_batc
 	int r;
 
 	a->st.n = i + 1;
-	r = xl_prog_id(a->fds[i], &prog_id);
+	/* A kept program's id is known: one syscall less per program kept. */
+	if (it->add_idx < 0)
+		prog_id = iface->st.att[xl_live_index(iface, it->id)].prog_id;
+	r = prog_id ? 0 : xl_prog_id(a->fds[i], &prog_id);
 	if (r < 0)
 		return r;
 	*att = (struct xl_attachment){ .id = it->id, .prog_id = prog_id, .priority = it->priority,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
@@ -425,6 +426,60 @@ static int load_twin(struct xl_prog *p)
 	return r < 0 ? r : fd;
 }
 
+bool xl_prog_insns_standalone(const struct bpf_insn *insns, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (insns[i].code == (BPF_JMP | BPF_CALL) && insns[i].src_reg != 0)
+			return false;
+		if (insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) && insns[i].src_reg == BPF_PSEUDO_FUNC)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The twin straight from the instructions libbpf loaded as the EXT
+ * instance: relocated already, their map references are that instance's
+ * map fds, so the twin shares every map without a second ELF parse, BTF
+ * load or libbpf probe (a fifth of a swap's syscalls under emulation).
+ * The object's BTF names the function. Only for a program of one function
+ * whose calls are plain helpers: anything else -EOPNOTSUPP, and the caller
+ * opens the object again.
+ */
+static int load_twin_direct(struct xl_prog *p)
+{
+	const struct bpf_insn *insns = bpf_program__insns(p->prog);
+	size_t n = bpf_program__insn_cnt(p->prog);
+	const struct btf *btf = bpf_object__btf(p->obj);
+	int btf_fd = bpf_object__btf_fd(p->obj), ext_fd = bpf_program__fd(p->prog), fd, id;
+	struct bpf_func_info fi = {};
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
+		    .prog_flags = (bpf_program__flags(p->prog) & ~BPF_F_XDP_HAS_FRAGS) |
+				  (p->frags ? BPF_F_XDP_HAS_FRAGS : 0));
+
+	if (!insns || !n || ext_fd < 0 || !xl_prog_insns_standalone(insns, n))
+		return -EOPNOTSUPP;
+	/* The license as the kernel judged it for the first instance. */
+	if (bpf_obj_get_info_by_fd(ext_fd, &info, &len) < 0)
+		return -errno;
+	if (btf && btf_fd >= 0) {
+		id = btf__find_by_name_kind(btf, bpf_program__name(p->prog), BTF_KIND_FUNC);
+		if (id < 0)
+			return -EOPNOTSUPP;
+		fi.type_id = (__u32)id;
+		o.prog_btf_fd = (__u32)btf_fd;
+		o.func_info = &fi;
+		o.func_info_cnt = 1;
+		o.func_info_rec_size = sizeof(fi);
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, bpf_program__name(p->prog),
+			   info.gpl_compatible ? "GPL" : "Proprietary", insns, n, &o);
+	/* libbpf keeps fds 0..2 free, and bpf() sets O_CLOEXEC. */
+	return fd < 0 ? -errno : fd;
+}
+
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 {
 	char msg[128];
@@ -445,7 +500,9 @@ int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
 	if (!p->log && !(p->log = calloc(1, XL_LOG_SIZE)))
 		return -ENOMEM;
 	err->kind = XL_ERROR_LOAD;
-	fd = load_twin(p);
+	fd = load_twin_direct(p);
+	if (fd < 0)	/* whatever failed, the full path says it best */
+		fd = load_twin(p);
 	if (fd < 0) {
 		int r = libbpf_err_text(fd, msg, sizeof(msg));
 

@@ -35,4 +35,10 @@ int xl_prog_load(struct xl_prog *p, int target_fd, const char *target_func, stru
  * Returns a program fd the caller owns. */
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err);
 
+struct bpf_insn;
+/* Whether relocated instructions can be loaded again as they are, by one
+ * bpf_prog_load(): no call that libbpf sets up per load (a subprogram, a
+ * kfunc, a callback's address), only helper calls. */
+bool xl_prog_insns_standalone(const struct bpf_insn *insns, size_t n);
+
 #endif
