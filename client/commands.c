@@ -650,7 +650,7 @@ const struct cmd xdpctl_commands[] = {
 	    NULL, run_detach),
 	CMD("replace", "Make a set of programs the interface's whole set, in one swap.",
 	    replace_opts, struct replace_cfg, NULL, run_replace),
-	CMD("apply", "Make one label's programs what a file says: one change per interface.",
+	CMD("apply", "Make a label's programs what a file says, one change per interface.",
 	    xdpctl_apply_opts, struct apply_cfg, NULL, xdpctl_run_apply),
 	CMD("change", "Send a file of operations (attach, detach, move, ...) as one change.",
 	    xdpctl_change_opts, struct change_cfg, NULL, xdpctl_run_change),
