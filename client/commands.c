@@ -652,7 +652,7 @@ const struct cmd xdpctl_commands[] = {
 	    replace_opts, struct replace_cfg, NULL, run_replace),
 	CMD("apply", "Make a label's programs what a file says, one change per interface.",
 	    xdpctl_apply_opts, struct apply_cfg, NULL, xdpctl_run_apply),
-	CMD("change", "Send a file of operations (attach, detach, move, ...) as one change.",
+	CMD("change", "Send a file of operations (attach, detach, move...) as one change.",
 	    xdpctl_change_opts, struct change_cfg, NULL, xdpctl_run_change),
 	CMD("adopt", "Take back an interface recovery refused, from what the kernel runs.",
 	    adopt_opts, struct adopt_cfg, NULL, run_adopt),

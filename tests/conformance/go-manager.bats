@@ -61,9 +61,9 @@ M=io.xdplink.Manager
 @test "varlink/go's idl package parses GetInterfaceDescription" {
 	run gm idl
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "${lines[0]}" = "interface io.xdplink.manager: 9 types, 8 methods, 16 errors" ]
+	[ "${lines[0]}" = "interface io.xdplink.manager: 11 types, 9 methods, 18 errors" ]
 	[ "$(grep '^method ' <<<"$output" | sort | tr '\n' ' ')" = \
-		"method Adopt method Attach method Describe method Detach method List method Monitor method Reload method Replace " ]
+		"method Adopt method Attach method Change method Describe method Detach method List method Monitor method Reload method Replace " ]
 }
 
 @test "Attach, List and Detach: the kernel runs what varlink/go attached, then nothing" {
@@ -111,6 +111,38 @@ M=io.xdplink.Manager
 	[ "$(gm list)" = '{"interfaces":[]}' ]
 	settled
 	nothing_made
+}
+
+@test "Change: a detach and an attach in one revision, a dry run, an anchor refused" {
+	kmark
+	run gm change vb '[{"op":"attach","object":"'"$OBJ"'","program":"xl_pass_1","label":"go"}]'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(jq -c '[.revision, .added, .unchanged]' <<<"$output")" = '[1,[1],false]' ]
+	first=$(xdp_prog_on_vb)
+	[ "$(jq '.attachments[0].programId' <<<"$output")" = "$first" ]
+
+	# A dry run plans with a provisional id and commits nothing.
+	run gm change vb '[{"op":"detachLabel","label":"go"},
+		{"op":"attach","object":"'"$OBJ"'","program":"xl_drop","label":"go"}]' dry
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(jq -c '[.revision, .attachments[0].name, .attachments[0].programId]' <<<"$output")" = \
+		'[1,"xl_drop",0]' ]
+	[ "$(xdp_prog_on_vb)" = "$first" ]
+
+	run gm change vb '[{"op":"detachLabel","label":"go"},
+		{"op":"attach","object":"'"$OBJ"'","program":"xl_drop","label":"go"}]'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(jq -c '[.revision, .previousRevision, .added, .removed, .reordered]' <<<"$output")" = \
+		'[2,1,[2],[1],[]]' ]
+	second=$(xdp_prog_on_vb)
+	[ "$second" != 0 ] && [ "$second" != "$first" ]
+
+	# Refused whole, decoded into its Go type; nothing changes.
+	run gm change vb '[{"op":"detach","id":2},
+		{"op":"attach","object":"'"$OBJ"'","program":"xl_pass_1","before":{"label":"nope"}}]'
+	expect_named $M.AnchorNotFound '.interface == "vb" and (.anchor | test("nope"))'
+	[ "$(xdp_prog_on_vb)" = "$second" ]
+	[ "$(gm list vb | jq '.interfaces[0].revision')" = 2 ]
 }
 
 # monitor_start IFACE|- N: varlink/go's Monitor (more) in the background,

@@ -98,6 +98,7 @@ type Event struct {
 	PreviousRevision int64   `json:"previousRevision"`
 	Added            []int64 `json:"added"`
 	Removed          []int64 `json:"removed"`
+	Reordered        []int64 `json:"reordered"`
 }
 
 type GetInfoReply struct {
@@ -121,6 +122,16 @@ type AttachReply struct {
 	ID        int64 `json:"id"`
 	Revision  int64 `json:"revision"`
 	ProgramID int64 `json:"programId"`
+}
+
+type ChangeReply struct {
+	Revision         int64        `json:"revision"`
+	PreviousRevision int64        `json:"previousRevision"`
+	Added            []int64      `json:"added"`
+	Removed          []int64      `json:"removed"`
+	Reordered        []int64      `json:"reordered"`
+	Unchanged        bool         `json:"unchanged"`
+	Attachments      []Attachment `json:"attachments"`
 }
 
 type DetachReply struct {
@@ -215,6 +226,15 @@ type SystemError struct {
 	ErrnoName string `json:"errnoName"`
 	Message   string `json:"message"`
 }
+type AnchorNotFound struct {
+	Interface string `json:"interface"`
+	Anchor    string `json:"anchor"`
+	Message   string `json:"message"`
+}
+type AnchorConflict struct {
+	Interface string `json:"interface"`
+	Message   string `json:"message"`
+}
 type ExpectedMore struct{}
 type PermissionDenied struct{}
 
@@ -237,6 +257,8 @@ var errorTypes = map[string]func() interface{}{
 	iface + ".InterfaceRefused":            func() interface{} { return &InterfaceRefused{} },
 	iface + ".ReadOnly":                    func() interface{} { return &ReadOnly{} },
 	iface + ".SystemError":                 func() interface{} { return &SystemError{} },
+	iface + ".AnchorNotFound":              func() interface{} { return &AnchorNotFound{} },
+	iface + ".AnchorConflict":              func() interface{} { return &AnchorConflict{} },
 	"org.varlink.service.ExpectedMore":     func() interface{} { return &ExpectedMore{} },
 	"org.varlink.service.PermissionDenied": func() interface{} { return &PermissionDenied{} },
 }
@@ -551,6 +573,22 @@ func run(c *client, cmd string, args []string) error {
 		in := map[string]interface{}{"interface": args[0], "programs": progs}
 		var r ReplaceReply
 		err := c.call(iface+".Replace", in, &r)
+		if err == nil {
+			show(r)
+		}
+		return err
+	case "change":
+		// The operations as JSON; "dry" for a dry run.
+		if len(args) < 2 {
+			return fmt.Errorf("change IFACE OPERATIONS-JSON [dry]")
+		}
+		var ops json.RawMessage = []byte(args[1])
+		in := map[string]interface{}{"interface": args[0], "operations": ops}
+		if len(args) > 2 && args[2] == "dry" {
+			in["dryRun"] = true
+		}
+		var r ChangeReply
+		err := c.call(iface+".Change", in, &r)
 		if err == nil {
 			show(r)
 		}
