@@ -438,6 +438,41 @@ bool xl_prog_insns_standalone(const struct bpf_insn *insns, size_t n)
 }
 
 /*
+ * Bind to twin_fd every map the first instance uses. Its instructions
+ * name most of them, but libbpf also binds maps no instruction names
+ * (.rodata, for the object's bpf_metadata): without them the twin would
+ * not hold the same maps (xdp-tools' xdp_pass.o on 6.12, corpus.bats).
+ * A map the twin uses already is bound again as a no-op.
+ */
+static int bind_maps_of(int twin_fd, int ext_fd, __u32 n)
+{
+	__u32 ids[64], len;
+	struct bpf_prog_info info = {};
+
+	if (n == 0)
+		return 0;
+	if (n > ELEMENTSOF(ids))
+		return -EOPNOTSUPP;	/* the full path binds what libbpf binds */
+	info.nr_map_ids = n;
+	info.map_ids = (__u64)(uintptr_t)ids;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(ext_fd, &info, &len) < 0)
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < n; i++) {
+		int mfd = bpf_map_get_fd_by_id(ids[i]), r = 0;
+
+		if (mfd < 0)
+			return -errno;
+		if (bpf_prog_bind_map(twin_fd, mfd, NULL) < 0)
+			r = -errno;
+		close(mfd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
  * The twin straight from the instructions libbpf loaded as the EXT
  * instance: relocated already, their map references are that instance's
  * map fds, so the twin shares every map without a second ELF parse, BTF
@@ -477,7 +512,14 @@ static int load_twin_direct(struct xl_prog *p)
 	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, bpf_program__name(p->prog),
 			   info.gpl_compatible ? "GPL" : "Proprietary", insns, n, &o);
 	/* libbpf keeps fds 0..2 free, and bpf() sets O_CLOEXEC. */
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	id = bind_maps_of(fd, ext_fd, info.nr_map_ids);
+	if (id < 0) {
+		close(fd);
+		return id;
+	}
+	return fd;
 }
 
 int xl_prog_load_twin(struct xl_prog *p, struct xl_err *err)
