@@ -3,7 +3,7 @@
  * xdplink: a chained CNI plugin (spec 1.0.0) that attaches XDP programs to
  * a container's interface through xdplinkd. The runtime gives the command
  * and the container in CNI_* variables and the network configuration on
- * stdin; the result, or an error object, goes to stdout. See xdplink-cni(8).
+ * stdin; the result, or an error object, goes to stdout. See xdplink(8).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static void usage(FILE *f)
 		"         CNI_IFNAME=NAME CNI_PATH=DIRS xdplink < NETWORK-CONFIG\n"
 		"A chained CNI plugin: attaches the XDP programs of its configuration to the\n"
 		"container's interface through xdplinkd, and passes prevResult on.\n"
-		"Run by container runtimes; see xdplink-cni(8).\n");
+		"Run by container runtimes; see xdplink(8).\n");
 }
 
 static const char *get_env(const char *name)

@@ -397,5 +397,5 @@ bad_config() {
 @test "--help names the man page" {
 	run "$XDPLINK_CNI" --help
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"xdplink-cni(8)"* ]]
+	[[ "$output" == *"xdplink(8)"* ]]
 }
