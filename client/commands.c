@@ -572,6 +572,8 @@ static int run_reload(const struct global *g, void *cfg _unused_)
 static void print_version(const struct global *g, json_t *describe, json_t *info)
 {
 	const char *why = json_string_value(json_object_get(describe, "degradedReason"));
+	json_int_t limit;
+	bool degraded;
 
 	if (g->json) {
 		json_t *o = json_pack("{s:s,s:O?,s:O?}", "client", XD_VERSION, "daemon", describe,
@@ -584,13 +586,16 @@ static void print_version(const struct global *g, json_t *describe, json_t *info
 	printf("xdpctl %s\n", XD_VERSION);
 	if (!describe)
 		return;
-	printf("%s %s (%s), up to %lld programs per interface\n",
+	/* maxPrograms is the dispatcher's size; without freplace only one program runs. */
+	degraded = why || json_is_false(json_object_get(describe, "freplace"));
+	limit = degraded ? 1 : json_integer_value(json_object_get(describe, "maxPrograms"));
+	printf("%s %s (%s), up to %lld program%s per interface\n",
 	       json_string_value(json_object_get(info, "product")) ?: "xdplinkd",
 	       json_string_value(json_object_get(describe, "version")) ?: "?",
 	       json_string_value(json_object_get(info, "url")) ?: "?",
-	       (long long)json_integer_value(json_object_get(describe, "maxPrograms")));
-	if (why)
-		printf("degraded mode (one program per interface): %s\n", why);
+	       (long long)limit, limit == 1 ? "" : "s");
+	if (degraded)
+		printf("degraded mode (one program per interface): %s\n", why ?: "no freplace");
 }
 
 /* The client's version always; the daemon's when it answers. */
