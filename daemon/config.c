@@ -2,7 +2,8 @@
 /*
  * The configuration file: one table of keys, each with its parser. Any
  * unknown section or key, repeated key or bad value is an error naming
- * file and line; the daemon refuses to start rather than guess.
+ * file and line; the daemon refuses to start rather than guess. Every
+ * error is found, not only the first (xdplinkd --check-config names all).
  */
 #include <errno.h>
 #include <ini.h>
@@ -250,25 +251,52 @@ struct parse_state {
 	struct xd_config *c;
 	const char *path;
 	FILE *f;
-	int line;
+	int line;			/* 0: the message is about the whole file */
 	bool seen[ELEMENTSOF(keys)];
 	int error;			/* first error, negative errno */
-	char msg[MSG_MAX];
+	char msg[MSG_MAX];		/* and its message */
+	struct xd_conf_errors *errs;	/* every error; may be NULL */
+	char bad_section[64];		/* reported already: its other keys are not */
 };
 
+/* Every failure is reported; the first is kept for err. */
 _printf_(3, 4) static int fail(struct parse_state *ps, int r, const char *fmt, ...)
 {
+	char msg[MSG_MAX];
 	va_list ap;
 	int n;
 
-	if (ps->error)
-		return 0;
-	ps->error = r;
-	n = snprintf(ps->msg, sizeof(ps->msg), "%s:%d: ", ps->path, ps->line);
+	if (ps->line > 0)
+		n = snprintf(msg, sizeof(msg), "%s:%d: ", ps->path, ps->line);
+	else
+		n = snprintf(msg, sizeof(msg), "%s: ", ps->path);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(ps->msg + n, sizeof(ps->msg) - (size_t)n, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
+	xd_conf_error(ps->errs, msg);
+	if (!ps->error) {
+		ps->error = r;
+		snprintf(ps->msg, sizeof(ps->msg), "%s", msg);
+	}
 	return 0;	/* inih: this line failed */
+}
+
+/*
+ * What inih would refuse as a syntax error (a line that is no comment, no
+ * [Section] and no Key = value), found here so that each is reported and
+ * parsing goes on: inih itself names only the first.
+ */
+static bool syntax_error(const char *line)
+{
+	const char *p = line + strspn(line, " \t\r\n");
+
+	if (!*p || *p == ';' || *p == '#')
+		return false;
+	if (*p == '[')
+		return !strchr(p, ']');
+	return !strpbrk(p, "=:");
 }
 
 static bool section_known(const char *section)
@@ -285,8 +313,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	char why[128];
 	int r;
 
-	if (!section_known(section))
+	if (!section_known(section)) {
+		if (strcmp(ps->bad_section, section) == 0)
+			return 0;
+		snprintf(ps->bad_section, sizeof(ps->bad_section), "%s", section);
 		return fail(ps, -EINVAL, "unknown section [%s]", section);
+	}
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
 		const struct key *k = &keys[i];
 
@@ -321,14 +353,32 @@ static char *read_line(char *buf, int size, void *user)
 		fail(ps, -EINVAL, "line too long (at most %d characters)", size - 2);
 		while ((ch = fgetc(ps->f)) != EOF && ch != '\n')
 			;
+		snprintf(buf, (size_t)size, "\n");	/* reported: inih gets a blank */
+	} else if (syntax_error(buf)) {
+		fail(ps, -EINVAL, "syntax error: expected [Section] or Key = value");
+		snprintf(buf, (size_t)size, "\n");
 	}
 	return buf;
 }
 
-int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char *err,
-		   size_t errlen)
+/* Limits that only make sense together: each broken pair is an error of the file. */
+static void check_limits(struct parse_state *ps, const struct xd_config *c)
 {
-	struct parse_state ps = { .path = path };
+	ps->line = 0;
+	if (c->max_connections_per_user > c->max_connections)
+		fail(ps, -EINVAL, "MaxConnectionsPerUser exceeds MaxConnections");
+	if (c->reserved_connections > c->max_connections / 2)
+		fail(ps, -EINVAL, "ReservedConnections exceeds half of MaxConnections");
+	if (c->max_input_per_user > c->max_input || c->max_output_per_user > c->max_output)
+		fail(ps, -EINVAL, "MaxInputPerUser or MaxOutputPerUser exceeds MaxInput or MaxOutput");
+	if (c->max_fds_per_user > c->max_fds)
+		fail(ps, -EINVAL, "MaxFdsPerUser exceeds MaxFds");
+}
+
+int xd_config_load_all(struct xd_config *c, const char *path, bool must_exist,
+		       struct xd_conf_errors *errs, char *err, size_t errlen)
+{
+	struct parse_state ps = { .path = path, .errs = errs };
 	struct xd_config tmp;
 	int r;
 
@@ -338,52 +388,43 @@ int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char 
 			return 0;
 		r = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		xd_conf_error(errs, err);
 		return r;
 	}
 	r = xd_config_copy(&tmp, c);
 	if (r < 0) {
 		fclose(ps.f);
 		snprintf(err, errlen, "out of memory");
+		xd_conf_error(errs, err);
 		return r;
 	}
 	ps.c = &tmp;
 	r = ini_parse_stream(read_line, &ps, on_key, &ps);
 	fclose(ps.f);
+	/* A line inih refused that syntax_error() let through. */
 	if (r > 0 && !ps.error) {
 		ps.line = r;
 		fail(&ps, -EINVAL, "syntax error: expected [Section] or Key = value");
 	} else if (r < 0 && !ps.error) {
 		fail(&ps, -ENOMEM, "cannot parse");
 	}
-	if (ps.error) {
+	check_limits(&ps, &tmp);
+	if (ps.error && !(errs && errs->keep_partial)) {
 		xd_config_done(&tmp);
 		snprintf(err, errlen, "%s", ps.msg);
 		return ps.error;
 	}
-	if (tmp.max_connections_per_user > tmp.max_connections) {
-		xd_config_done(&tmp);
-		snprintf(err, errlen, "%s: MaxConnectionsPerUser exceeds MaxConnections", path);
-		return -EINVAL;
-	}
-	if (tmp.reserved_connections > tmp.max_connections / 2) {
-		xd_config_done(&tmp);
-		snprintf(err, errlen, "%s: ReservedConnections exceeds half of MaxConnections", path);
-		return -EINVAL;
-	}
-	if (tmp.max_input_per_user > tmp.max_input || tmp.max_output_per_user > tmp.max_output) {
-		xd_config_done(&tmp);
-		snprintf(err, errlen, "%s: MaxInputPerUser or MaxOutputPerUser exceeds MaxInput or "
-			 "MaxOutput", path);
-		return -EINVAL;
-	}
-	if (tmp.max_fds_per_user > tmp.max_fds) {
-		xd_config_done(&tmp);
-		snprintf(err, errlen, "%s: MaxFdsPerUser exceeds MaxFds", path);
-		return -EINVAL;
-	}
 	xd_config_done(c);
 	*c = tmp;
-	return 0;
+	if (ps.error)
+		snprintf(err, errlen, "%s", ps.msg);
+	return ps.error;
+}
+
+int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char *err,
+		   size_t errlen)
+{
+	return xd_config_load_all(c, path, must_exist, NULL, err, errlen);
 }
 
 void xd_config_init(struct xd_config *c)

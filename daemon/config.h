@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "conf-errors.h"
 #include "xdplink/xdplink.h"
 
 #define XD_CONFIG_PATH "/etc/xdplinkd/xdplinkd.conf"
@@ -48,6 +49,11 @@ void xd_config_init(struct xd_config *c);
  */
 int xd_config_load(struct xd_config *c, const char *path, bool must_exist, char *err,
 		   size_t errlen);
+/* The same, reading on past errors: each goes to errs (may be NULL), the
+ * first also into err; with errs->keep_partial c takes the good keys even
+ * so (the error is still returned). */
+int xd_config_load_all(struct xd_config *c, const char *path, bool must_exist,
+		       struct xd_conf_errors *errs, char *err, size_t errlen);
 void xd_config_done(struct xd_config *c);
 int xd_config_copy(struct xd_config *dst, const struct xd_config *src);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include <systemd/sd-journal.h>
 #include <xdp/libxdp.h>
@@ -19,15 +20,20 @@
 
 static int max_level = LOG_INFO;
 static bool to_journal;
+static bool level_prefix;
 
 /* systemd sets JOURNAL_STREAM to stderr's device:inode when stderr is
- * connected to the journal; then structured records are worth sending. */
+ * connected to the journal; then structured records are worth sending.
+ * Otherwise stderr lines start with sd-daemon(3)'s "<N>" when stderr is no
+ * terminal: a supervisor that reads them (journald, through a pipe or a
+ * socket it did not announce) files each at its own level, not all at one. */
 void log_setup(void)
 {
 	const char *e = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
 
+	level_prefix = !isatty(STDERR_FILENO);
 	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
 		return;
 	to_journal = st.st_dev == dev && st.st_ino == ino;
@@ -62,6 +68,18 @@ static void log_journal(int level, int error, const char *ifname, uint64_t revis
 	sd_journal_sendv(iov, n);
 }
 
+/* msg and ifname are escaped already. */
+static void log_emit(int level, int error, const char *ifname, uint64_t revision,
+		     const char *msg)
+{
+	if (to_journal)
+		log_journal(level, error, ifname, revision, msg);
+	else if (level_prefix)
+		fprintf(stderr, "<%d>xdplinkd: %s\n", LOG_PRI(level), msg);
+	else
+		fprintf(stderr, "xdplinkd: %s\n", msg);
+}
+
 int log_internal(int level, int error, const char *ifname, uint64_t revision,
 		 const char *fmt, ...)
 {
@@ -81,10 +99,7 @@ int log_internal(int level, int error, const char *ifname, uint64_t revision,
 	xl_escape(raw, msg, sizeof(msg));
 	if (ifname)
 		ifname = xl_escape(ifname, name, sizeof(name));
-	if (to_journal)
-		log_journal(level, error, ifname, revision, msg);
-	else
-		fprintf(stderr, "xdplinkd: %s\n", msg);
+	log_emit(level, error, ifname, revision, msg);
 	errno = saved;
 	return error < 0 ? error : -abs(error);
 }

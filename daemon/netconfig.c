@@ -4,6 +4,8 @@
  * config.c: anything unknown, repeated or malformed is an error naming
  * file and line, and a bad file yields nothing rather than part of itself,
  * because a half-read file would put the wrong programs on an interface.
+ * Parsing goes on past an error, so that every error of every file can be
+ * named (xdplinkd --check-config), not just the first.
  */
 #include <assert.h>
 #include <errno.h>
@@ -38,7 +40,10 @@ struct parse_state {
 	int prog_line;			/* line of the latest Object= */
 	int error;			/* first error, negative errno */
 	int error_line;
-	char msg[MSG_MAX];
+	char msg[MSG_MAX];		/* and its message */
+	struct xd_conf_errors *errs;	/* every error; may be NULL */
+	bool any_object;		/* an Object= line, good or bad */
+	bool stop;			/* unreadable: nothing after is worth reporting */
 };
 
 typedef int (*key_parser)(struct parse_state *ps, const char *v, char *why, size_t whylen);
@@ -255,25 +260,29 @@ static const struct key keys[] = {
 	[K_LABEL] = { "Program", "Label", parse_label },
 };
 
-/* The first failure wins: it is the one to fix. Returns r. */
+/* Every failure is reported; the first is kept for err, as the one to fix
+ * first. Returns r. */
 _printf_(3, 4) static int fail(struct parse_state *ps, int r, const char *fmt, ...)
 {
+	char msg[MSG_MAX];
 	va_list ap;
 	int n;
 
-	if (ps->error)
-		return ps->error;
-	ps->error = r;
-	ps->error_line = ps->line;
 	if (ps->line > 0)
-		n = snprintf(ps->msg, sizeof(ps->msg), "%s:%d: ", ps->path, ps->line);
+		n = snprintf(msg, sizeof(msg), "%s:%d: ", ps->path, ps->line);
 	else
-		n = snprintf(ps->msg, sizeof(ps->msg), "%s: ", ps->path);
-	if (n < 0 || (size_t)n >= sizeof(ps->msg))
-		return r;
+		n = snprintf(msg, sizeof(msg), "%s: ", ps->path);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(ps->msg + n, sizeof(ps->msg) - (size_t)n, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
+	xd_conf_error(ps->errs, msg);
+	if (!ps->error) {
+		ps->error = r;
+		ps->error_line = ps->line;
+		snprintf(ps->msg, sizeof(ps->msg), "%s", msg);
+	}
 	return r;
 }
 
@@ -322,6 +331,12 @@ static int handle_key(struct parse_state *ps, const char *section, const char *n
 	if (r < 0)
 		return r;
 	r = keys[k].parse(ps, value, why, sizeof(why));
+	if (k == K_OBJECT)
+		ps->any_object = true;
+	/* A refused Object= still opens a program: the keys after it are its,
+	 * not errors of their own. */
+	if (k == K_OBJECT && r == -EINVAL)
+		(void)parse_object(ps, "/", why, sizeof(why));
 	if (r == -ENOMEM)
 		return fail(ps, r, "out of memory");
 	if (r == -E2BIG)
@@ -343,8 +358,9 @@ static int check_header(struct parse_state *ps, const char *p)
 {
 	size_t n = strcspn(p + 1, "]");
 
-	/* Without ']' the line is inih's to refuse, as a syntax error. */
-	if (!p[1 + n] || section_known(p + 1, n))
+	if (!p[1 + n])
+		return fail(ps, -EINVAL, "syntax error: expected [Section] or Key=value");
+	if (section_known(p + 1, n))
 		return 0;
 	return fail(ps, -EINVAL, "unknown section [%.*s]", (int)n, p + 1);
 }
@@ -360,8 +376,7 @@ static char *read_line(char *buf, int size, void *user)
 	ssize_t n;
 	char *p;
 
-	/* Stop at the first refusal: nothing after it is reported. */
-	if (ps->error)
+	if (ps->stop)
 		return NULL;
 	n = getline(&ps->buf, &ps->bufsize, ps->in);
 	if (n < 0) {
@@ -374,6 +389,7 @@ static char *read_line(char *buf, int size, void *user)
 	ps->line++;
 	if ((size_t)n != strlen(ps->buf)) {
 		fail(ps, -EINVAL, "NUL byte in line: not a text file");
+		ps->stop = true;
 		return NULL;
 	}
 	p = ps->buf;
@@ -381,35 +397,41 @@ static char *read_line(char *buf, int size, void *user)
 		p[--n] = '\0';
 	if (n > 0 && p[n - 1] == '\r')
 		p[--n] = '\0';
+	/* A refused line reaches inih blank: reported once, by us. */
 	if ((size_t)n > (size_t)size - 3) {
 		fail(ps, -EINVAL, "line too long (at most %d characters)", size - 3);
-		return NULL;
+		p = "";
 	}
 	p += strspn(p, BLANKS);
 	if (*p == '[' && check_header(ps, p) < 0)
-		return NULL;
+		p = "";
+	else if (*p && *p != '[' && *p != ';' && *p != '#' && !strpbrk(p, "=:")) {
+		fail(ps, -EINVAL, "syntax error: expected [Section] or Key=value");
+		p = "";
+	}
 	snprintf(buf, (size_t)size, "%s\n", p);
 	return buf;
 }
 
 static int check_result(struct parse_state *ps, int r)
 {
-	/* inih returns the first bad line; a syntax error before a refused key is the first. */
+	/* inih returns the first bad line: one read_line() let through is a
+	 * syntax error only when nothing was refused before it. */
 	if (r > 0 && (!ps->error || r < ps->error_line)) {
-		ps->error = 0;
 		ps->line = r;
 		fail(ps, -EINVAL, "syntax error: expected [Section] or Key=value");
 	} else if (r < 0) {
 		fail(ps, -ENOMEM, "out of memory");
 	}
-	if (ps->error)
+	if (ps->stop)
 		return ps->error;
+	/* Missing, not merely refused (that was reported on its line). */
 	ps->line = 0;
-	if (ps->f.n_globs == 0)
-		return fail(ps, -EINVAL, "no Name= in [Match]: the file would match nothing");
-	if (ps->f.n_progs == 0)
-		return fail(ps, -EINVAL, "no program: [Program] needs an Object=");
-	return 0;
+	if (!(ps->seen & (1U << K_NAME)))
+		fail(ps, -EINVAL, "no Name= in [Match]: the file would match nothing");
+	if (!ps->any_object)
+		fail(ps, -EINVAL, "no program: [Program] needs an Object=");
+	return ps->error;
 }
 
 static void parse_state_done(struct parse_state *ps)
@@ -420,12 +442,13 @@ static void parse_state_done(struct parse_state *ps)
 	xd_netconfig_file_done(&ps->f);
 }
 
-int xd_netconfig_parse_file(const char *path, struct xd_netconfig_file *ret, char *err,
-			    size_t errlen)
+int xd_netconfig_parse_file_all(const char *path, struct xd_netconfig_file *ret,
+				struct xd_conf_errors *errs, char *err, size_t errlen)
 {
 	_cleanup_(parse_state_done) struct parse_state ps = {
 		.f = { .mode = XL_MODE_UNSPEC, .counters = -1 },
 		.path = path,
+		.errs = errs,
 	};
 	const char *slash;
 	int r;
@@ -436,6 +459,7 @@ int xd_netconfig_parse_file(const char *path, struct xd_netconfig_file *ret, cha
 	if (!ps.in) {
 		r = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		xd_conf_error(errs, err);
 		return r;
 	}
 	slash = strrchr(path, '/');
@@ -449,6 +473,12 @@ int xd_netconfig_parse_file(const char *path, struct xd_netconfig_file *ret, cha
 	}
 	*ret = TAKE_STRUCT(ps.f);
 	return 0;
+}
+
+int xd_netconfig_parse_file(const char *path, struct xd_netconfig_file *ret, char *err,
+			    size_t errlen)
+{
+	return xd_netconfig_parse_file_all(path, ret, NULL, err, errlen);
 }
 
 struct names {
@@ -515,18 +545,22 @@ static int list_dir(const char *dir, struct names *ret, char *err, size_t errlen
 	return 0;
 }
 
-int xd_netconfig_load_dir(const char *dir, struct xd_netconfig *ret, char *err, size_t errlen)
+int xd_netconfig_load_dir_all(const char *dir, struct xd_netconfig *ret,
+			      struct xd_conf_errors *errs, char *err, size_t errlen)
 {
 	_cleanup_(names_done) struct names names = { 0 };
 	_cleanup_(xd_netconfig_done) struct xd_netconfig c = { 0 };
+	char first[MSG_MAX] = "";
 	const char *sep;
-	int r;
+	int r, bad = 0;
 
 	assert(dir);
 	assert(ret);
 	r = list_dir(dir, &names, err, errlen);
-	if (r < 0)
+	if (r < 0) {
+		xd_conf_error(errs, err);
 		return r;
+	}
 	sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
 	if (names.n && !(c.files = calloc(names.n, sizeof(*c.files)))) {
 		snprintf(err, errlen, "out of memory");
@@ -540,13 +574,27 @@ int xd_netconfig_load_dir(const char *dir, struct xd_netconfig *ret, char *err, 
 			snprintf(err, errlen, "out of memory");
 			return -ENOMEM;
 		}
-		r = xd_netconfig_parse_file(path, &c.files[c.n_files], err, errlen);
-		if (r < 0)
+		r = xd_netconfig_parse_file_all(path, &c.files[c.n_files], errs, err, errlen);
+		if (r < 0 && !errs)
 			return r;
-		c.n_files++;
+		if (r < 0 && !bad) {
+			bad = r;
+			snprintf(first, sizeof(first), "%s", err);
+		}
+		if (r == 0)
+			c.n_files++;
+	}
+	if (bad) {
+		snprintf(err, errlen, "%s", first);
+		return bad;
 	}
 	*ret = TAKE_STRUCT(c);
 	return 0;
+}
+
+int xd_netconfig_load_dir(const char *dir, struct xd_netconfig *ret, char *err, size_t errlen)
+{
+	return xd_netconfig_load_dir_all(dir, ret, NULL, err, errlen);
 }
 
 static bool globs_match(const struct xd_netconfig_file *f, const char *ifname)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "conf-errors.h"
 #include "xdplink/xdplink.h"
 
 #define XD_NETCONFIG_DIR "/etc/xdplinkd/interfaces.d"
@@ -51,6 +52,15 @@ int xd_netconfig_parse_file(const char *path, struct xd_netconfig_file *ret, cha
  * set. One bad file fails the whole load with its message in err.
  */
 int xd_netconfig_load_dir(const char *dir, struct xd_netconfig *ret, char *err, size_t errlen);
+/*
+ * The same, reading on past errors: every error of every file goes to
+ * errs (may be NULL: then the first bad file stops the load), the first
+ * also into err. Any error fails the whole load.
+ */
+int xd_netconfig_parse_file_all(const char *path, struct xd_netconfig_file *ret,
+				struct xd_conf_errors *errs, char *err, size_t errlen);
+int xd_netconfig_load_dir_all(const char *dir, struct xd_netconfig *ret,
+			      struct xd_conf_errors *errs, char *err, size_t errlen);
 /*
  * The first file whose globs match ifname and whose Namespace is netns_path
  * (both NULL, or the same string): first match wins, as in systemd-networkd.

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* xdplinkd: owns the XDP programs of this host's interfaces and serves io.xdplink.Manager. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sysexits.h>
 
+#include "check-config.h"
 #include "log.h"
 #include "manager.h"
 
@@ -22,15 +24,18 @@ static void help(void)
 	       "      --bpffs-root DIR   where pins live (default from the config file)\n"
 	       "      --state-dir DIR    where revision state lives (default from the config file)\n"
 	       "  -l, --log-level LEVEL  err, warning, notice, info or debug\n"
+	       "      --check-config     check the configuration file and every interface\n"
+	       "                         file, report each error as FILE:LINE, start nothing\n"
 	       "  -h, --help             show this help\n"
 	       "      --version          show the version\n\n"
-	       "Command-line options override the configuration file. See xdplinkd(8).\n",
+	       "Command-line options override the configuration file. On stderr, lines carry\n"
+	       "sd-daemon(3) <N> level prefixes unless it is a terminal. See xdplinkd(8).\n",
 	       XD_CONFIG_PATH);
 }
 
-enum { OPT_BPFFS_ROOT = 256, OPT_STATE_DIR, OPT_VERSION };
+enum { OPT_BPFFS_ROOT = 256, OPT_STATE_DIR, OPT_VERSION, OPT_CHECK_CONFIG };
 
-static int parse_args(int argc, char **argv, struct xd_cli *cli)
+static int parse_args(int argc, char **argv, struct xd_cli *cli, bool *check)
 {
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -40,6 +45,7 @@ static int parse_args(int argc, char **argv, struct xd_cli *cli)
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
 		{}
 	};
 	int c;
@@ -59,6 +65,7 @@ static int parse_args(int argc, char **argv, struct xd_cli *cli)
 			break;
 		case 'h': help(); return 0;
 		case OPT_VERSION: printf("xdplinkd %s\n", XD_VERSION); return 0;
+		case OPT_CHECK_CONFIG: *check = true; break;
 		default:
 			fprintf(stderr, "Try 'xdplinkd --help'.\n");
 			return EX_USAGE;
@@ -76,11 +83,14 @@ int main(int argc, char **argv)
 {
 	_cleanup_(manager_freep) struct manager *m = NULL;
 	struct xd_cli cli = { .log_level = -1 };
+	bool check = false;
 	int r;
 
-	r = parse_args(argc, argv, &cli);
+	r = parse_args(argc, argv, &cli, &check);
 	if (r >= 0)
 		return r;
+	if (check)
+		return xd_check_config(&cli);
 	log_setup();
 	log_setup_libraries();
 	if (manager_new(&m, &cli) < 0)
