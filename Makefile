@@ -1,7 +1,8 @@
 # xdplinkd — top-level build. Plain GNU make; everything lands in build/.
 #   make            library, BPF objects, tools
 #   make check      unit tests, host kernel tests, VM kernel tests
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (LIBDIR: multiarch on Debian)
+#   make uninstall  the same variables: removes exactly what install put there
 #   make SANITIZE=1 build with ASan+UBSan into build-asan/ (make check SANITIZE=1:
 #                   the whole suite against that build)
 #   make SANITIZE=thread  build with ThreadSanitizer into build-tsan/
@@ -9,7 +10,13 @@
 #                   lifetime stress test against build-tsan/ (host only)
 
 PREFIX ?= /usr/local
-LIBDIR ?= $(PREFIX)/lib
+# Debian's multiarch directory (lib/x86_64-linux-gnu), where ld.so and
+# pkg-config look on Debian, for /usr and /usr/local alike; plain lib where
+# dpkg-architecture is not there. Either is overridable: MULTIARCH= or LIBDIR=.
+ifeq ($(origin MULTIARCH),undefined)
+MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+endif
+LIBDIR ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 DOCDIR ?= $(PREFIX)/share/doc/xdplinkd
@@ -61,7 +68,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-
 TOOLS := $(B)/xl-engine $(B)/tests/xl-stale $(B)/tests/xl-kcount
 
 .SECONDARY:
-.PHONY: bench-e2e install-lib all check check-unit check-host check-valgrind check-vm check-kernel install clean bench demo
+.PHONY: bench-e2e install-lib uninstall uninstall-lib all check check-unit check-host check-valgrind check-vm check-kernel install clean bench demo
 all: $(B)/libxdplink.a $(B)/libxdplink.so $(TOOLS) $(TEST_BPF)
 
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/xl_dispatcher.h | $(B)/bpf
@@ -201,6 +208,18 @@ install-lib: all
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		lib/libxdplink.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libxdplink.pc
 	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/
+
+# Each fragment's uninstall-* sits beside its install-* and removes the same
+# files (tests/integration/package.bats checks that nothing is left). Then
+# the directories that are ours alone go, innermost first, if empty: shared
+# ones (bin, lib, man8...) stay, as with automake.
+UNINSTALL_DIRS += $(INCLUDEDIR)/xdplink $(DOCDIR)
+uninstall: uninstall-lib
+	for d in $(UNINSTALL_DIRS); do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
+uninstall-lib:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libxdplink.a libxdplink.so.0 libxdplink.so \
+		pkgconfig/libxdplink.pc) $(DESTDIR)$(INCLUDEDIR)/xdplink/xdplink.h \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(wildcard docs/*.md)))
 
 clean:
 	rm -rf $(B)

@@ -11,6 +11,11 @@ XDPCTL_SRCS := $(filter-out client/xdpctl.c,$(wildcard client/*.c))
 XDPCTL_OBJS := $(XDPCTL_SRCS:client/%.c=$(B)/client/%.o)
 CLIENT_CFLAGS := -Ilib/varlink -Ilib/client -Iclient -DXD_VERSION='"$(XD_VERSION)"'
 XDPCTL_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test-xdpctl-*.c))
+# Where bash-completion loads completions on demand: it searches
+# $XDG_DATA_DIRS/bash-completion/completions (/usr/local/share, /usr/share)
+# besides its own completionsdir, which pkg-config would give as /usr/share
+# whatever our PREFIX.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 all: $(B)/libxdplink-client.a $(B)/libxdplink-client.so $(B)/xdpctl
 
 $(B)/lib/client/%.o: lib/client/%.c lib/include/xdplink/xdplink-client.h \
@@ -73,4 +78,13 @@ install-client: $(B)/libxdplink-client.a $(B)/libxdplink-client.so $(B)/xdpctl
 		-e 's|@VERSION@|$(XD_VERSION)|' \
 		lib/libxdplink-client.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libxdplink-client.pc
 	install -m 0755 $(B)/xdpctl $(DESTDIR)$(BINDIR)/xdpctl
-.PHONY: install-client
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 client/completion/xdpctl.bash $(DESTDIR)$(BASHCOMPDIR)/xdpctl
+uninstall: uninstall-client
+uninstall-client:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,libxdplink-client.a libxdplink-client.so.0 \
+		libxdplink-client.so pkgconfig/libxdplink-client.pc) \
+		$(DESTDIR)$(INCLUDEDIR)/xdplink/xdplink.h $(DESTDIR)$(INCLUDEDIR)/xdplink/xdplink-client.h \
+		$(DESTDIR)$(BINDIR)/xdpctl $(DESTDIR)$(BASHCOMPDIR)/xdpctl
+UNINSTALL_DIRS += $(BASHCOMPDIR) $(dir $(BASHCOMPDIR))
+.PHONY: install-client uninstall-client

@@ -30,7 +30,10 @@ install: install-daemon
 install-daemon: $(B)/xdplinkd
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(B)/xdplinkd $(DESTDIR)$(SBINDIR)/xdplinkd
-.PHONY: install-daemon
+uninstall: uninstall-daemon
+uninstall-daemon:
+	rm -f $(DESTDIR)$(SBINDIR)/xdplinkd
+.PHONY: install-daemon uninstall-daemon
 
 $(B)/tests/test-quota: tests/unit/test-quota.c $(B)/daemon/quota.o | $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/quota.o -lcmocka

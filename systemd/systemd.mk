@@ -6,6 +6,7 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 VARLINKDIR ?= $(PREFIX)/share/varlink
+MANPAGES := $(wildcard docs/man/*.[58])
 
 install: install-systemd
 # The unit names the daemon where this install puts it.
@@ -21,6 +22,20 @@ install-systemd:
 	install -m 0644 config/xdplinkd.conf $(DESTDIR)$(SYSCONFDIR)/xdplinkd/xdplinkd.conf
 	install -m 0644 config/interfaces.d/README $(DESTDIR)$(SYSCONFDIR)/xdplinkd/interfaces.d/
 	install -m 0644 daemon/io.xdplink.Manager.varlink $(DESTDIR)$(VARLINKDIR)/
-	for p in docs/man/*.[58]; do \
+	for p in $(MANPAGES); do \
 		install -m 0644 "$$p" "$(DESTDIR)$(MANDIR)/man$${p##*.}/"; done
-.PHONY: install-systemd
+
+# The configuration goes only if it is still what install put there: an
+# administrator's edits and interface files stay, and so does their directory.
+uninstall: uninstall-systemd
+uninstall-systemd:
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,xdplinkd.service xdplinkd.socket) \
+		$(DESTDIR)$(TMPFILESDIR)/xdplinkd.conf $(DESTDIR)$(SYSUSERSDIR)/xdplinkd.conf \
+		$(DESTDIR)$(VARLINKDIR)/io.xdplink.Manager.varlink \
+		$(foreach p,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
+	for f in xdplinkd.conf:config/xdplinkd.conf interfaces.d/README:config/interfaces.d/README; do \
+		t="$(DESTDIR)$(SYSCONFDIR)/xdplinkd/$${f%%:*}"; \
+		if cmp -s "$$t" "$${f#*:}"; then rm -f "$$t"; \
+		elif [ -e "$$t" ]; then echo "uninstall: kept $$t: changed since install"; fi; done
+UNINSTALL_DIRS += $(SYSCONFDIR)/xdplinkd/interfaces.d $(SYSCONFDIR)/xdplinkd $(VARLINKDIR)
+.PHONY: install-systemd uninstall-systemd

@@ -35,4 +35,8 @@ install: install-cni
 install-cni: $(B)/xdplink-cni
 	install -d $(DESTDIR)$(CNI_BINDIR)
 	install -m 0755 $(B)/xdplink-cni $(DESTDIR)$(CNI_BINDIR)/xdplink
-.PHONY: install-cni
+uninstall: uninstall-cni
+uninstall-cni:
+	rm -f $(DESTDIR)$(CNI_BINDIR)/xdplink
+UNINSTALL_DIRS += $(CNI_BINDIR)
+.PHONY: install-cni uninstall-cni
