@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <systemd/sd-daemon.h>
 
 #include "access.h"
@@ -21,6 +22,7 @@
 #include "netns.h"
 #include "netwatch.h"
 #include "quota.h"
+#include "stats.h"
 #include "monitor.h"
 #include "vl-server.h"
 
@@ -106,6 +108,7 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 
 	if (!m)
 		return log_error_errno(-ENOMEM, "Out of memory");
+	xd_stats_start();
 	m->cli = *cli;
 	raise_nofile_limit();
 	m->self_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -331,12 +334,21 @@ static void on_job_settled(struct xd_iface *rec, bool idle, void *userdata)
 	}
 }
 
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
 static int setup_engine(struct manager *m)
 {
 	struct xl_engine_opts opts = { .sz = sizeof(opts), .bpffs_root = m->config.bpffs_root,
 				       .state_dir = m->config.state_dir };
 	struct xl_recover_stats st = {};
 	char err[512] = "";
+	uint64_t start;
 	__u64 updates;
 	int r, adopted;
 
@@ -353,6 +365,7 @@ static int setup_engine(struct manager *m)
 			    xl_engine__degraded_reason(m->engine));
 	/* Before anyone is answered: clients must see the recovered state. */
 	updates = xl_engine__link_updates(m->engine);
+	start = now_usec();
 	r = xl_engine__recover(m->engine, &st);
 	if (r < 0)
 		log_error_errno(r, "Recovery was incomplete: %s", xl_engine__last_error(m->engine));
@@ -362,6 +375,8 @@ static int setup_engine(struct manager *m)
 	adopted = xd_iface_adopt_all(m);
 	if (adopted < 0)
 		return adopted;
+	xd_stats_recovery(now_usec() - start, xl_engine__link_updates(m->engine) - updates,
+			  (unsigned)adopted, st.refused);
 	/* Counted by the engine, not assumed: recovery must leave the data plane alone
 	 * (connection-scoped programs of the last run are the one exception, logged). */
 	log_info("Recovered %d interfaces (%u orphan revisions, %u orphan programs, %u gone "
@@ -432,6 +447,12 @@ static int listen_path(struct manager *m)
 	return 0;
 }
 
+/* Every error reply, counted by name for Statistics. */
+static void count_error(const char *error, void *userdata _unused_)
+{
+	xd_stats_error(error);
+}
+
 /* The varlink module's word on a refused call or a dropped peer (debug level). */
 static void log_varlink(int level, const char *message, void *userdata _unused_)
 {
@@ -460,6 +481,7 @@ static int setup_server(struct manager *m)
 		.files_only = true,	/* objectFd, netnsFd: files and nsfs; no sockets */
 		.check_peer = xd_access_check_peer,
 		.check_peer_userdata = &m->access,
+		.on_error = count_error,
 	};
 	int n, r;
 

@@ -14,6 +14,7 @@
 #include "manager.h"
 #include "monitor.h"
 #include "reply.h"
+#include "stats.h"
 #include "vl-server.h"
 
 static const char *mode_name(enum xl_mode mode)
@@ -251,8 +252,19 @@ static bool committed_nothing(const struct xd_job *j)
 	       j->revision == j->old_revision && j->n_added == 0 && j->n_removed == 0;
 }
 
+/* A change's job: what the caller or an interface file asked for. */
+static bool is_change(const struct xd_job *j)
+{
+	return j->type == XD_JOB_ATTACH || j->type == XD_JOB_DETACH ||
+	       j->type == XD_JOB_REPLACE || j->type == XD_JOB_CHANGE;
+}
+
 void xd_job_reply(struct xd_job *j)
 {
+	if (j->r == 0 && !j->noop && !committed_nothing(j) && j->type != XD_JOB_FORGET)
+		xd_stats_revision();
+	else if (j->r < 0 && is_change(j))
+		xd_stats_change_refused();
 	if (j->r == 0 && !committed_nothing(j))
 		announce(j);
 	else if (j->r < 0)

@@ -27,6 +27,7 @@
 #include "params.h"
 #include "quota.h"
 #include "reply.h"
+#include "stats.h"
 #include "varlink-call.h"
 #include "vl-server.h"
 #include "xdplinkd-idl.h"
@@ -254,6 +255,7 @@ static int refuse_quota(struct manager *m, struct xd_job *j, int r)
 {
 	unsigned quiet = 0;
 
+	xd_stats_change_refused();
 	if (r == -EDQUOT && xd_quota_log_due(m->job_quota, now_usec(), &quiet))
 		log_warning("uid %u has %u changes queued or running (MaxJobsPerUser=%u); "
 			    "refusing more (%u more refusals not logged)", (unsigned)j->caller_uid,
@@ -325,6 +327,7 @@ int xd_call_submit(struct manager *m, const char *ifname, struct xd_target *t, s
 	/* Refused by recovery, or the bpffs root is not ours: answered here. */
 	r = xd_iface_check_writable(m, rec, j->link);
 	if (r != 0) {
+		xd_stats_change_refused();
 		xd_job_free(j);
 		xd_iface_gc(m, rec);
 		return r < 0 ? r : 0;
@@ -684,6 +687,28 @@ static int method_describe(struct vl_link *l, json_t *parameters, unsigned flags
 					  "stateDir", m->config.state_dir));
 }
 
+/*
+ * Any caller allowed to connect and to List (no side effects, and nothing
+ * but counts: no names, no programs, no owners); xdplink-exporter's source.
+ */
+static int method_statistics(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
+			     void *userdata)
+{
+	struct manager *m = userdata;
+	json_t *reply;
+	int r;
+
+	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
+	if (r == 0)
+		r = xd_call_authorize(l, m, "Statistics", NULL);
+	if (r != 0)
+		return r;
+	reply = xd_stats_to_json(m);
+	if (!reply)
+		return -ENOMEM;
+	return vl_link_reply(l, reply);
+}
+
 static const struct vl_method manager_methods[] = {
 	{ XD_INTERFACE ".Attach", method_attach, 0 },
 	{ XD_INTERFACE ".Detach", method_detach, 0 },
@@ -694,6 +719,7 @@ static const struct vl_method manager_methods[] = {
 	{ XD_INTERFACE ".Monitor", method_monitor, VL_METHOD_REQUIRES_MORE },
 	{ XD_INTERFACE ".Reload", method_reload, 0 },
 	{ XD_INTERFACE ".Describe", method_describe, 0 },
+	{ XD_INTERFACE ".Statistics", method_statistics, 0 },
 	{}
 };
 

@@ -636,6 +636,24 @@ int xl_client__describe(struct xl_client *c, json_t **ret)
 	return xl_client__call(c, METHOD("Describe"), NULL, NULL, 0, ret);
 }
 
+int xl_client__statistics(struct xl_client *c, json_t **ret)
+{
+	json_t *reply = NULL;
+	int r;
+
+	if (!ret)
+		return -EINVAL;
+	r = xl_client__call(c, METHOD("Statistics"), NULL, NULL, 0, &reply);
+	if (r < 0)
+		return r;
+	if (!json_is_object(reply) || !json_is_array(json_object_get(reply, "errors"))) {
+		json_decref(reply);
+		return -EBADMSG;
+	}
+	*ret = reply;
+	return 0;
+}
+
 int xl_client__get_info(struct xl_client *c, json_t **ret)
 {
 	if (!ret)

@@ -83,6 +83,8 @@ int vl_link_error(struct vl_link *l, const char *error, json_t *parameters)
 {
 	assert(l);
 	assert(error);
+	if (l->server && l->server->opts.on_error)
+		l->server->opts.on_error(error, l->server->opts.on_error_userdata);
 	return link_send(l, vl_reply_error_new(error, parameters), true);
 }
 

@@ -83,6 +83,7 @@ struct vl_server {
 	sd_event_source *accept_retry;
 	struct vl_link *links;
 	unsigned n_links;
+	unsigned long long n_accepted;  /* links made since the start */
 	struct vl_uid_stats *uids;
 	unsigned long fds;             /* fds_held of all peers but uid 0 */
 	size_t in, out;                /* buffered for all peers but uid 0 */

@@ -218,6 +218,7 @@ static int server_add_link(struct vl_server *s, int fd_)
 	socklen_t sl = sizeof(peer);
 	const char *over;
 	char why[256] = "";
+	int r;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &sl) < 0)
 		return -errno;
@@ -232,10 +233,15 @@ static int server_add_link(struct vl_server *s, int fd_)
 	if (s->opts.check_peer && peer.uid != 0 &&
 	    s->opts.check_peer(fd, &peer, why, sizeof(why), s->opts.check_peer_userdata) < 0) {
 		server_log_peer_limit(s, &peer, LOG_WARNING, "permission denied: %s", why);
+		if (s->opts.on_error)
+			s->opts.on_error(VL_ERROR_PERMISSION_DENIED, s->opts.on_error_userdata);
 		server_refuse_peer(TAKE_FD(fd));
 		return -EPERM;
 	}
-	return vl_link_new(s, TAKE_FD(fd), &peer);
+	r = vl_link_new(s, TAKE_FD(fd), &peer);
+	if (r >= 0)
+		s->n_accepted++;
+	return r;
 }
 
 #define IN_SET_ACCEPT_EXHAUSTED(e) \
@@ -405,6 +411,12 @@ unsigned vl_server_connections(const struct vl_server *s)
 {
 	assert(s);
 	return s->n_links;
+}
+
+unsigned long long vl_server_connections_accepted(const struct vl_server *s)
+{
+	assert(s);
+	return s->n_accepted;
 }
 
 unsigned long vl_server_fds_in_flight(const struct vl_server *s)

@@ -110,8 +110,15 @@ struct vl_server_opts {
 	bool files_only;
 	vl_check_peer_fn check_peer;        /* NULL: every peer may talk */
 	void *check_peer_userdata;
+	/*
+	 * Told the name of every error reply as it is queued, whoever wrote
+	 * it (a handler, a parameter check, the protocol layer): for
+	 * statistics. NULL: nobody is told.
+	 */
+	void (*on_error)(const char *error, void *userdata);
+	void *on_error_userdata;
 };
-#define vl_server_opts__last_field check_peer_userdata
+#define vl_server_opts__last_field on_error_userdata
 
 struct vl_server;
 struct vl_link;
@@ -145,6 +152,8 @@ int vl_server_listen_fd(struct vl_server *s, int fd);
 int vl_server_attach_event(struct vl_server *s, sd_event *e, int64_t priority);
 
 unsigned vl_server_connections(const struct vl_server *s);
+/* Connections taken on since the server was made (not those refused at connect). */
+unsigned long long vl_server_connections_accepted(const struct vl_server *s);
 /* Fds received from peers and not taken yet, plus those still being closed. */
 unsigned long vl_server_fds_in_flight(const struct vl_server *s);
 

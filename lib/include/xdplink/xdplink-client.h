@@ -183,6 +183,13 @@ int xl_client__adopt(struct xl_client *c, const char *ifname,
 		     const struct xl_client_adopt_opts *opts, json_t **ret_interface);
 /* The Describe reply (new reference): version, freplace, maxPrograms, ... */
 int xl_client__describe(struct xl_client *c, json_t **ret);
+/*
+ * The Statistics reply (new reference): what the daemon counts about
+ * itself since it started (revisions, linkUpdates, changesRefused, errors
+ * by name, recovery, connections, jobs); io.xdplink.Manager.varlink
+ * documents each field. -EOPNOTSUPP from a daemon that predates it.
+ */
+int xl_client__statistics(struct xl_client *c, json_t **ret);
 /* org.varlink.service.GetInfo (new reference): vendor, product, version, url, interfaces. */
 int xl_client__get_info(struct xl_client *c, json_t **ret);
 /* Make the daemon re-read its configuration. */
