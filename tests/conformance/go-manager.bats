@@ -258,6 +258,18 @@ org.varlink.service.InvalidParameter \{\"parameter\":\"bogus\"\}" "$DLOG"
 	grep -E "varlink peer pid [0-9]+ uid 0: invalid JSON, closing the connection without a reply" "$DLOG"
 }
 
+@test "Statistics decodes into its Go type and counts this daemon's revision and error" {
+	run gm attach vb "$OBJ" xl_pass_1
+	[ "$status" -eq 0 ]
+	run gm attach nope "$OBJ" xl_pass_1
+	expect_named $M.InterfaceNotFound '.interface == "nope"'
+	run gm statistics
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	jq -e '.revisions == 1 and .linkUpdates >= 1 and .changesRefused == 0 and .connections >= 1 and
+		([.errors[] | select(.error == "io.xdplink.Manager.InterfaceNotFound") | .count] == [1])' \
+		<<<"$output" || { echo "$output"; false; }
+}
+
 # Runs last: what the tests above called through varlink/go.
 @test "varlink/go called every method the IDL declares, each answered at least once without error" {
 	run gm idl

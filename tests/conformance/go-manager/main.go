@@ -6,7 +6,7 @@
 //
 // Usage: xl-go-manager unix:SOCKET COMMAND [ARG]...
 //
-//	info | idl | describe | reload | list [IFACE]
+//	info | idl | describe | reload | list [IFACE] | statistics
 //	attach IFACE OBJECT PROGRAM | detach IFACE ID|all
 //	replace IFACE [OBJECT:PROGRAM]... | monitor IFACE|- N
 //	call METHOD JSON-PARAMETERS [more]
@@ -116,6 +116,29 @@ type DescribeReply struct {
 	MaxPrograms    int64   `json:"maxPrograms"`
 	BpffsRoot      string  `json:"bpffsRoot"`
 	StateDir       string  `json:"stateDir"`
+}
+
+// Issue 14: Statistics, the daemon's counts about itself.
+type ErrorCount struct {
+	Error string `json:"error"`
+	Count int64  `json:"count"`
+}
+
+type StatisticsReply struct {
+	StartTimeUsec       int64        `json:"startTimeUsec"`
+	Revisions           int64        `json:"revisions"`
+	LinkUpdates         int64        `json:"linkUpdates"`
+	ChangesRefused      int64        `json:"changesRefused"`
+	Errors              []ErrorCount `json:"errors"`
+	RecoveryUsec        int64        `json:"recoveryUsec"`
+	RecoveryLinkUpdates int64        `json:"recoveryLinkUpdates"`
+	RecoveredInterfaces int64        `json:"recoveredInterfaces"`
+	RecoveryRefused     int64        `json:"recoveryRefused"`
+	Connections         int64        `json:"connections"`
+	ConnectionsAccepted int64        `json:"connectionsAccepted"`
+	JobsQueued          int64        `json:"jobsQueued"`
+	JobsRunning         int64        `json:"jobsRunning"`
+	Interfaces          int64        `json:"interfaces"`
 }
 
 type AttachReply struct {
@@ -509,6 +532,13 @@ func run(c *client, cmd string, args []string) error {
 	case "describe":
 		var r DescribeReply
 		err := c.call(iface+".Describe", nil, &r)
+		if err == nil {
+			show(r)
+		}
+		return err
+	case "statistics":
+		var r StatisticsReply
+		err := c.call(iface+".Statistics", nil, &r)
 		if err == nil {
 			show(r)
 		}
