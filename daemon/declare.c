@@ -7,6 +7,7 @@
 #include <string.h>
 #include <net/if.h>
 
+#include "audit.h"
 #include "declare.h"
 #include "iface.h"
 #include "job.h"
@@ -24,12 +25,18 @@ struct xd_declared_ns {
 	char *path;
 };
 
+static void log_conf_error(void *userdata _unused_, const char *msg)
+{
+	log_error("%s", msg);
+}
+
 int xd_declare_load(struct manager *m, char *err, size_t errlen)
 {
+	struct xd_conf_errors errs = { .report = log_conf_error };
 	struct xd_netconfig c;
 	int r;
 
-	r = xd_netconfig_load_dir(m->config.interfaces_dir, &c, err, errlen);
+	r = xd_netconfig_load_dir_all(m->config.interfaces_dir, &c, &errs, err, errlen);
 	if (r < 0)
 		return r;
 	xd_declare_set(m, &c);
@@ -94,6 +101,18 @@ static int add_declared(struct manager *m, struct xd_job *j, const struct xd_net
 	return 0;
 }
 
+/* The log's "by ...": the file, or that none matches any more (audit.h). */
+static void name_cause(struct xd_job *j, const struct xd_netconfig_file *f)
+{
+	char q[4 * NAME_MAX + 8];
+
+	if (f)
+		snprintf(j->caller, sizeof(j->caller), "interfaces.d file %s",
+			 xd_audit_quote(f->name, q, sizeof(q)));
+	else
+		snprintf(j->caller, sizeof(j->caller), "interfaces.d (no file names it any more)");
+}
+
 /* Queue the job that makes f (NULL: no file) the config's programs on the
  * interface: a change (change.h) that detaches every config-owned program
  * and attaches the file's, unless they are so already. */
@@ -115,6 +134,7 @@ static void declare_iface(struct manager *m, const struct xd_netconfig_file *f, 
 	}
 	j->default_mode = m->config.default_mode;
 	j->default_counters = m->config.counters && xl_engine__has_freplace(m->engine);
+	name_cause(j, f);
 	j->scope_owner = strdup(OWNER_PREFIX);
 	j->scope_prefix = true;
 	j->declare = true;

@@ -15,7 +15,8 @@
 struct manager;
 struct xd_netconfig;
 
-/* Read the directory; on error ("FILE:LINE: what") the set in force stays. */
+/* Read the directory; on errors (each logged, the first in err as
+ * "FILE:LINE: what") the set in force stays. */
 int xd_declare_load(struct manager *m, char *err, size_t errlen);
 /* c, read already, becomes the set in force (taken over: c is left empty). */
 void xd_declare_set(struct manager *m, struct xd_netconfig *c);

@@ -3,9 +3,11 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "audit.h"
 #include "iface.h"
 #include "job.h"
 #include "log.h"
@@ -14,6 +16,7 @@
 #include "monitor.h"
 #include "netns.h"
 #include "netwatch.h"
+#include "xl-escape.h"
 
 struct xd_iface *xd_iface_find(struct manager *m, uint64_t netns_cookie, int ifindex)
 {
@@ -122,6 +125,9 @@ static void drop_orphaned(struct xd_iface *rec)
 	_cleanup_(batch_freep) struct xl_batch *b = xl_batch__new();
 	struct xl_apply_opts opts = { .sz = sizeof(opts) };
 	const struct xl_attachment *att;
+	uint32_t ids[XL_MAX_PROGS + 1];
+	char line[4096], name[4 * IF_NAMESIZE + 1];
+	json_t *before;
 	size_t n, k = 0;
 	int r;
 
@@ -129,21 +135,27 @@ static void drop_orphaned(struct xd_iface *rec)
 		return;
 	att = xl_iface__attachments(rec->xi, &n);
 	for (size_t i = 0; i < n; i++)
-		if (att[i].connection && xl_batch__remove(b, att[i].id) == 0)
-			k++;
+		if (att[i].connection && k < ELEMENTSOF(ids) && xl_batch__remove(b, att[i].id) == 0)
+			ids[k++] = att[i].id;
 	if (k == 0)
 		return;
+	/* What they were, for the log: the apply frees att. */
+	before = xd_attachments_to_json(rec->xi, att, n);
 	opts.mode = xl_iface__mode(rec->xi);
 	opts.counters = xl_iface__counters_enabled(rec->xi);
 	r = xl_iface__apply(rec->xi, b, &opts);
-	if (r < 0)
+	if (r < 0) {
 		log_iface_errno(LOG_ERR, r, rec->name, "%s: cannot remove %zu connection-scoped "
 				"programs left by the last run: %s", rec->name, k,
 				xl_iface__last_error(rec->xi));
-	else
-		log_iface(LOG_INFO, rec->name, xl_iface__revision(rec->xi),
-			  "%s: removed %zu connection-scoped programs whose connections died "
-			  "with the last run", rec->name, k);
+	} else {
+		snprintf(line, sizeof(line), "%s: removed %zu connection-scoped programs whose "
+			 "connections died with the last run, by the daemon at start",
+			 xl_escape(rec->name, name, sizeof(name)), k);
+		xd_audit_programs(line, sizeof(line), "removed", ids, k, before);
+		log_escaped(LOG_INFO, 0, rec->name, xl_iface__revision(rec->xi), line);
+	}
+	json_decref(before);
 }
 
 /* Open one interface of the calling thread's netns and keep it if it has

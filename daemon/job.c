@@ -63,6 +63,7 @@ struct xd_job *xd_job_free(struct xd_job *j)
 	free(j->scope_owner);
 	xd_ops_free(j->ops, j->n_ops);
 	json_decref(j->snapshot);
+	json_decref(j->old_snapshot);
 	json_decref(j->attachments);
 	free(j);
 	return NULL;
@@ -520,7 +521,7 @@ static void job_complete(struct xd_jobs *jobs, struct xd_job *j)
 	assert(rec->busy);
 	if (j->r == 0 && j->type != XD_JOB_CLEANUP && !j->noop) {
 		rec->revision = j->revision;
-		json_decref(rec->snapshot);
+		j->old_snapshot = rec->snapshot;	/* the completion logs what went */
 		rec->snapshot = TAKE_PTR(j->snapshot);
 		/* The worker left the name out: only this thread may read it. */
 		if (rec->snapshot)

@@ -88,6 +88,9 @@ struct xd_job {
 	 * its MaxJobsPerUser (quota.h) until it completes. */
 	uid_t caller_uid;
 	bool quota_held;
+	/* Who asked, for the log's audit trail (audit.h): "uid=0 pid=1 unit=..."
+	 * of a call, "interfaces.d ..." of a file; escaped. */
+	char caller[640];
 	/* The caller's network namespace, entered for the job; -EBADF: ours. */
 	int netns_fd;
 	/* Objects passed as fds: kept open until the job is done with them. */
@@ -127,6 +130,9 @@ struct xd_job {
 	json_t *attachments;		/* CHANGE: the set after (dry run: planned) */
 	uint32_t prog_id;		/* of the first addition */
 	json_t *snapshot;
+	/* The interface's snapshot before this job (job_complete()): what the
+	 * removed attachments were, for the log. */
+	json_t *old_snapshot;
 };
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type);

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Connection-scoped attachments, released by a job per interface when their connection closes. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "audit.h"
+#include "audit-job.h"
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
 #include "log.h"
 #include "manager.h"
+#include "varlink-call.h"
 #include "vl-server.h"
 
 struct xd_hold {
@@ -22,6 +26,8 @@ struct xd_conn {
 	struct vl_link *link;
 	struct xd_hold *holds;
 	size_t n_holds;
+	/* Who it was, read while it was alive: the log names it on release. */
+	char caller[XD_AUDIT_CALLER_MAX];
 };
 
 static void on_disconnect(struct vl_link *l, void *userdata);
@@ -62,9 +68,8 @@ static void release_iface(struct xd_conn *c, size_t first)
 			xd_job_free(j);
 			return;
 		}
-	log_iface(LOG_INFO, rec->name, rec->revision,
-		  "%s: the connection that attached %zu of its programs closed; removing them",
-		  rec->name, j->n_ops);
+	snprintf(j->caller, sizeof(j->caller), "the closed connection of %s", c->caller);
+	xd_audit_release_queued(rec, j->n_ops, c->caller);
 	j->done = manager_job_done;
 	j->userdata = c->m;
 	xd_job_submit(c->m->jobs, rec, j);
@@ -106,6 +111,7 @@ static struct xd_conn *conn_get(struct manager *m, struct vl_link *l)
 		return NULL;
 	c->m = m;
 	c->link = vl_link_ref(l);
+	xd_call_caller(l, c->caller, sizeof(c->caller));
 	if (vl_link_add_disconnect_callback(l, on_disconnect, c) < 0) {
 		vl_link_unref(c->link);
 		free(c);
@@ -129,6 +135,7 @@ int xd_lifetime_hold(struct manager *m, struct vl_link *l, struct xd_iface *rec,
 		struct xd_conn tmp = { .m = m, .n_holds = n_ids };
 		struct xd_hold holds[XL_MAX_PROGS + 1];
 
+		xd_call_caller(l, tmp.caller, sizeof(tmp.caller));
 		for (size_t i = 0; i < n_ids && i < ELEMENTSOF(holds); i++)
 			holds[i] = (struct xd_hold){ rec->netns_cookie, rec->ifindex, ids[i] };
 		tmp.holds = holds;

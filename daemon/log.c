@@ -104,6 +104,18 @@ int log_internal(int level, int error, const char *ifname, uint64_t revision,
 	return error < 0 ? error : -abs(error);
 }
 
+int log_escaped(int level, int error, const char *ifname, uint64_t revision, const char *msg)
+{
+	char name[4 * IF_NAMESIZE + 1];
+
+	if (level <= log_get_max_level()) {
+		if (ifname)
+			ifname = xl_escape(ifname, name, sizeof(name));
+		log_emit(level, error, ifname, revision, msg);
+	}
+	return error < 0 ? error : -abs(error);
+}
+
 /* libbpf and libxdp talk a lot, and expectedly fail during feature
  * probes; what matters reaches clients through the engine's errors. */
 static int library_print(const char *fmt, va_list ap)

@@ -23,6 +23,13 @@ int log_get_max_level(void);
 _printf_(5, 6) int log_internal(int level, int error, const char *ifname, uint64_t revision,
 				const char *fmt, ...);
 
+/*
+ * A message whose every untrusted part was escaped by its writer already
+ * (audit.h quotes names, so that a quote in one cannot end it): logged as
+ * it is. ifname is escaped here, as log_internal() does.
+ */
+int log_escaped(int level, int error, const char *ifname, uint64_t revision, const char *msg);
+
 #define log_full_errno(level, error, ...) log_internal(level, error, NULL, 0, __VA_ARGS__)
 #define log_debug(...) log_internal(LOG_DEBUG, 0, NULL, 0, __VA_ARGS__)
 #define log_info(...) log_internal(LOG_INFO, 0, NULL, 0, __VA_ARGS__)

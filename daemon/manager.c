@@ -44,8 +44,15 @@ static int set_string(char **dst, const char *src)
 	return 0;
 }
 
+/* Each error of a configuration that is refused, on its own line. */
+static void log_conf_error(void *userdata _unused_, const char *msg)
+{
+	log_error("%s", msg);
+}
+
 /* Defaults, then the file, then the command line: the same on start and reload. */
-static int config_read(const struct xd_cli *cli, struct xd_config *ret, char *err, size_t errlen)
+static int config_read(const struct xd_cli *cli, struct xd_config *ret,
+		       struct xd_conf_errors *errs, char *err, size_t errlen)
 {
 	struct xd_config c;
 	int r;
@@ -56,8 +63,8 @@ static int config_read(const struct xd_cli *cli, struct xd_config *ret, char *er
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	r = xd_config_load(&c, cli->config_path ? cli->config_path : XD_CONFIG_PATH,
-			   cli->config_path != NULL, err, errlen);
+	r = xd_config_load_all(&c, cli->config_path ? cli->config_path : XD_CONFIG_PATH,
+			       cli->config_path != NULL, errs, err, errlen);
 	if (r == 0)
 		r = set_string(&c.socket_path, cli->socket_path);
 	if (r == 0)
@@ -118,9 +125,11 @@ int manager_new(struct manager **ret, const struct xd_cli *cli)
 	if (r < 0)
 		return log_error_errno(r, "Cannot read the network namespace cookie (Linux >= 5.14 "
 				       "needed): %m");
-	r = config_read(cli, &m->config, err, sizeof(err));
+	r = config_read(cli, &m->config, &(struct xd_conf_errors){ .report = log_conf_error },
+			err, sizeof(err));
 	if (r < 0)
-		return log_error_errno(r, "Refusing to start: %s", err);
+		return log_error_errno(r, "Refusing to start: the configuration has errors "
+				       "(each logged above; xdplinkd --check-config lists them)");
 	log_set_max_level(m->config.log_level);
 	r = manager_apply_access(m, &m->config, err, sizeof(err));
 	if (r < 0)
@@ -193,21 +202,24 @@ static int build_access(const struct xd_config *c, struct xd_access *ret, char *
 int manager_reload(struct manager *m, char *err, size_t errlen)
 {
 	_cleanup_(xd_config_done) struct xd_config c = {};
+	struct xd_conf_errors errs = { .report = log_conf_error };
 	struct xd_netconfig nc;
 	struct xd_access a;
 	int r;
 
-	r = config_read(&m->cli, &c, err, errlen);
+	r = config_read(&m->cli, &c, &errs, err, errlen);
 	if (r < 0)
-		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
+		return log_error_errno(r, "Reload refused, keeping the running configuration: %u "
+				       "errors (each logged above)", errs.n);
 	r = build_access(&c, &a, err, errlen);
 	if (r < 0)
 		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
-	r = xd_netconfig_load_dir(c.interfaces_dir, &nc, err, errlen);
+	r = xd_netconfig_load_dir_all(c.interfaces_dir, &nc, &errs, err, errlen);
 	if (r < 0) {
 		xd_access_done(&a);
 		return log_error_errno(r, "Reload refused, keeping the running configuration and "
-				       "the interface files in force: %s", err);
+				       "the interface files in force: %u errors (each logged above)",
+				       errs.n);
 	}
 	if (strcmp(c.socket_path, m->config.socket_path) != 0 ||
 	    strcmp(c.bpffs_root, m->config.bpffs_root) != 0 ||
@@ -270,12 +282,15 @@ static int on_terminate(sd_event_source *s _unused_, const struct signalfd_sigin
 	return 0;
 }
 
-static int on_reload(sd_event_source *s _unused_, const struct signalfd_siginfo *si _unused_,
+static int on_reload(sd_event_source *s _unused_, const struct signalfd_siginfo *si,
 		     void *userdata)
 {
 	struct manager *m = userdata;
 	char err[1024];
 
+	/* Who asked, for the audit trail; the unit cannot be told any more. */
+	log_info("Received SIGHUP from uid=%u pid=%d; reloading", (unsigned)si->ssi_uid,
+		 (int)si->ssi_pid);
 	sd_notify(false, "RELOADING=1");
 	(void)manager_reload(m, err, sizeof(err));
 	sd_notify(false, "READY=1");
@@ -400,7 +415,8 @@ static int setup_declared(struct manager *m)
 
 	r = xd_declare_load(m, err, sizeof(err));
 	if (r < 0)
-		return log_error_errno(r, "Refusing to start: %s", err);
+		return log_error_errno(r, "Refusing to start: the interface files have errors "
+				       "(each logged above; xdplinkd --check-config lists them)");
 	xd_declare_apply_all(m);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "audit-job.h"
 #include "iface.h"
 #include "job.h"
 #include "log.h"
@@ -187,17 +188,7 @@ static void announce(const struct xd_job *j)
 	const struct xd_iface *rec = j->rec;
 	const char *type = j->moved ? "interfaceMoved" : event_names[j->type];
 
-	if (j->type == XD_JOB_FORGET)
-		log_iface(LOG_NOTICE, rec->name, j->old_revision,
-			  "%s (ifindex %d) %s; its %zu programs, pins and state were removed",
-			  rec->name, rec->ifindex,
-			  j->moved ? "moved to another network namespace" : "is gone", j->n_removed);
-	else
-		log_iface(LOG_INFO, rec->name, j->revision,
-			  "%s: revision %llu is live (%s: %zu added, %zu removed, %zu reordered; "
-			  "%llu link updates)", rec->name, (unsigned long long)j->revision,
-			  event_names[j->type], j->n_added, j->n_removed, j->n_reordered,
-			  (unsigned long long)j->link_updates);
+	xd_audit_job_done(j);	/* the log line: who asked, which programs */
 	xd_monitor_emit(j->m, rec->netns_cookie, rec->ifindex,
 			json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:o,s:o,s:o}", "type", type,
 				  "interface", rec->name, "ifindex", rec->ifindex,
@@ -268,8 +259,7 @@ void xd_job_reply(struct xd_job *j)
 	if (j->r == 0 && !committed_nothing(j))
 		announce(j);
 	else if (j->r < 0)
-		log_iface_errno(LOG_NOTICE, j->r, j->rec->name, "%s: %s refused: %s", j->rec->name,
-				event_names[j->type], j->error);
+		xd_audit_job_refused(j);
 	if (!j->link)
 		return;		/* oneway */
 	if (j->r == 0)

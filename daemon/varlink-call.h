@@ -41,6 +41,8 @@ int xd_call_invalid(struct vl_link *l, const char *param);
 bool xd_call_is_root(struct vl_link *l);
 /* "uid:<n>" of the caller. */
 void xd_call_owner(struct vl_link *l, char *buf, size_t len);
+/* "uid=U pid=P unit=\"U\"" of the caller, escaped, for the log (audit.h). */
+void xd_call_caller(struct vl_link *l, char *buf, size_t len);
 
 /* A job for a call (type: its reply and event), then its steps. */
 struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,

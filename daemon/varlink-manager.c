@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "access-netns.h"
+#include "audit.h"
+#include "audit-job.h"
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
@@ -229,6 +231,7 @@ struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
 	if (!(flags & VL_CALL_ONEWAY))
 		j->link = vl_link_ref(l);
 	j->caller_uid = peer_uid(l);
+	xd_call_caller(l, j->caller, sizeof(j->caller));
 	j->default_mode = m->config.default_mode;
 	/* Counters need the dispatcher; without freplace they cannot be the default. */
 	j->default_counters = m->config.counters && xl_engine__has_freplace(m->engine);
@@ -343,6 +346,15 @@ int xd_call_submit(struct manager *m, const char *ifname, struct xd_target *t, s
 	j->userdata = m;
 	xd_job_submit(m->jobs, rec, j);
 	return 0;
+}
+
+/* Who is calling, for the audit trail: uid, pid, unit (escaped). */
+void xd_call_caller(struct vl_link *l, char *buf, size_t len)
+{
+	struct ucred peer = { .uid = (uid_t)-1 };
+
+	(void)vl_link_get_peer(l, &peer);
+	xd_audit_caller(peer.uid, peer.pid, buf, len);
 }
 
 void xd_call_owner(struct vl_link *l, char *buf, size_t len)
@@ -485,8 +497,7 @@ static void adopt_done(struct xd_job *j, void *userdata)
 		return;
 	}
 	xd_iface_clear_refused(rec);
-	log_iface(LOG_NOTICE, rec->name, j->revision, "%s %s: %s",
-		  j->adopt_detach ? "Detached XDP from" : "Adopted", rec->name, j->adopt_note);
+	xd_audit_adopt_done(j);
 	manager_update_status(m);
 	if (!j->link)
 		return;
@@ -654,7 +665,8 @@ static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _
 			 void *userdata)
 {
 	struct manager *m = userdata;
-	char err[1024];
+	char err[1024], line[XD_AUDIT_CALLER_MAX + 32] = "Reload asked for by ";
+	size_t n = strlen(line);
 	int r;
 
 	r = vl_link_dispatch(l, parameters, xd_no_fields, m);
@@ -662,6 +674,8 @@ static int method_reload(struct vl_link *l, json_t *parameters, unsigned flags _
 		r = xd_call_deny(l, "Reload (root only)");
 	if (r != 0)
 		return r;
+	xd_call_caller(l, line + n, sizeof(line) - n);
+	log_escaped(LOG_INFO, 0, NULL, 0, line);
 	r = manager_reload(m, err, sizeof(err));
 	if (r < 0)
 		return vl_link_error(l, XD_ERROR_CONFIG_INVALID, json_pack("{s:s}", "message", err));
