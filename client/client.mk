@@ -46,6 +46,9 @@ $(B)/xdpctl: $(B)/client/xdpctl.o $(B)/client/libxdpctl.a $(B)/libxdplink-client
 $(B)/lib/client $(B)/client:
 	mkdir -p $@
 
+# xdplink-exporter: its own fragment.
+include client/exporter/exporter.mk
+
 # Unit tests of xdpctl and the client library: pure logic, no daemon.
 $(XDPCTL_TESTS): $(B)/tests/test-xdpctl-%: tests/unit/test-xdpctl-%.c $(B)/client/libxdpctl.a \
 		$(B)/libxdplink-client.a | $(B)/tests
