@@ -70,8 +70,9 @@ int xd_check_config(const struct xd_cli *cli)
 		printf("%s and %zu interface files in %s: no errors\n", path, nc.n_files,
 		       c.interfaces_dir);
 	} else {
-		fprintf(stderr, "%u errors: %u in %s, %u in the interface files in %s\n", errs.n,
-			conf_errors, path, errs.n - conf_errors, c.interfaces_dir);
+		fprintf(stderr, "%u error%s: %u in %s, %u in the interface files in %s\n", errs.n,
+			errs.n == 1 ? "" : "s", conf_errors, path, errs.n - conf_errors,
+			c.interfaces_dir);
 	}
 	xd_netconfig_done(&nc);
 	xd_config_done(&c);
