@@ -15,7 +15,7 @@ $(B)/client/cni/%.o: client/cni/%.c $(wildcard client/cni/*.h) \
 # Like xdpctl, only the client library and jansson: runtimes start a plugin
 # per container and interface, and libbpf would only slow that down.
 $(B)/xdplink-cni: $(B)/client/cni/xdplink-cni.o $(CNI_OBJS) $(B)/libxdplink-client.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(XLC_LIBS)
+	$(call cli_link,$@,$^ $(XLC_LIBS))
 
 $(B)/client/cni:
 	mkdir -p $@
