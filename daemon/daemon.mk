@@ -61,3 +61,8 @@ $(B)/tests/test-change: tests/unit/test-change.c $(B)/daemon/change.o $(B)/daemo
 		$(B)/libxlvarlink.a $(B)/lib/xl-actions.o | $(B)/tests
 	$(CC) $(CFLAGS) -Idaemon -Ilib/varlink $(LDFLAGS) -o $@ $< $(B)/daemon/change.o \
 		$(B)/daemon/params.o $(B)/libxlvarlink.a $(B)/lib/xl-actions.o -ljansson -lcmocka
+
+# The log's audit trail (daemon/audit.c): pure but for one /proc read.
+$(B)/tests/test-audit: tests/unit/test-audit.c $(B)/daemon/audit.o $(B)/lib/xl-escape.o | $(B)/tests
+	$(CC) $(CFLAGS) -Idaemon $(LDFLAGS) -o $@ $< $(B)/daemon/audit.o $(B)/lib/xl-escape.o \
+		-ljansson -lcmocka

@@ -237,6 +237,44 @@ static void test_copy_and_levels(void **state)
 	assert_string_equal(xd_log_level_to_string(LOG_NOTICE), "notice");
 }
 
+static void collect(void *userdata, const char *msg)
+{
+	char *text = userdata;
+	size_t n = strlen(text);
+
+	if (strncmp(msg, path, strlen(path)) == 0)
+		snprintf(text + n, 1024 - n, "F%s\n", msg + strlen(path));
+	else
+		snprintf(text + n, 1024 - n, "%s\n", msg);
+}
+
+/* Every error, in line order, and the limits checked too (issue 14). */
+static void test_every_error_reported(void **state)
+{
+	char got[1024] = "", err[256];
+	struct xd_conf_errors errs = { .report = collect, .userdata = got };
+	struct xd_config c;
+
+	(void)state;
+	write_conf("[Engine]\nDefaultMode = turbo\ngarbage\n[Nope]\nA = 1\nB = 2\n[Limits]\n"
+		   "MaxFds = 10\nMaxFdsPerUser = 20\nMaxFds = 11\n");
+	xd_config_init(&c);
+	assert_int_equal(xd_config_load_all(&c, path, true, &errs, err, sizeof(err)), -EINVAL);
+	assert_string_equal(got, "F:2: bad value 'turbo' for DefaultMode: must be native or skb\n"
+			    "F:3: syntax error: expected [Section] or Key = value\n"
+			    "F:5: unknown section [Nope]\n"
+			    "F:10: MaxFds is set twice in [Limits]\n"
+			    "F: MaxFdsPerUser exceeds MaxFds\n");
+	assert_int_equal(errs.n, 5);
+	assert_int_equal(c.default_mode, XL_MODE_NATIVE);	/* unchanged */
+	/* keep_partial: the good keys are taken even so (--check-config). */
+	errs = (struct xd_conf_errors){ .keep_partial = true };
+	assert_int_equal(xd_config_load_all(&c, path, true, &errs, err, sizeof(err)), -EINVAL);
+	assert_int_equal(c.max_fds, 10);
+	assert_int_equal(errs.n, 5);
+	xd_config_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_every_error_reported),
 		cmocka_unit_test(test_copy_and_levels),
 	};
 

@@ -589,6 +589,55 @@ static void test_equal_file(void **state)
 	xd_netconfig_file_done(&a);	/* idempotent */
 }
 
+/* Collected errors (issue 14), directory replaced by "D", one per line. */
+struct collected {
+	char text[2048];
+};
+
+static void collect(void *userdata, const char *msg)
+{
+	struct collected *c = userdata;
+	char m[512];
+
+	snprintf(m, sizeof(m), "%s", msg);
+	strip_dir(m, sizeof(m));
+	snprintf(c->text + strlen(c->text), sizeof(c->text) - strlen(c->text), "%s\n", m);
+}
+
+/* Every error of every file, not the first: each on its line, no cascade
+ * from a refused Object=, and the first still in err. */
+static void test_load_dir_reports_every_error(void **state)
+{
+	struct collected got = { "" };
+	struct xd_conf_errors errs = { .report = collect, .userdata = &got };
+	struct xd_netconfig c = { 0 };
+	char err[512];
+
+	(void)state;
+	write_file("10-good.conf", MATCH PROG);
+	write_file("20-bad.conf", "[Match]\nName=eth0\n[Program]\nObject=rel.o\nPriority=x\n"
+		   "Label=fw\njunk\n[Nope]\n[Match\n");
+	write_file("30-empty.conf", "[Interface]\nMode=turbo\n");
+	assert_int_equal(xd_netconfig_load_dir_all(dir, &c, &errs, err, sizeof(err)), -EINVAL);
+	strip_dir(err, sizeof(err));
+	assert_string_equal(err, "D/20-bad.conf:4: bad value 'rel.o' for Object: must be an "
+			    "absolute path");
+	assert_string_equal(got.text,
+		"D/20-bad.conf:4: bad value 'rel.o' for Object: must be an absolute path\n"
+		"D/20-bad.conf:5: bad value 'x' for Priority: must be a number from 0 to 1000\n"
+		"D/20-bad.conf:7: syntax error: expected [Section] or Key=value\n"
+		"D/20-bad.conf:8: unknown section [Nope]\n"
+		"D/20-bad.conf:9: syntax error: expected [Section] or Key=value\n"
+		"D/30-empty.conf:2: bad value 'turbo' for Mode: must be native or skb\n"
+		"D/30-empty.conf: no Name= in [Match]: the file would match nothing\n"
+		"D/30-empty.conf: no program: [Program] needs an Object=\n");
+	assert_int_equal(errs.n, 8);
+	assert_int_equal(c.n_files, 0);
+	/* Without a collector the first bad file stops the load, as before. */
+	assert_int_equal(xd_netconfig_load_dir(dir, &c, err, sizeof(err)), -EINVAL);
+	assert_int_equal(c.n_files, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -616,6 +665,7 @@ int main(void)
 		T(test_load_dir_order_and_names),
 		T(test_load_dir_missing_or_empty),
 		T(test_load_dir_one_bad_file_fails_all),
+		T(test_load_dir_reports_every_error),
 		T(test_match_globs),
 		T(test_match_first_file_wins),
 		T(test_match_namespace_must_agree),
