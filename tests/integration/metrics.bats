@@ -287,3 +287,17 @@ status_of() { head -1 <<<"$1" | tr -d '\r'; }
 	first=$(value "$m" xdplink_connections_accepted_total)
 	[ "$(value "$(scrape)" xdplink_connections_accepted_total)" -gt "$first" ]
 }
+
+@test "the units verify; the socket listens on 127.0.0.1:9740 and hands one process every connection" {
+	d=$BATS_TEST_TMPDIR/units
+	mkdir -p "$d"
+	sed "s|@BINDIR@|$BUILD|" "$REPO/systemd/xdplink-exporter.service.in" > "$d/xdplink-exporter.service"
+	cp "$REPO/systemd/xdplink-exporter.socket" "$d/"
+	run systemd-analyze verify --man=no "$d/xdplink-exporter.socket" "$d/xdplink-exporter.service"
+	[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$output"; false; }
+	[ "$(grep '^ListenStream=' "$d/xdplink-exporter.socket")" = "ListenStream=127.0.0.1:9740" ]
+	grep -qx 'Accept=no' "$d/xdplink-exporter.socket"
+	grep -qx "ExecStart=$BUILD/xdplink-exporter" "$d/xdplink-exporter.service"
+	# The man page renders without warnings.
+	[ -z "$(MANWIDTH=80 man --warnings -l "$REPO/docs/man/xdplink-exporter.8" 2>&1 >/dev/null)" ]
+}
