@@ -454,15 +454,32 @@ struct iface_cfg {
 	const char *ifname;
 };
 
+struct status_cfg {
+	const char *ifname;
+	bool all, counters, verbose, maps;
+};
+
 static const struct opt status_opts[] = {
-	{ "IFACE", OPT_STRING, OPT_AT(struct iface_cfg, ifname), OPT_POSITIONAL, NULL,
-	  "only this interface (default: all with programs)" },
+	{ "IFACE", OPT_STRING, OPT_AT(struct status_cfg, ifname), OPT_POSITIONAL, NULL,
+	  "only this interface (default: all with XDP programs, xdplinkd's or not)" },
+	{ "all", OPT_FLAG, OPT_AT(struct status_cfg, all), 0, NULL,
+	  "also interfaces with nothing attached" },
+	{ "counters", OPT_FLAG, OPT_AT(struct status_cfg, counters), 0, NULL,
+	  "packets per verdict of each program (when its interface counts)" },
+	{ "maps", OPT_FLAG, OPT_AT(struct status_cfg, maps), 0, NULL,
+	  "each program's maps: id, name, type, pin path" },
+	{ "verbose", OPT_FLAG, OPT_AT(struct status_cfg, verbose), 0, NULL,
+	  "every column: link id, tag, counters, object", .short_name = 'v' },
 	{}
 };
 
 static int run_status(const struct global *g, void *cfg)
 {
-	const struct iface_cfg *s = cfg;
+	const struct status_cfg *s = cfg;
+	const struct xdpctl_status_opts view = {
+		.counters = s->counters, .verbose = s->verbose, .maps = s->maps,
+	};
+	struct xl_client_list_opts opts = { .sz = sizeof(opts), .all = s->all, .maps = s->maps };
 	_cleanup_close_ int nsfd = -EBADF;
 	json_t *interfaces = NULL;
 	struct xl_client *c;
@@ -473,14 +490,15 @@ static int run_status(const struct global *g, void *cfg)
 		r = xdpctl_connect(g, &c);
 	if (r != EXIT_OK)
 		return r;
-	r = xl_client__list_in(c, s->ifname, nsfd > 0 ? nsfd : 0, &interfaces);
+	opts.netns_fd = nsfd > 0 ? nsfd : 0;
+	r = xl_client__list_opts(c, s->ifname, &opts, &interfaces);
 	if (r == 0 && g->json) {
 		json_t *o = json_pack("{s:o}", "interfaces", interfaces);
 
 		xdpctl_print_json(o, false);
 		json_decref(o);
 	} else if (r == 0) {
-		xdpctl_print_status(stdout, interfaces);
+		xdpctl_print_status_opts(stdout, interfaces, &view);
 		json_decref(interfaces);
 	}
 	return finish(g, c, s->ifname, r);
@@ -661,8 +679,8 @@ const struct cmd xdpctl_commands[] = {
 	    xdpctl_change_opts, struct change_cfg, NULL, xdpctl_run_change),
 	CMD("adopt", "Take back an interface recovery refused, from what the kernel runs.",
 	    adopt_opts, struct adopt_cfg, NULL, run_adopt),
-	CMD("status", "Show interfaces, their revision, programs, owners and counters.",
-	    status_opts, struct iface_cfg, NULL, run_status),
+	CMD("status", "Show every XDP program: xdplinkd's (revision, owner) and others'.",
+	    status_opts, struct status_cfg, NULL, run_status),
 	CMD("monitor", "Print changes as they happen, until interrupted.", monitor_opts,
 	    struct iface_cfg, NULL, run_monitor),
 	CMD("reload", "Make xdplinkd re-read its configuration.", no_opts, char, NULL,

@@ -238,6 +238,17 @@ static int parse_long(struct parse *p, int argc, char **argv, int *i)
 	return set_value(p->err, p->cmd, o, v, base);
 }
 
+/* "-v": a flag's one-letter name. */
+static int parse_short(struct parse *p, const char *a)
+{
+	for (const struct opt *o = p->opts; a[2] == '\0' && o && o->name; o++)
+		if (o->short_name == a[1] && !takes_value(o)) {
+			p->given[o - p->opts] = true;
+			return set_value(p->err, p->cmd, o, NULL, p->cfg);
+		}
+	return xdpctl_usage_error(p->err, p->cmd, "unknown option '%s'", a);
+}
+
 static int parse_positional(struct parse *p, const char *a)
 {
 	const struct opt *o = p->next_positional;
@@ -296,7 +307,7 @@ int xdpctl_parse(const struct cmd *cmd, int argc, char **argv, void *cfg, struct
 		if (only_args || !is_option(a))
 			r = parse_positional(&p, a);
 		else if (a[1] != '-')
-			r = xdpctl_usage_error(err, cmd->name, "unknown option '%s'", a);
+			r = parse_short(&p, a);
 		else
 			r = parse_long(&p, argc, argv, &i);
 		if (r != EXIT_OK)
@@ -382,6 +393,8 @@ static void option_left(const struct opt *o, char *buf, size_t len)
 		snprintf(buf, len, "%s", o->name);
 	else if (takes_value(o))
 		snprintf(buf, len, "--%s %s", o->name, o->metavar ? o->metavar : "VALUE");
+	else if (o->short_name)
+		snprintf(buf, len, "-%c, --%s", o->short_name, o->name);
 	else
 		snprintf(buf, len, "--%s", o->name);
 }

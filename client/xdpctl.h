@@ -58,6 +58,7 @@ struct opt {
 	const char *metavar;	/* the value's name in --help */
 	const char *help;
 	int value;		/* OPT_CONST */
+	char short_name;	/* 'v' for -v (flags only); 0: none */
 };
 
 struct cmd {
@@ -142,7 +143,14 @@ int xdpctl_run_change(const struct global *g, void *cfg);
  * SIGTERM, SIGHUP or the daemon goes; 0 when interrupted. */
 int xdpctl_hold(struct xl_client *c);
 
-/* status.c: human output. */
+/* status.c: human output. The table fits 100 columns for a usual
+ * interface; counters: counter columns; verbose: every column (link id,
+ * tag, counters, object); maps: a second table, each program's maps. */
+struct xdpctl_status_opts {
+	bool counters, verbose, maps;
+};
+void xdpctl_print_status_opts(FILE *f, json_t *interfaces, const struct xdpctl_status_opts *o);
+/* The same, by default. */
 void xdpctl_print_status(FILE *f, json_t *interfaces);
 void xdpctl_format_event(json_t *event, char *buf, size_t len);
 

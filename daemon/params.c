@@ -373,6 +373,8 @@ const struct vl_field xd_replace_fields[] = {
 const struct vl_field xd_list_fields[] = {
 	{ "interface", VL_STRING, parse_ifname, offsetof(struct list_params, interface), VL_NULLABLE },
 	NETNS_FIELDS(struct list_params),
+	{ "all", VL_BOOLEAN, vl_parse_bool, offsetof(struct list_params, all), 0 },
+	{ "maps", VL_BOOLEAN, vl_parse_bool, offsetof(struct list_params, maps), 0 },
 	{}
 };
 

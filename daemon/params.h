@@ -119,6 +119,8 @@ struct replace_params {
 struct list_params {
 	const char *interface;
 	struct netns_params ns;
+	bool all;		/* List: interfaces with nothing attached too */
+	bool maps;		/* List: each program's maps */
 };
 
 extern const struct vl_field xd_attach_fields[];

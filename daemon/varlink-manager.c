@@ -20,6 +20,7 @@
 #include "iface.h"
 #include "job.h"
 #include "lifetime.h"
+#include "list.h"
 #include "log.h"
 #include "manager.h"
 #include "monitor.h"
@@ -591,23 +592,15 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 }
 
 
-/* An interface with nothing attached is listed when asked for by name. */
-static json_t *empty_entry(const char *name, const struct xd_target *t)
-{
-	return json_pack("{s:s,s:i,s:I,s:i,s:s,s:i,s:i,s:b,s:[]}", "name", name,
-			 "ifindex", t->ifindex, "netnsCookie", (json_int_t)t->cookie,
-			 "revision", 0, "mode", "native", "linkId", 0, "entryProgramId", 0,
-			 "counters", false, "attachments");
-}
-
-/* Without a namespace or a name: every managed interface, in every namespace. */
+/* Without a namespace or a name: every managed interface, in every
+ * namespace, and what else runs XDP in those namespaces (list.h). */
 static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _unused_,
 		       void *userdata)
 {
 	struct list_params p = { .ns = NETNS_INIT };
 	_cleanup_(xd_target_done) struct xd_target t = { .nsfd = -EBADF };
 	struct manager *m = userdata;
-	bool any_netns;
+	struct xd_list_request q;
 	json_t *list;
 	int r;
 
@@ -616,25 +609,19 @@ static int method_list(struct vl_link *l, json_t *parameters, unsigned flags _un
 		r = xd_call_authorize(l, m, "List", NULL);
 	if (r != 0)
 		return r;
-	any_netns = !p.interface && p.ns.fd_index < 0 && !p.ns.path && !p.ns.pid;
+	q = (struct xd_list_request){
+		.any_netns = !p.interface && p.ns.fd_index < 0 && !p.ns.path && !p.ns.pid,
+		.ifname = p.interface, .all = p.all, .maps = p.maps,
+	};
 	r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	list = json_array();
+	q.cookie = t.cookie;
+	q.nsfd = t.nsfd;
+	q.ifindex = t.ifindex;
+	list = xd_list(m, &q);
 	if (!list)
 		return -ENOMEM;
-	for (struct xd_iface *rec = m->ifaces; rec; rec = rec->next) {
-		json_t *e;
-
-		if ((!any_netns && rec->netns_cookie != t.cookie) ||
-		    (t.ifindex && rec->ifindex != t.ifindex))
-			continue;
-		e = xd_iface_list_entry(rec);
-		if (e)
-			json_array_append_new(list, e);
-	}
-	if (t.ifindex && json_array_size(list) == 0)
-		json_array_append_new(list, empty_entry(p.interface, &t));
 	return vl_link_reply(l, json_pack("{s:o}", "interfaces", list));
 }
 

@@ -571,18 +571,34 @@ int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interf
 int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
 		       json_t **ret_interfaces)
 {
+	struct xl_client_list_opts opts = { .sz = sizeof(opts), .netns_fd = netns_fd };
+
+	return xl_client__list_opts(c, ifname, &opts, ret_interfaces);
+}
+
+int xl_client__list_opts(struct xl_client *c, const char *ifname,
+			 const struct xl_client_list_opts *opts, json_t **ret_interfaces)
+{
 	_cleanup_json_ json_t *reply = NULL;
 	json_t *params = iface_params(ifname), *list;
+	int fds[1], r, netns_fd = 0;
 	size_t n_fds = 0;
-	int fds[1], r;
 
-	if (!c || !ret_interfaces || netns_fd < 0) {
+	if (opts && opts->sz >= offsetofend(struct xl_client_list_opts, netns_fd))
+		netns_fd = opts->netns_fd;
+	if (!c || !ret_interfaces || netns_fd < 0 ||
+	    (opts && opts->sz < offsetofend(struct xl_client_list_opts, xl_client_list_opts__last_field))) {
 		json_decref(params);
 		return -EINVAL;
 	}
 	if (!params)
 		return -ENOMEM;
 	r = add_netns(params, netns_fd, fds, &n_fds);
+	/* Sent only when set: a daemon from before them still answers. */
+	if (r == 0 && opts && opts->all)
+		r = set_new(params, "all", json_true());
+	if (r == 0 && opts && opts->maps)
+		r = set_new(params, "maps", json_true());
 	if (r < 0) {
 		json_decref(params);
 		return r;

@@ -96,8 +96,8 @@ assert_usage_error() {
 	assert_usage_error "xdpctl: unknown command 'frobnicate'"
 	run --separate-stderr xdpctl --jsn status
 	assert_usage_error "xdpctl: unknown option '--jsn'"
-	run --separate-stderr xdpctl status --all
-	assert_usage_error "xdpctl status: unknown option '--all'"
+	run --separate-stderr xdpctl status --everything
+	assert_usage_error "xdpctl status: unknown option '--everything'"
 	run --separate-stderr xdpctl attach eth0 x.o -p 10
 	assert_usage_error "xdpctl attach: unknown option '-p'"
 	run --separate-stderr xdpctl reload now

@@ -258,8 +258,11 @@ static void test_help_from_tables(void **state)
 		for (const struct opt *o = cmd->opts; o->name; o++) {
 			char want[64];
 
-			snprintf(want, sizeof(want), o->flags & OPT_POSITIONAL ? "  %s " : "  --%s",
-				 o->name);
+			if (o->short_name)
+				snprintf(want, sizeof(want), "  -%c, --%s", o->short_name, o->name);
+			else
+				snprintf(want, sizeof(want), o->flags & OPT_POSITIONAL ? "  %s " : "  --%s",
+					 o->name);
 			if (!strstr(text, want))
 				fail_msg("%s --help lacks '%s'", cmd->name, want);
 		}

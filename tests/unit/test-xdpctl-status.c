@@ -63,69 +63,117 @@ static void test_table_widths(void **state)
 	table_done(&t);
 }
 
+struct status_call {
+	json_t *list;
+	const struct xdpctl_status_opts *opts;
+};
+
 static void print_status(FILE *f, void *arg)
 {
-	xdpctl_print_status(f, arg);
+	const struct status_call *c = arg;
+
+	if (c->opts)
+		xdpctl_print_status_opts(f, c->list, c->opts);
+	else
+		xdpctl_print_status(f, c->list);
+}
+
+static char *status_with(const char *json, const struct xdpctl_status_opts *opts)
+{
+	struct status_call c = { .list = json_loads(json, 0, NULL), .opts = opts };
+	char *out;
+
+	assert_non_null(c.list);
+	out = capture(print_status, &c);
+	json_decref(c.list);
+	return out;
 }
 
 static char *status_of(const char *json)
 {
-	json_t *list = json_loads(json, 0, NULL);
-	char *out;
-
-	assert_non_null(list);
-	out = capture(print_status, list);
-	json_decref(list);
-	return out;
+	return status_with(json, NULL);
 }
+
+#define EXPECT_PLAIN \
+	"Netns        Interface  Rev  Mode  ID  Prio  Program name   Prog ID  Actions    Owner     Label\n"\
+	"-----------------------------------------------------------------------------------------------\n"\
+	"web          veth0        5  skb    1    10  xdp_pass          1234  pass       uid:0     web\n"\
+	"                                    3    50  filter            1240  pass,drop  uid:1000\n"\
+	"cookie:4096  eth1         -  -               <no programs>\n"
+#define EXPECT_COUNTERS \
+	"Netns     Interface  Rev  Mode    ID  Prio  Program name  Prog ID  Actions  Aborted  Drop  Pass  Tx  Redirect  Other  Owner  Label\n"\
+	"----------------------------------------------------------------------------------------------------------------------------------\n"\
+	"cookie:7  a            2  native   1     1  p                   7  none           0     6   120   0         0      1  -\n"\
+	"cookie:7  b            1  native   2     2  q                   8  pass           -     -     -   -         -      -  -\n"
+#define EXPECT_VERBOSE \
+	"Netns     Interface  Rev  Mode    Link  ID  Prio  Program name  Prog ID  Tag  Actions  Aborted  Drop  Pass  Tx  Redirect  Other  Owner  Label  Object\n"\
+	"-----------------------------------------------------------------------------------------------------------------------------------------------------\n"\
+	"cookie:7  a            2  native    30   1     1  p                   7  t    none           0     6   120   0         0      1  -             /o.o\n"\
+	"cookie:7  b            1  native         2     2  q                   8  u    pass           -     -     -   -         -      -  -             /o.o\n"
+#define EXPECT_UNMANAGED \
+	"Netns     Interface  Rev  Mode    ID  Prio  Program name     Prog ID  Actions  Owner    Label\n"\
+	"-------------------------------------------------------------------------------------------------\n"\
+	"cookie:1  ux1          -  native   -     -  xdp_dispatcher        41  -        libxdp   unmanaged\n"\
+	"                                   -     -  xdpfilt_dny_all       42  -        libxdp   unmanaged\n"\
+	"                          skb      -     -  other                 50  -        link:77  unmanaged\n"\
+	"cookie:1  ux2          3  native   1    10  xl_pass_1             61  pass     uid:0    fw\n"
+#define EXPECT_MAPS \
+	"\n"\
+	"Interface  Prog ID  Map ID  Map name      Type   Pin path\n"\
+	"---------------------------------------------------------\n"\
+	"ux1             42       9  filter_ports  array  -\n"
 
 #define ATT(id, prio, name, prog, tag, actions, owner, label, counters) \
 	"{\"id\": " #id ", \"programId\": " #prog ", \"name\": \"" name "\", \"tag\": \"" tag \
 	"\", \"object\": \"/o.o\", \"priority\": " #prio ", \"actions\": " actions \
 	", \"frags\": false, \"owner\": " owner ", \"label\": " label ", \"counters\": " counters "}"
 
+/* By default: what fits 100 columns; no link, tag, counters or object. */
 static void test_status_plain(void **state)
 {
 	char *out;
 
 	(void)state;
-	out = status_of("[{\"name\": \"veth0\", \"ifindex\": 4, \"revision\": 5, \"mode\": \"skb\", "
+	out = status_of("[{\"name\": \"veth0\", \"ifindex\": 4, \"netnsCookie\": 1, \"netns\": \"web\", "
+			"\"revision\": 5, \"mode\": \"skb\", "
 			"\"linkId\": 12, \"entryProgramId\": 99, \"counters\": false, \"attachments\": ["
 			ATT(1, 10, "xdp_pass", 1234, "3b185187f1855c4c", "[\"pass\"]", "\"uid:0\"",
 			    "\"web\"", "null") ","
 			ATT(3, 50, "filter", 1240, "d51e469e988d81da", "[\"pass\", \"drop\"]",
 			    "\"uid:1000\"", "null", "null") "]},"
-			"{\"name\": \"eth1\", \"ifindex\": 2, \"revision\": 0, \"mode\": \"native\", "
-			"\"linkId\": 0, \"entryProgramId\": 0, \"counters\": false, "
+			"{\"name\": \"eth1\", \"ifindex\": 2, \"netnsCookie\": 4096, \"revision\": 0, "
+			"\"mode\": \"native\", \"linkId\": 0, \"entryProgramId\": 0, \"counters\": false, "
 			"\"attachments\": []}]");
-	assert_string_equal(out,
-		"Interface  Rev  Mode  ID  Prio  Program name   Prog ID  Tag               Chain actions  Owner     Label\n"
-		"--------------------------------------------------------------------------------------------------------\n"
-		"veth0        5  skb    1    10  xdp_pass          1234  3b185187f1855c4c  pass           uid:0     web\n"
-		"                       3    50  filter            1240  d51e469e988d81da  pass,drop      uid:1000\n"
-		"eth1         0  -               <no programs>\n");
+	assert_string_equal(out, EXPECT_PLAIN);
 	free(out);
 }
 
+#define IFACE_C(extra) \
+	"[{\"name\": \"a\", \"netnsCookie\": 7, \"revision\": 2, \"mode\": \"native\", " \
+	"\"linkId\": 30, \"counters\": true, \"attachments\": [" \
+	ATT(1, 1, "p", 7, "t", "[]", "null", "null", \
+	    "{\"aborted\": 0, \"drop\": 6, \"pass\": 120, \"tx\": 0, \"redirect\": 0, " \
+	    "\"other\": 1}") "]" extra "}," \
+	"{\"name\": \"b\", \"netnsCookie\": 7, \"revision\": 1, \"mode\": \"native\", " \
+	"\"counters\": false, \"attachments\": [" ATT(2, 2, "q", 8, "u", "[\"pass\"]", "null", \
+						    "null", "null") "]}]"
+
+/* Counters only with --counters; an interface that does not count shows "-". */
 static void test_status_counters(void **state)
 {
+	const struct xdpctl_status_opts plain = {}, counters = { .counters = true };
+	const struct xdpctl_status_opts verbose = { .verbose = true };
 	char *out;
 
 	(void)state;
-	/* Counter columns appear when an interface counts; others show "-". */
-	out = status_of("[{\"name\": \"a\", \"revision\": 2, \"mode\": \"native\", \"counters\": true, "
-			"\"attachments\": ["
-			ATT(1, 1, "p", 7, "t", "[]", "null", "null",
-			    "{\"aborted\": 0, \"drop\": 6, \"pass\": 120, \"tx\": 0, \"redirect\": 0, "
-			    "\"other\": 1}") "]},"
-			"{\"name\": \"b\", \"revision\": 1, \"mode\": \"native\", \"counters\": false, "
-			"\"attachments\": [" ATT(2, 2, "q", 8, "u", "[\"pass\"]", "null", "null",
-						 "null") "]}]");
-	assert_string_equal(out,
-		"Interface  Rev  Mode    ID  Prio  Program name  Prog ID  Tag  Chain actions  Aborted  Drop  Pass  Tx  Redirect  Other  Owner  Label\n"
-		"-----------------------------------------------------------------------------------------------------------------------------------\n"
-		"a            2  native   1     1  p                   7  t    none                 0     6   120   0         0      1  -\n"
-		"b            1  native   2     2  q                   8  u    pass                 -     -     -   -         -      -  -\n");
+	out = status_with(IFACE_C(""), &plain);
+	assert_null(strstr(out, "Drop"));
+	free(out);
+	out = status_with(IFACE_C(""), &counters);
+	assert_string_equal(out, EXPECT_COUNTERS);
+	free(out);
+	out = status_with(IFACE_C(""), &verbose);
+	assert_string_equal(out, EXPECT_VERBOSE);
 	free(out);
 }
 
@@ -134,7 +182,46 @@ static void test_status_empty(void **state)
 	char *out = status_of("[]");
 
 	(void)state;
-	assert_string_equal(out, "No interface has programs attached by xdplinkd.\n");
+	assert_string_equal(out, "No interface has XDP programs.\n");
+	free(out);
+}
+
+#define UNMANAGED \
+	"[{\"name\": \"ux1\", \"ifindex\": 3, \"netnsCookie\": 1, \"revision\": 0, " \
+	"\"mode\": \"native\", \"linkId\": 0, \"entryProgramId\": 0, \"counters\": false, " \
+	"\"attachments\": [], \"unmanaged\": [" \
+	"{\"programId\": 41, \"name\": \"xdp_dispatcher\", \"tag\": \"aa\", \"mode\": \"native\", " \
+	"\"holder\": \"libxdp\", \"linkId\": 0, \"programs\": [" \
+	"{\"programId\": 42, \"name\": \"xdpfilt_dny_all\", \"tag\": \"bb\", \"maps\": [" \
+	"{\"id\": 9, \"name\": \"filter_ports\", \"type\": \"array\"}]}], \"maps\": []}," \
+	"{\"programId\": 50, \"name\": \"other\", \"tag\": \"cc\", \"mode\": \"skb\", " \
+	"\"holder\": \"bpfLink\", \"linkId\": 77}]}," \
+	"{\"name\": \"ux2\", \"ifindex\": 4, \"netnsCookie\": 1, \"revision\": 3, " \
+	"\"mode\": \"native\", \"linkId\": 60, \"entryProgramId\": 61, \"counters\": false, " \
+	"\"attachments\": [" ATT(1, 10, "xl_pass_1", 61, "t", "[\"pass\"]", "\"uid:0\"", "\"fw\"", \
+				 "null") "]}]"
+
+/* Issue 14: other tools' programs are listed, marked unmanaged, with their
+ * holder (libxdp's dispatcher and what it runs, a bpf_link, netlink). */
+static void test_status_unmanaged(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = status_of(UNMANAGED);
+	assert_string_equal(out, EXPECT_UNMANAGED);
+	free(out);
+}
+
+/* --maps: a second table, one row per map of each program. */
+static void test_status_maps(void **state)
+{
+	const struct xdpctl_status_opts maps = { .maps = true };
+	char *out;
+
+	(void)state;
+	out = status_with(UNMANAGED, &maps);
+	assert_non_null(strstr(out, EXPECT_MAPS));
 	free(out);
 }
 
@@ -204,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_status_escapes_untrusted_text),
 		cmocka_unit_test(test_status_counters),
 		cmocka_unit_test(test_status_empty),
+		cmocka_unit_test(test_status_unmanaged),
+		cmocka_unit_test(test_status_maps),
 		cmocka_unit_test(test_event_lines),
 	};
 

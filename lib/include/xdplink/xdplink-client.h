@@ -163,6 +163,19 @@ int xl_client__list(struct xl_client *c, const char *ifname, json_t **ret_interf
  * xl_client_change_opts; 0: the daemon's own). */
 int xl_client__list_in(struct xl_client *c, const char *ifname, int netns_fd,
 		       json_t **ret_interfaces);
+struct xl_client_list_opts {
+	size_t sz;
+	int netns_fd;		/* as in xl_client_change_opts; 0: the daemon's own */
+	bool all;		/* interfaces with nothing attached too */
+	bool maps;		/* each program's maps (Attachment.maps, Unmanaged.maps) */
+	size_t :0;
+};
+#define xl_client_list_opts__last_field maps
+/* List with options (NULL: as xl_client__list). Besides the daemon's
+ * interfaces, List shows every other XDP program on the interfaces of the
+ * namespaces asked for (Interface.unmanaged). */
+int xl_client__list_opts(struct xl_client *c, const char *ifname,
+			 const struct xl_client_list_opts *opts, json_t **ret_interfaces);
 struct xl_client_adopt_opts {
 	size_t sz;
 	int netns_fd;		/* as in xl_client_change_opts; 0: the daemon's own */

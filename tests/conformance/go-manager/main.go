@@ -60,12 +60,40 @@ type Attachment struct {
 	Label     *string   `json:"label"`
 	Lifetime  string    `json:"lifetime"`
 	Counters  *Counters `json:"counters"`
+	Maps      []Map     `json:"maps"`
+}
+
+// Issue 14: maps, and the programs xdplinkd does not own.
+type Map struct {
+	ID      int64   `json:"id"`
+	Name    string  `json:"name"`
+	Type    string  `json:"type"`
+	PinPath *string `json:"pinPath"`
+}
+
+type Unmanaged struct {
+	ProgramID int64            `json:"programId"`
+	Name      string           `json:"name"`
+	Tag       string           `json:"tag"`
+	Mode      string           `json:"mode"`
+	Holder    string           `json:"holder"`
+	LinkID    int64            `json:"linkId"`
+	Programs  []ForeignProgram `json:"programs"`
+	Maps      []Map            `json:"maps"`
+}
+
+type ForeignProgram struct {
+	ProgramID int64  `json:"programId"`
+	Name      string `json:"name"`
+	Tag       string `json:"tag"`
+	Maps      []Map  `json:"maps"`
 }
 
 type Interface struct {
 	Name           string       `json:"name"`
 	Ifindex        int64        `json:"ifindex"`
 	NetnsCookie    int64        `json:"netnsCookie"`
+	Netns          *string      `json:"netns"`
 	Revision       int64        `json:"revision"`
 	Mode           string       `json:"mode"`
 	LinkID         int64        `json:"linkId"`
@@ -73,6 +101,7 @@ type Interface struct {
 	Counters       bool         `json:"counters"`
 	Attachments    []Attachment `json:"attachments"`
 	Refused        *Refusal     `json:"refused"`
+	Unmanaged      []Unmanaged  `json:"unmanaged"`
 }
 
 type Refusal struct {
