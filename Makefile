@@ -136,7 +136,7 @@ check-unit: $(UNIT_TESTS)
 E2E_HOST := $(addprefix tests/integration/,daemon.bats bad-input.bats xdpctl.bats netns.bats \
 	lifetime.bats access.bats hotplug.bats cni.bats slow-client.bats afxdp.bats neighbours.bats \
 	corpus.bats damage.bats adopt.bats apply.bats change.bats version.bats metrics.bats \
-	logs.bats check-config.bats status.bats)
+	logs.bats check-config.bats status.bats manifests.bats)
 # The attack suite (issue 12) is host-only: its latency and RSS limits mean nothing under valgrind.
 check-host: all
 	tests/run-suite host$(SUITE) tests/integration/host.bats $(E2E_HOST) tests/attack/attack.bats \
