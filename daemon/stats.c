@@ -58,7 +58,8 @@ void xd_stats_error(const char *name)
 	for (i = 0; i < stats.n_errors; i++)
 		if (strcmp(stats.errors[i].name, name) == 0)
 			break;
-	if (i == stats.n_errors && i < XD_STATS_ERROR_NAMES && strlen(name) < sizeof(stats.errors[i].name)) {
+	if (i == stats.n_errors && i < XD_STATS_ERROR_NAMES &&
+	    strlen(name) < sizeof(stats.errors[i].name)) {
 		snprintf(stats.errors[i].name, sizeof(stats.errors[i].name), "%s", name);
 		stats.n_errors++;
 	}

@@ -117,16 +117,19 @@ static void test_render_text(void **state)
 
 	(void)state;
 	assert_non_null(strstr(out, "# TYPE xdplink_up gauge\nxdplink_up 1\n"));
-	assert_non_null(strstr(out, "# TYPE xdplink_revisions_total counter\nxdplink_revisions_total 3\n"));
+	assert_non_null(strstr(out,
+		"# TYPE xdplink_revisions_total counter\nxdplink_revisions_total 3\n"));
 	assert_non_null(strstr(out, "xdplink_start_time_seconds 1.500000\n"));
 	assert_non_null(strstr(out, "xdplink_recovery_duration_seconds 0.002500\n"));
 	assert_non_null(strstr(out,
 		"xdplink_errors_total{error=\"io.xdplink.Manager.InterfaceBusy\"} 2\n"));
-	assert_non_null(strstr(out, "xdplink_program_packets_total{interface=\"eth0\",netns=\"cookie:7\","
-				    "attachment=\"5\",program=\"a\\\"b\\\\c\\nd\",verdict=\"tx\"} 3\n"));
+	assert_non_null(strstr(out, "xdplink_program_packets_total{interface=\"eth0\","
+				    "netns=\"cookie:7\",attachment=\"5\","
+				    "program=\"a\\\"b\\\\c\\nd\",verdict=\"tx\"} 3\n"));
 	assert_null(strstr(out, "nocount"));
 	assert_non_null(strstr(out, "xdplink_interface_refused{interface=\"vb\",netns=\"blue\"} 1\n"));
-	assert_non_null(strstr(out, "xdplink_interface_revision{interface=\"eth0\",netns=\"cookie:7\"} 3\n"));
+	assert_non_null(strstr(out,
+		"xdplink_interface_revision{interface=\"eth0\",netns=\"cookie:7\"} 3\n"));
 	assert_null(strstr(out, "# UNIT"));
 	assert_null(strstr(out, "# EOF"));
 	free(out);
