@@ -129,6 +129,9 @@ configmap_volume() {
 	veth_in_nsb "$ifname" "$ifname-p"
 	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
 	sed "s#^InterfacesDir = .*#InterfacesDir = $dir#" "$REPO/config/xdplinkd.conf" > "$CONF"
+	# The parser's verdict first, then the running daemon's.
+	run --separate-stderr "$XDPLINKD" --check-config --config "$CONF"
+	[ "$status" -eq 0 ] || { echo "$stderr" >&2; false; }
 	daemon_start_ds
 	for _ in $(seq 50); do
 		[ "$(ctl --json status "$ifname" | jq '.interfaces[0].attachments | length')" = 1 ] && break
