@@ -128,7 +128,9 @@ busy_refused() {
 	[[ "$output" == *InterfaceBusy* ]]
 	[[ "$output" == *"$1"* ]]
 	[ "$(xdp_prog_on_vb)" = "$prog" ]
-	[ "$(ctl --json status | jq '[.interfaces[] | select(.name == "vb")] | length')" -eq 0 ]
+	# Listed as another tool's program, none of the daemon's (issue 14).
+	[ "$(ctl --json status | jq '[.interfaces[] | select(.name == "vb") | .attachments[]] | length')" -eq 0 ]
+	[ "$(ctl --json status | jq '.interfaces[] | select(.name == "vb") | .unmanaged[0].programId')" = "$prog" ]
 	[ -z "$(find "$ROOT" -mindepth 1 -maxdepth 1 -name '*-*')" ]
 }
 
