@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <net/if.h>
 
 #include "iface.h"
 #include "list.h"
@@ -15,6 +14,7 @@
 #include "netns.h"
 #include "unmanaged.h"
 #include "vl-message.h"
+#include "xl-holder.h"
 #include "xl-util.h"
 
 /* A namespace named under /run/netns, open for the length of one List. */
@@ -105,38 +105,37 @@ static size_t own_programs(json_t *e, uint32_t *ids, size_t max)
 	return n;
 }
 
-/* In the namespace (entered already): what else runs on ifindex. */
-static int scan_one(struct list_ctx *c, json_t *entries, uint64_t cookie, int ifindex,
-		    const char *name)
+/* In the namespace (entered already): what else runs on x. */
+static int scan_one(struct list_ctx *c, json_t *entries, uint64_t cookie,
+		    const struct xl_xdp_iface *x)
 {
-	json_t *e = entry_of(entries, ifindex), *unm;
+	json_t *e = entry_of(entries, x->ifindex), *unm;
 	uint32_t skip[XL_MAX_PROGS + 2];
 	size_t n_skip = e ? own_programs(e, skip, ELEMENTSOF(skip)) : 0;
 
-	unm = xd_unmanaged_json(ifindex, skip, n_skip, c->q->maps, &c->pins);
+	unm = xd_unmanaged_json(x, skip, n_skip, c->q->maps, &c->pins);
 	if (!e && !unm && !c->q->all && !c->q->ifindex)
 		return 0;
 	if (!e) {
-		e = empty_entry(name, ifindex, cookie);
+		e = empty_entry(x->name, x->ifindex, cookie);
 		if (!e || json_array_append_new(entries, e) < 0)
 			return json_decref(unm), -ENOMEM;
 	}
 	return unm ? json_object_set_new(e, "unmanaged", unm) : 0;
 }
 
+/* One RTM_GETLINK dump for the whole namespace: List runs on the event
+ * loop, and a query per interface would take the RTNL lock each time. */
 static int scan_here(struct list_ctx *c, json_t *entries, uint64_t cookie)
 {
-	struct if_nameindex *ifs;
-	int r = 0;
+	_cleanup_free_ struct xl_xdp_iface *ifs = NULL;
+	size_t n = 0;
+	int r;
 
-	if (c->q->ifindex)
-		return scan_one(c, entries, cookie, c->q->ifindex, c->q->ifname);
-	ifs = if_nameindex();
-	if (!ifs)
-		return -errno;
-	for (struct if_nameindex *i = ifs; r == 0 && i->if_index; i++)
-		r = scan_one(c, entries, cookie, (int)i->if_index, i->if_name);
-	if_freenameindex(ifs);
+	r = xl_xdp_dump(&ifs, &n);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (!c->q->ifindex || ifs[i].ifindex == c->q->ifindex)
+			r = scan_one(c, entries, cookie, &ifs[i]);
 	return r;
 }
 

@@ -189,25 +189,34 @@ static json_t *unmanaged_json(const struct xl_xdp_holder *h, bool maps,
 	return o;
 }
 
-json_t *xd_unmanaged_json(int ifindex, const uint32_t *skip, size_t n_skip, bool maps,
-			  const struct xd_map_pins *pins)
+static bool skipped(__u32 id, const uint32_t *skip, size_t n_skip)
 {
-	struct xl_xdp_holder h[3];
+	for (size_t k = 0; k < n_skip; k++)
+		if (skip[k] == id)
+			return true;
+	return false;
+}
+
+json_t *xd_unmanaged_json(const struct xl_xdp_iface *x, const uint32_t *skip, size_t n_skip,
+			  bool maps, const struct xd_map_pins *pins)
+{
+	const struct xl_xdp_holder modes[] = {
+		{ .prog_id = x->drv_prog_id, .mode = XDP_ATTACHED_DRV },
+		{ .prog_id = x->skb_prog_id, .mode = XDP_ATTACHED_SKB },
+		{ .prog_id = x->hw_prog_id, .mode = XDP_ATTACHED_HW },
+	};
 	json_t *list = NULL;
-	size_t n = 0;
 
-	if (xl_holder_query(ifindex, h, ELEMENTSOF(h), &n) < 0)
-		return NULL;	/* gone meanwhile */
-	for (size_t i = 0; i < n; i++) {
-		bool own = false;
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+		struct xl_xdp_holder h = modes[i];
 
-		for (size_t k = 0; k < n_skip && !own; k++)
-			own = skip[k] == h[i].prog_id;
-		if (own)
+		/* The daemon's own are told apart before anything costly. */
+		if (!h.prog_id || skipped(h.prog_id, skip, n_skip))
 			continue;
+		xl_holder_classify(x->ifindex, &h);
 		if (!list)
 			list = json_array();
-		if (!list || json_array_append_new(list, unmanaged_json(&h[i], maps, pins)) < 0)
+		if (!list || json_array_append_new(list, unmanaged_json(&h, maps, pins)) < 0)
 			return json_decref(list), NULL;
 	}
 	return list;

@@ -7,6 +7,7 @@
 #ifndef XD_UNMANAGED_H
 #define XD_UNMANAGED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -26,11 +27,13 @@ void xd_map_pins_done(struct xd_map_pins *p);
 json_t *xd_prog_maps_json(uint32_t prog_id, const struct xd_map_pins *pins);
 
 /*
- * The Unmanaged objects for ifindex: every XDP program there whose id is
- * not in skip (the daemon's own: its entry program and attachments).
- * NULL when there is none; maps: with each program's maps.
+ * The Unmanaged objects for interface x (from xl_xdp_dump()): every XDP
+ * program there whose id is not in skip (the daemon's own: its entry
+ * program and attachments). NULL when there is none; maps: with each
+ * program's maps.
  */
-json_t *xd_unmanaged_json(int ifindex, const uint32_t *skip, size_t n_skip, bool maps,
-			  const struct xd_map_pins *pins);
+struct xl_xdp_iface;
+json_t *xd_unmanaged_json(const struct xl_xdp_iface *x, const uint32_t *skip, size_t n_skip,
+			  bool maps, const struct xd_map_pins *pins);
 
 #endif

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What runs XDP on an interface and who holds it there (xl-holder.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -39,7 +44,7 @@ static __u32 xdp_link_on(int ifindex, __u32 prog)
 
 /* libxdp's dispatcher is told by its program's name, which is its
  * function's name in BTF; whether a link or netlink holds it. */
-static void classify(int ifindex, struct xl_xdp_holder *h)
+void xl_holder_classify(int ifindex, struct xl_xdp_holder *h)
 {
 	prog_name_of(h->prog_id, h->name, sizeof(h->name));
 	h->link_id = xdp_link_on(ifindex, h->prog_id);
@@ -66,7 +71,7 @@ int xl_holder_query(int ifindex, struct xl_xdp_holder *ret, size_t max, size_t *
 		if (!*modes[i].id)
 			continue;
 		ret[n] = (struct xl_xdp_holder){ .prog_id = *modes[i].id, .mode = modes[i].mode };
-		classify(ifindex, &ret[n++]);
+		xl_holder_classify(ifindex, &ret[n++]);
 	}
 	*ret_n = n;
 	return 0;
@@ -123,4 +128,97 @@ void xl_holder_describe(int ifindex, char *buf, size_t len)
 		snprintf(buf, len, "program %s (id %u) attached over netlink", h[0].name,
 			 h[0].prog_id);
 	}
+}
+
+/* IFLA_XDP's program ids: one attribute per mode that has a program. */
+static void parse_xdp(struct rtattr *xdp, struct xl_xdp_iface *x)
+{
+	int len = (int)RTA_PAYLOAD(xdp);
+
+	for (struct rtattr *a = RTA_DATA(xdp); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		__u32 id = RTA_PAYLOAD(a) >= sizeof(__u32) ? *(__u32 *)RTA_DATA(a) : 0;
+
+		if (a->rta_type == IFLA_XDP_DRV_PROG_ID)
+			x->drv_prog_id = id;
+		else if (a->rta_type == IFLA_XDP_SKB_PROG_ID)
+			x->skb_prog_id = id;
+		else if (a->rta_type == IFLA_XDP_HW_PROG_ID)
+			x->hw_prog_id = id;
+	}
+}
+
+static struct xl_xdp_iface parse_link(struct nlmsghdr *nh)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+	struct xl_xdp_iface x = { .ifindex = ifi->ifi_index };
+	int len = (int)IFLA_PAYLOAD(nh);
+
+	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type == IFLA_IFNAME)
+			snprintf(x.name, sizeof(x.name), "%.*s", (int)RTA_PAYLOAD(a),
+				 (const char *)RTA_DATA(a));
+		else if (a->rta_type == IFLA_XDP)
+			parse_xdp(a, &x);
+	}
+	return x;
+}
+
+/* One datagram of the dump into *v; 1 when the dump is done. */
+static int dump_part(const char *buf, ssize_t n, struct xl_xdp_iface **v, size_t *n_v)
+{
+	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+		struct xl_xdp_iface *grown;
+
+		if (nh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nh->nlmsg_type == NLMSG_ERROR)
+			return ((struct nlmsgerr *)NLMSG_DATA(nh))->error ?: -EPROTO;
+		if (nh->nlmsg_type != RTM_NEWLINK)
+			continue;
+		grown = reallocarray(*v, *n_v + 1, sizeof(**v));
+		if (!grown)
+			return -ENOMEM;
+		*v = grown;
+		grown[(*n_v)++] = parse_link(nh);
+	}
+	return 0;
+}
+
+int xl_xdp_dump(struct xl_xdp_iface **ret, size_t *ret_n)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.ifi = { .ifi_family = AF_UNSPEC },
+	};
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	const size_t size = 64 * 1024;	/* more than a dump's datagram */
+	_cleanup_free_ char *buf = malloc(size);
+	struct xl_xdp_iface *v = NULL;
+	size_t n_v = 0;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (!buf)
+		return -ENOMEM;
+	if (send(fd, &req, sizeof(req), 0) < 0)
+		return -errno;
+	while (r == 0) {
+		ssize_t n = recv(fd, buf, size, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		r = n < 0 ? -errno : dump_part(buf, n, &v, &n_v);
+	}
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n_v;
+	return 0;
 }

@@ -32,6 +32,21 @@ struct xl_xdp_holder {
 /* The programs on ifindex, one per mode that has one (at most 3), into
  * ret; *ret_n is how many. -errno when the query fails. */
 int xl_holder_query(int ifindex, struct xl_xdp_holder *ret, size_t max, size_t *ret_n);
+/* Fill in h's name, link and kind from its prog_id (and ifindex). Walks
+ * every bpf_link: only for programs that are not the daemon's own. */
+void xl_holder_classify(int ifindex, struct xl_xdp_holder *h);
+
+/* One interface of a namespace and the XDP program of each mode (0: none). */
+struct xl_xdp_iface {
+	int ifindex;
+	char name[16];			/* IF_NAMESIZE */
+	__u32 drv_prog_id, skb_prog_id, hw_prog_id;
+};
+
+/* Every interface of the calling thread's namespace, from one RTM_GETLINK
+ * dump (one pass of the RTNL lock, not one per interface); *ret is
+ * malloc'd, the caller frees it. */
+int xl_xdp_dump(struct xl_xdp_iface **ret, size_t *ret_n);
 /* The programs a dispatcher (prog_id) runs: those of the freplace links
  * whose target it is, in link id order (libxdp attaches slots in order). */
 int xl_holder_components(__u32 prog_id, __u32 *ret_ids, size_t max, size_t *ret_n);
