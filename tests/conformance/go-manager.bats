@@ -270,6 +270,27 @@ org.varlink.service.InvalidParameter \{\"parameter\":\"bogus\"\}" "$DLOG"
 		<<<"$output" || { echo "$output"; false; }
 }
 
+# Issue 14: another tool's program (Unmanaged), maps (Map) and the namespace's
+# name, in List's reply, decode strictly into their Go types.
+@test "List with all and maps, beside another tool's program, decodes into its Go types" {
+	veth_in_nsb vx vy
+	nsenter --net="/run/netns/$NSB" xdp-loader load vy /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o
+	prog=$(ip -n "$NSB" -j link show vy | jq '.[0].xdp.prog.id')
+	run gm attach vx "$OBJ" xl_pass_1
+	[ "$status" -eq 0 ]
+	run gm list --all --maps
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	jq -e --argjson p "$prog" --arg ns "$NSB" '
+		(.interfaces[] | select(.name == "vy") | .unmanaged[0].programId == $p) and
+		(.interfaces[] | select(.name == "vx") | .attachments[0].maps | map(.pinPath) | any) and
+		([.interfaces[].netns] | unique == [$ns]) and
+		(.interfaces | map(.name) | index("lo") != null)' <<<"$output" || { echo "$output"; false; }
+	run gm list vy
+	[ "$status" -eq 0 ] && jq -e '.interfaces[0].unmanaged[0].holder != null' <<<"$output"
+	# With freplace, libxdp pinned a dispatcher under /sys/fs/bpf/xdp.
+	nsenter --net="/run/netns/$NSB" xdp-loader unload vy --all
+}
+
 # Runs last: what the tests above called through varlink/go.
 @test "varlink/go called every method the IDL declares, each answered at least once without error" {
 	run gm idl

@@ -6,7 +6,7 @@
 //
 // Usage: xl-go-manager unix:SOCKET COMMAND [ARG]...
 //
-//	info | idl | describe | reload | list [IFACE] | statistics
+//	info | idl | describe | reload | list [IFACE] [--all] [--maps] | statistics
 //	attach IFACE OBJECT PROGRAM | detach IFACE ID|all
 //	replace IFACE [OBJECT:PROGRAM]... | monitor IFACE|- N
 //	call METHOD JSON-PARAMETERS [more]
@@ -581,8 +581,19 @@ func run(c *client, cmd string, args []string) error {
 		return err
 	case "list":
 		var in interface{}
-		if len(args) > 0 {
-			in = map[string]string{"interface": args[0]}
+		params := map[string]interface{}{}
+		for _, a := range args {
+			switch a {
+			case "--all":
+				params["all"] = true
+			case "--maps":
+				params["maps"] = true
+			default:
+				params["interface"] = a
+			}
+		}
+		if len(params) > 0 {
+			in = params
 		}
 		var r ListReply
 		err := c.call(iface+".List", in, &r)
