@@ -194,6 +194,19 @@ static int build_access(const struct xd_config *c, struct xd_access *ret, char *
 	return r;
 }
 
+/* The caller of a refused Reload gets the first error, and word of the others. */
+static int refuse_reload(int r, const struct xd_conf_errors *errs, char *err, size_t errlen,
+			 const char *kept)
+{
+	size_t n = strlen(err);
+
+	if (errs->n > 1 && n < errlen)
+		snprintf(err + n, errlen - n, " (and %u more errors, each in the log; "
+			 "xdplinkd --check-config lists them)", errs->n - 1);
+	return log_error_errno(r, "Reload refused, keeping %s: %u errors (each logged above)",
+			       kept, errs->n);
+}
+
 /*
  * All or nothing: everything that can fail (the file, [Access], the
  * interface files) is read and checked first, and only then does any of
@@ -209,17 +222,15 @@ int manager_reload(struct manager *m, char *err, size_t errlen)
 
 	r = config_read(&m->cli, &c, &errs, err, errlen);
 	if (r < 0)
-		return log_error_errno(r, "Reload refused, keeping the running configuration: %u "
-				       "errors (each logged above)", errs.n);
+		return refuse_reload(r, &errs, err, errlen, "the running configuration");
 	r = build_access(&c, &a, err, errlen);
 	if (r < 0)
 		return log_error_errno(r, "Reload refused, keeping the running configuration: %s", err);
 	r = xd_netconfig_load_dir_all(c.interfaces_dir, &nc, &errs, err, errlen);
 	if (r < 0) {
 		xd_access_done(&a);
-		return log_error_errno(r, "Reload refused, keeping the running configuration and "
-				       "the interface files in force: %u errors (each logged above)",
-				       errs.n);
+		return refuse_reload(r, &errs, err, errlen, "the running configuration and the "
+				     "interface files in force");
 	}
 	if (strcmp(c.socket_path, m->config.socket_path) != 0 ||
 	    strcmp(c.bpffs_root, m->config.bpffs_root) != 0 ||

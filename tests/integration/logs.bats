@@ -168,3 +168,19 @@ xdpctl_bg() { "$XDPCTL" --socket "$SOCK" "$@" & }
 	for _ in $(seq 50); do grep -q 'Received SIGHUP' "$DLOG" && break; sleep 0.1; done
 	grep -F "Received SIGHUP from uid=0 pid=$$; reloading" "$DLOG"
 }
+
+@test "a refused Reload logs every error, at <3>, and tells the caller there are more" {
+	CONF=$BATS_TEST_TMPDIR/xdplinkd.conf
+	cp "$REPO/config/xdplinkd.conf" "$CONF"
+	daemon_start
+	printf '[Nope]\nA = 1\n[Engine]\nFoo = 1\n' >> "$CONF"
+	run ctl reload
+	echo "$output"
+	[ "$status" -ne 0 ]
+	grep -q "xdplinkd.conf:[0-9]*: unknown section \[Nope\] (and 1 more errors" <<< "$output"
+	grep -q "^<3>xdplinkd: .*xdplinkd.conf:[0-9]*: unknown section \[Nope\]$" "$DLOG"
+	grep -q "^<3>xdplinkd: .*xdplinkd.conf:[0-9]*: unknown key 'Foo' in section \[Engine\]" "$DLOG"
+	grep -q "^<3>xdplinkd: Reload refused, keeping the running configuration: 2 errors" "$DLOG"
+	# Still serving, as before.
+	ctl status >/dev/null
+}
