@@ -17,6 +17,9 @@ install-systemd:
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' systemd/xdplinkd.service.in \
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/xdplinkd.service
 	install -m 0644 systemd/xdplinkd.socket $(DESTDIR)$(SYSTEMDUNITDIR)/
+	sed -e 's|@BINDIR@|$(BINDIR)|g' systemd/xdplink-exporter.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/xdplink-exporter.service
+	install -m 0644 systemd/xdplink-exporter.socket $(DESTDIR)$(SYSTEMDUNITDIR)/
 	install -m 0644 systemd/xdplinkd.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/xdplinkd.conf
 	install -m 0644 systemd/xdplinkd.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/xdplinkd.conf
 	install -m 0644 config/xdplinkd.conf $(DESTDIR)$(SYSCONFDIR)/xdplinkd/xdplinkd.conf
@@ -29,7 +32,8 @@ install-systemd:
 # administrator's edits and interface files stay, and so does their directory.
 uninstall: uninstall-systemd
 uninstall-systemd:
-	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,xdplinkd.service xdplinkd.socket) \
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,xdplinkd.service xdplinkd.socket \
+		xdplink-exporter.service xdplink-exporter.socket) \
 		$(DESTDIR)$(TMPFILESDIR)/xdplinkd.conf $(DESTDIR)$(SYSUSERSDIR)/xdplinkd.conf \
 		$(DESTDIR)$(VARLINKDIR)/io.xdplink.Manager.varlink \
 		$(foreach p,$(MANPAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
@@ -39,3 +43,14 @@ uninstall-systemd:
 		elif [ -e "$$t" ]; then echo "uninstall: kept $$t: changed since install"; fi; done
 UNINSTALL_DIRS += $(SYSCONFDIR)/xdplinkd/interfaces.d $(SYSCONFDIR)/xdplinkd $(VARLINKDIR)
 .PHONY: install-systemd uninstall-systemd
+
+# xdplink-exporter (client/exporter/) beside its units, whose ExecStart
+# names it where this puts it.
+install: install-exporter
+install-exporter: $(B)/xdplink-exporter
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/xdplink-exporter $(DESTDIR)$(BINDIR)/xdplink-exporter
+uninstall: uninstall-exporter
+uninstall-exporter:
+	rm -f $(DESTDIR)$(BINDIR)/xdplink-exporter
+.PHONY: install-exporter uninstall-exporter
