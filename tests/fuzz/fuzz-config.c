@@ -13,6 +13,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* As --check-config reads: past every error, keeping what was good. */
+	struct xd_conf_errors errs = { .keep_partial = true };
 	struct xd_netconfig_file f = {};
 	struct xd_config c;
 	char path[64], err[1024];
@@ -21,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0)
 		return 0;
 	xd_config_init(&c);
-	(void)xd_config_load(&c, path, true, err, sizeof(err));
+	(void)xd_config_load_all(&c, path, true, &errs, err, sizeof(err));
 	xd_config_done(&c);
-	if (xd_netconfig_parse_file(path, &f, err, sizeof(err)) == 0)
+	if (xd_netconfig_parse_file_all(path, &f, &errs, err, sizeof(err)) == 0)
 		xd_netconfig_file_done(&f);
 	close(fd);
 	return 0;
