@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "iface.h"
 #include "list.h"
@@ -17,9 +18,13 @@
 #include "xl-holder.h"
 #include "xl-util.h"
 
-/* A namespace named under /run/netns, open for the length of one List. */
+/* A namespace named under /run/netns: its inode always; its cookie and
+ * an fd (open for the length of one List) only when a managed interface
+ * of a namespace known by cookie alone needs them. */
 struct named_ns {
-	uint64_t cookie;
+	dev_t dev;
+	ino_t ino;
+	uint64_t cookie;	/* 0: not looked up */
 	int fd;
 	char name[NAME_MAX + 1];
 };
@@ -29,9 +34,11 @@ struct list_ctx {
 	const struct xd_list_request *q;
 	struct named_ns *named;
 	size_t n_named;
+	bool cookies_loaded;
 	struct xd_map_pins pins;
 };
 
+/* A stat per name: cheap enough for every List. */
 static void named_load(struct list_ctx *c)
 {
 	_cleanup_(closedirp) DIR *d = opendir("/run/netns");
@@ -39,35 +46,65 @@ static void named_load(struct list_ctx *c)
 
 	while (d && (de = readdir(d))) {
 		struct named_ns *grown, n = { .fd = -EBADF };
+		struct stat st;
 
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(n.name))
+		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(n.name) ||
+		    fstatat(dirfd(d), de->d_name, &st, 0) < 0)
 			continue;
-		n.fd = xd_netns_open_path(de->d_name);
-		if (n.fd < 0)
-			continue;	/* not a namespace (a stale file), or gone */
-		if (xd_netns_resolve(n.fd, c->m->self_netns_fd, NULL, &n.cookie, NULL) < 0 ||
-		    !(grown = reallocarray(c->named, c->n_named + 1, sizeof(*grown)))) {
-			close(n.fd);
+		grown = reallocarray(c->named, c->n_named + 1, sizeof(*grown));
+		if (!grown)
 			continue;
-		}
+		n.dev = st.st_dev;
+		n.ino = st.st_ino;
 		snprintf(n.name, sizeof(n.name), "%s", de->d_name);
 		c->named = grown;
 		c->named[c->n_named++] = n;
 	}
 }
 
+/* Cookies of the named namespaces: an open and two setns each. */
+static void named_load_cookies(struct list_ctx *c)
+{
+	if (c->cookies_loaded)
+		return;
+	c->cookies_loaded = true;
+	for (size_t i = 0; i < c->n_named; i++) {
+		struct named_ns *n = &c->named[i];
+
+		n->fd = xd_netns_open_path(n->name);
+		if (n->fd >= 0 &&
+		    xd_netns_resolve(n->fd, c->m->self_netns_fd, NULL, &n->cookie, NULL) < 0)
+			n->cookie = 0;
+	}
+}
+
 static void ctx_done(struct list_ctx *c)
 {
 	for (size_t i = 0; i < c->n_named; i++)
-		close(c->named[i].fd);
+		if (c->named[i].fd >= 0)
+			close(c->named[i].fd);
 	free(c->named);
 	xd_map_pins_done(&c->pins);
 }
 
-static const struct named_ns *named_find(const struct list_ctx *c, uint64_t cookie)
+/* The named namespace fd is, by inode. */
+static const struct named_ns *named_by_fd(const struct list_ctx *c, int fd)
 {
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return NULL;
 	for (size_t i = 0; i < c->n_named; i++)
-		if (c->named[i].cookie == cookie)
+		if (c->named[i].dev == st.st_dev && c->named[i].ino == st.st_ino)
+			return &c->named[i];
+	return NULL;
+}
+
+static const struct named_ns *named_by_cookie(struct list_ctx *c, uint64_t cookie)
+{
+	named_load_cookies(c);
+	for (size_t i = 0; i < c->n_named; i++)
+		if (c->named[i].cookie == cookie && c->named[i].fd >= 0)
 			return &c->named[i];
 	return NULL;
 }
@@ -129,9 +166,14 @@ static int scan_one(struct list_ctx *c, json_t *entries, uint64_t cookie,
 static int scan_here(struct list_ctx *c, json_t *entries, uint64_t cookie)
 {
 	_cleanup_free_ struct xl_xdp_iface *ifs = NULL;
+	struct xl_xdp_iface one;
 	size_t n = 0;
 	int r;
 
+	if (c->q->ifindex) {
+		r = xl_xdp_query_one(c->q->ifindex, &one);
+		return r < 0 ? r : scan_one(c, entries, cookie, &one);
+	}
 	r = xl_xdp_dump(&ifs, &n);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (!c->q->ifindex || ifs[i].ifindex == c->q->ifindex)
@@ -185,11 +227,20 @@ static int append_sorted(json_t *list, json_t *entries, const struct named_ns *n
 static int list_ns(struct list_ctx *c, json_t *list, uint64_t cookie)
 {
 	const struct xd_list_request *q = c->q;
-	const struct named_ns *named = named_find(c, cookie);
+	const struct named_ns *named;
 	_cleanup_json_ json_t *entries = json_array();
-	int fd = cookie == c->m->self_cookie ? -EBADF :
-		 cookie == q->cookie && q->nsfd >= 0 ? q->nsfd : named ? named->fd : -ENOENT;
-	int r = 0;
+	int fd, r = 0;
+
+	if (cookie == c->m->self_cookie) {
+		fd = -EBADF;
+		named = named_by_fd(c, c->m->self_netns_fd);
+	} else if (cookie == q->cookie && q->nsfd >= 0) {
+		fd = q->nsfd;
+		named = named_by_fd(c, q->nsfd);
+	} else {
+		named = named_by_cookie(c, cookie);
+		fd = named ? named->fd : -ENOENT;
+	}
 
 	if (!entries)
 		return -ENOMEM;

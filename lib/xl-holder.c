@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -186,13 +187,19 @@ static int dump_part(const char *buf, ssize_t n, struct xl_xdp_iface **v, size_t
 
 int xl_xdp_dump(struct xl_xdp_iface **ret, size_t *ret_n)
 {
+	/* Without statistics: less for the kernel to gather per interface
+	 * (kernels before 5.4 ignore the flag and send them anyway). */
 	struct {
 		struct nlmsghdr nh;
 		struct ifinfomsg ifi;
+		struct rtattr mask_attr;
+		__u32 mask;
 	} req = {
 		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
 		.ifi = { .ifi_family = AF_UNSPEC },
+		.mask_attr = { .rta_len = RTA_LENGTH(sizeof(__u32)), .rta_type = IFLA_EXT_MASK },
+		.mask = RTEXT_FILTER_SKIP_STATS,
 	};
 	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	const size_t size = 64 * 1024;	/* more than a dump's datagram */
@@ -220,5 +227,22 @@ int xl_xdp_dump(struct xl_xdp_iface **ret, size_t *ret_n)
 	}
 	*ret = v;
 	*ret_n = n_v;
+	return 0;
+}
+
+int xl_xdp_query_one(int ifindex, struct xl_xdp_iface *ret)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE];
+	int r;
+
+	r = bpf_xdp_query(ifindex, 0, &q);
+	if (r < 0)
+		return r;
+	if (!if_indextoname((unsigned)ifindex, name))
+		return -errno;
+	*ret = (struct xl_xdp_iface){ .ifindex = ifindex, .drv_prog_id = q.drv_prog_id,
+				      .skb_prog_id = q.skb_prog_id, .hw_prog_id = q.hw_prog_id };
+	snprintf(ret->name, sizeof(ret->name), "%s", name);
 	return 0;
 }

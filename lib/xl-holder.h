@@ -47,6 +47,8 @@ struct xl_xdp_iface {
  * dump (one pass of the RTNL lock, not one per interface); *ret is
  * malloc'd, the caller frees it. */
 int xl_xdp_dump(struct xl_xdp_iface **ret, size_t *ret_n);
+/* The same for one interface: one query, not a dump. */
+int xl_xdp_query_one(int ifindex, struct xl_xdp_iface *ret);
 /* The programs a dispatcher (prog_id) runs: those of the freplace links
  * whose target it is, in link id order (libxdp attaches slots in order). */
 int xl_holder_components(__u32 prog_id, __u32 *ret_ids, size_t max, size_t *ret_n);
