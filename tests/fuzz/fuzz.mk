@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 15
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -Ilib/include -Ilib -Ilib/varlink -Idaemon -Iclient
 FUZZERS := $(addprefix $(B)/fuzz/,fuzz-frame fuzz-params fuzz-config fuzz-progset fuzz-elf-check \
-	fuzz-applyfile)
+	fuzz-applyfile fuzz-http)
 
 $(B)/fuzz:
 	mkdir -p $@
@@ -37,6 +37,11 @@ $(B)/fuzz/fuzz-applyfile: tests/fuzz/fuzz-applyfile.c client/applyfile.c client/
 # An object's section headers, checked before libbpf reads them.
 $(B)/fuzz/fuzz-elf-check: tests/fuzz/fuzz-elf-check.c lib/xl-elf-check.c lib/xl-elf-check.h | $(B)/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+# xdplink-exporter's HTTP request heads, as anyone who reaches its port sends them.
+$(B)/fuzz/fuzz-http: tests/fuzz/fuzz-http.c client/exporter/http.c client/exporter/http.h \
+		client/exporter/render.h | $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iclient/exporter -o $@ $(filter %.c,$^)
 
 # make fuzz [FUZZ_SECONDS=3600]: every harness for that long, one after another.
 fuzz: $(FUZZERS)
