@@ -17,6 +17,7 @@
 static void help(void)
 {
 	printf("Usage: xdplinkd [OPTION]...\n"
+	       "       xdplinkd --check-config [--config FILE]\n"
 	       "Own the XDP programs of this host's network interfaces and serve them over\n"
 	       "varlink (io.xdplink.Manager). Stopping the daemon leaves every program running.\n\n"
 	       "  -c, --config FILE      configuration file (default %s)\n"

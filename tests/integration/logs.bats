@@ -43,7 +43,7 @@ at_level() { grep -c "^<$1>xdplinkd: " "$DLOG" || true; }
 	run ctl attach vb "$OBJ" --prog nope
 	[ "$status" -ne 0 ]
 	ctl attach vb "$OBJ" --prog xl_pass_1
-	for _ in $(seq 20); do grep -q 'is live' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((20 * SLOW))); do grep -q 'is live' "$DLOG" && break; sleep 0.1; done
 	cat "$DLOG"
 	# Every line, not only some: a line without <N> would be filed at one level.
 	! grep -v '^<[0-7]>xdplinkd: ' "$DLOG"
@@ -138,10 +138,10 @@ xdpctl_bg() { "$XDPCTL" --socket "$SOCK" "$@" & }
 	"$XDPCTL" --socket "$SOCK" attach vb "$OBJ" --prog xl_pass_1 --lifetime connection \
 		> "$BATS_TEST_TMPDIR/holder.out" 2>&1 3>&- &
 	HOLDER=$!
-	for _ in $(seq 50); do grep -q 'revision 1 is live' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((50 * SLOW))); do grep -q 'revision 1 is live' "$DLOG" && break; sleep 0.1; done
 	id=$(ctl --json status vb | jq '.interfaces[0].attachments[0].id')
 	kill -9 "$HOLDER"
-	for _ in $(seq 50); do grep -q 'detach: 0 added' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((50 * SLOW))); do grep -q 'detach: 0 added' "$DLOG" && break; sleep 0.1; done
 	grep -F "vb: the connection that attached 1 of its programs closed; removing them (connection of uid=0 pid=$HOLDER)" "$DLOG"
 	grep -F "is live (detach: 0 added, 1 removed, 0 reordered; 1 link updates) by the closed connection of uid=0 pid=$HOLDER; removed #$id \"xl_pass_1\"" "$DLOG"
 	HOLDER=
@@ -155,17 +155,17 @@ xdpctl_bg() { "$XDPCTL" --socket "$SOCK" "$@" & }
 	printf '[Match]\nName = vb\n[Program]\nObject = %s\nProgram = xl_pass_1\n' "$OBJ" \
 		> "$IFD/10-vb.conf"
 	daemon_start
-	for _ in $(seq 50); do grep -q 'revision 1 is live' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((50 * SLOW))); do grep -q 'revision 1 is live' "$DLOG" && break; sleep 0.1; done
 	grep -E 'vb: revision 1 is live \(replace: 1 added, 0 removed.* by interfaces.d file "10-vb.conf"; added #[0-9]+ "xl_pass_1" .*owner "config:10-vb.conf"' "$DLOG"
 	rm "$IFD/10-vb.conf"
 	xdpctl_bg reload
 	pid=$!
 	wait "$pid"
 	grep -F "Reload asked for by uid=0 pid=$pid" "$DLOG"
-	for _ in $(seq 50); do grep -q 'replace: 0 added' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((50 * SLOW))); do grep -q 'replace: 0 added' "$DLOG" && break; sleep 0.1; done
 	grep -E 'vb: revision [0-9]+ is live \(replace: 0 added, 1 removed.* by interfaces.d \(no file names it any more\); removed #[0-9]+ "xl_pass_1"' "$DLOG"
 	kill -HUP "$DAEMON_PID"
-	for _ in $(seq 50); do grep -q 'Received SIGHUP' "$DLOG" && break; sleep 0.1; done
+	for _ in $(seq $((50 * SLOW))); do grep -q 'Received SIGHUP' "$DLOG" && break; sleep 0.1; done
 	grep -F "Received SIGHUP from uid=0 pid=$$; reloading" "$DLOG"
 }
 
