@@ -79,8 +79,8 @@ static const struct family errors_family = {
 	"Error replies xdplinkd sent since it started, by varlink error name." };
 static const struct family packets_family = {
 	"xdplink_program_packets", "counter", NULL,
-	"Packets a program decided, by verdict, summed over CPUs (interfaces with counters "
-	"on)." };
+	"Packets whose verdict a program decided (it ended the chain), by verdict, summed over "
+	"CPUs; interfaces with counters on." };
 static const struct family revision_family = {
 	"xdplink_interface_revision", "gauge", NULL,
 	"The revision live on an interface (0: nothing attached)." };
