@@ -184,3 +184,16 @@ xdpctl_bg() { "$XDPCTL" --socket "$SOCK" "$@" & }
 	# Still serving, as before.
 	ctl status >/dev/null
 }
+
+@test "Adopt names who asked and what it took over; --detach what it removed" {
+	daemon_start
+	ctl attach vb "$OBJ" --prog xl_pass_1 --label one
+	xdpctl_bg adopt vb
+	pid=$!
+	wait "$pid"
+	grep -E "<5>xdplinkd: Adopted vb: .*, by uid=0 pid=$pid; adopted #[0-9]+ \"xl_pass_1\" \(program [0-9]+, object \"$OBJ\", label \"one\", owner \"uid:0\"\)$" "$DLOG"
+	xdpctl_bg adopt vb --detach
+	pid=$!
+	wait "$pid"
+	grep -E "<5>xdplinkd: Detached XDP from vb: pins and state removed, with [0-9]+ link updates, by uid=0 pid=$pid; removed #[0-9]+ \"xl_pass_1\" \(program [0-9]+, object \"$OBJ\", label \"one\"" "$DLOG"
+}
