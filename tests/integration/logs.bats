@@ -197,3 +197,12 @@ xdpctl_bg() { "$XDPCTL" --socket "$SOCK" "$@" & }
 	wait "$pid"
 	grep -E "<5>xdplinkd: Detached XDP from vb: pins and state removed, with [0-9]+ link updates, by uid=0 pid=$pid; removed #[0-9]+ \"xl_pass_1\" \(program [0-9]+, object \"$OBJ\", label \"one\"" "$DLOG"
 }
+
+@test "an interface that is gone: the line names the programs that went with it" {
+	veth_in_nsb vc vd
+	daemon_start
+	ctl attach vc "$OBJ" --prog xl_pass_2 --label gone
+	ip -n "$NSB" link del vc
+	for _ in $(seq $((50 * SLOW))); do grep -q 'vc (ifindex' "$DLOG" && break; sleep 0.1; done
+	grep -E "<5>xdplinkd: vc \(ifindex [0-9]+\) is gone; its 1 programs, pins and state were removed; removed #[0-9]+ \"xl_pass_2\" \(program [0-9]+, object \"$OBJ\", label \"gone\", owner \"uid:0\"\)$" "$DLOG"
+}
