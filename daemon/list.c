@@ -11,6 +11,7 @@
 
 #include "iface.h"
 #include "list.h"
+#include "log.h"
 #include "manager.h"
 #include "netns.h"
 #include "unmanaged.h"
@@ -176,8 +177,7 @@ static int scan_here(struct list_ctx *c, json_t *entries, uint64_t cookie)
 	}
 	r = xl_xdp_dump(&ifs, &n);
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (!c->q->ifindex || ifs[i].ifindex == c->q->ifindex)
-			r = scan_one(c, entries, cookie, &ifs[i]);
+		r = scan_one(c, entries, cookie, &ifs[i]);
 	return r;
 }
 
@@ -267,7 +267,10 @@ static int list_ns(struct list_ctx *c, json_t *list, uint64_t cookie)
 		r = scan_here(c, entries, cookie);
 	}
 	if (r == -ENOMEM)
-		return r;	/* else: listed what the daemon knows */
+		return r;
+	if (r < 0)	/* listed what the daemon knows; gone meanwhile, say */
+		log_full_errno(LOG_DEBUG, r, "List: cannot read the XDP programs of netns "
+			       "cookie %llu: %m", (unsigned long long)cookie);
 	if (q->ifindex && json_array_size(entries) == 0) {
 		json_t *e = empty_entry(q->ifname, q->ifindex, cookie);
 
