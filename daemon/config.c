@@ -254,6 +254,7 @@ struct parse_state {
 	int line;			/* 0: the message is about the whole file */
 	bool seen[ELEMENTSOF(keys)];
 	int error;			/* first error, negative errno */
+	int error_line;			/* its line */
 	char msg[MSG_MAX];		/* and its message */
 	struct xd_conf_errors *errs;	/* every error; may be NULL */
 	char bad_section[64];		/* reported already: its other keys are not */
@@ -278,6 +279,7 @@ _printf_(3, 4) static int fail(struct parse_state *ps, int r, const char *fmt, .
 	xd_conf_error(ps->errs, msg);
 	if (!ps->error) {
 		ps->error = r;
+		ps->error_line = ps->line;
 		snprintf(ps->msg, sizeof(ps->msg), "%s", msg);
 	}
 	return 0;	/* inih: this line failed */
@@ -296,7 +298,14 @@ static bool syntax_error(const char *line)
 		return false;
 	if (*p == '[')
 		return !strchr(p, ']');
-	return !strpbrk(p, "=:");
+	/* inih ends a line at a ';' after a blank (an inline comment). */
+	for (const char *c = p; *c && *c != '\n'; c++) {
+		if (*c == '=' || *c == ':')
+			return false;
+		if (*c == ';' && (c[-1] == ' ' || c[-1] == '\t'))
+			break;
+	}
+	return true;
 }
 
 static bool section_known(const char *section)
@@ -401,8 +410,10 @@ int xd_config_load_all(struct xd_config *c, const char *path, bool must_exist,
 	ps.c = &tmp;
 	r = ini_parse_stream(read_line, &ps, on_key, &ps);
 	fclose(ps.f);
-	/* A line inih refused that syntax_error() let through. */
-	if (r > 0 && !ps.error) {
+	/* inih returns the first line it refused: one before every line we
+	 * refused is one syntax_error() let through, and the first error. */
+	if (r > 0 && (!ps.error || r < ps.error_line)) {
+		ps.error = 0;
 		ps.line = r;
 		fail(&ps, -EINVAL, "syntax error: expected [Section] or Key = value");
 	} else if (r < 0 && !ps.error) {

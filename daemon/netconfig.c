@@ -365,6 +365,19 @@ static int check_header(struct parse_state *ps, const char *p)
 	return fail(ps, -EINVAL, "unknown section [%.*s]", (int)n, p + 1);
 }
 
+/* Whether a key line has its '=' (or ':') before any inline comment (a
+ * ';' after a blank), as inih requires. */
+static bool has_separator(const char *p)
+{
+	for (const char *c = p; *c; c++) {
+		if (*c == '=' || *c == ':')
+			return true;
+		if (*c == ';' && c > p && (c[-1] == ' ' || c[-1] == '\t'))
+			return false;
+	}
+	return false;
+}
+
 /*
  * inih tells handlers neither the line nor the sections, so lines come
  * through here. Leading blanks go: inih would take an indented line for
@@ -382,8 +395,10 @@ static char *read_line(char *buf, int size, void *user)
 	if (n < 0) {
 		int e = errno ?: EIO;
 
-		if (ferror(ps->in))
+		if (ferror(ps->in)) {
 			fail(ps, -e, "cannot read: %s", strerror(e));
+			ps->stop = true;
+		}
 		return NULL;
 	}
 	ps->line++;
@@ -405,7 +420,7 @@ static char *read_line(char *buf, int size, void *user)
 	p += strspn(p, BLANKS);
 	if (*p == '[' && check_header(ps, p) < 0)
 		p = "";
-	else if (*p && *p != '[' && *p != ';' && *p != '#' && !strpbrk(p, "=:")) {
+	else if (*p && *p != '[' && *p != ';' && *p != '#' && !has_separator(p)) {
 		fail(ps, -EINVAL, "syntax error: expected [Section] or Key=value");
 		p = "";
 	}
@@ -418,6 +433,7 @@ static int check_result(struct parse_state *ps, int r)
 	/* inih returns the first bad line: one read_line() let through is a
 	 * syntax error only when nothing was refused before it. */
 	if (r > 0 && (!ps->error || r < ps->error_line)) {
+		ps->error = 0;		/* the first, for err */
 		ps->line = r;
 		fail(ps, -EINVAL, "syntax error: expected [Section] or Key=value");
 	} else if (r < 0) {

@@ -275,6 +275,23 @@ static void test_every_error_reported(void **state)
 	xd_config_done(&c);
 }
 
+/* A '=' after an inline comment is no separator, as inih reads it: the
+ * line is a syntax error reported in its place, not after the others. */
+static void test_inline_comment_syntax_error(void **state)
+{
+	char got[1024] = "", err[256];
+	struct xd_conf_errors errs = { .report = collect, .userdata = got };
+	struct xd_config c;
+
+	(void)state;
+	write_conf("[Engine]\nDefaultMode = skb ; = x\nfoo ; = bar\nCounters = maybe\n");
+	xd_config_init(&c);
+	assert_int_equal(xd_config_load_all(&c, path, true, &errs, err, sizeof(err)), -EINVAL);
+	assert_string_equal(got, "F:3: syntax error: expected [Section] or Key = value\n"
+			    "F:4: bad value 'maybe' for Counters: must be yes or no\n");
+	xd_config_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_every_error_reported),
+		cmocka_unit_test(test_inline_comment_syntax_error),
 		cmocka_unit_test(test_copy_and_levels),
 	};
 

@@ -617,7 +617,7 @@ static void test_load_dir_reports_every_error(void **state)
 	write_file("10-good.conf", MATCH PROG);
 	write_file("20-bad.conf", "[Match]\nName=eth0\n[Program]\nObject=rel.o\nPriority=x\n"
 		   "Label=fw\njunk\n[Nope]\n[Match\n");
-	write_file("30-empty.conf", "[Interface]\nMode=turbo\n");
+	write_file("30-empty.conf", "[Interface]\nMode=turbo\nfoo ; = bar\n");
 	assert_int_equal(xd_netconfig_load_dir_all(dir, &c, &errs, err, sizeof(err)), -EINVAL);
 	strip_dir(err, sizeof(err));
 	assert_string_equal(err, "D/20-bad.conf:4: bad value 'rel.o' for Object: must be an "
@@ -629,9 +629,10 @@ static void test_load_dir_reports_every_error(void **state)
 		"D/20-bad.conf:8: unknown section [Nope]\n"
 		"D/20-bad.conf:9: syntax error: expected [Section] or Key=value\n"
 		"D/30-empty.conf:2: bad value 'turbo' for Mode: must be native or skb\n"
+		"D/30-empty.conf:3: syntax error: expected [Section] or Key=value\n"
 		"D/30-empty.conf: no Name= in [Match]: the file would match nothing\n"
 		"D/30-empty.conf: no program: [Program] needs an Object=\n");
-	assert_int_equal(errs.n, 8);
+	assert_int_equal(errs.n, 9);
 	assert_int_equal(c.n_files, 0);
 	/* Without a collector the first bad file stops the load, as before. */
 	assert_int_equal(xd_netconfig_load_dir(dir, &c, err, sizeof(err)), -EINVAL);
