@@ -67,7 +67,7 @@ static const struct opt test_opts[] = {
 	{ "prio", OPT_PRIORITY, AT(prio), 0, "N", "a priority" },
 	{ "actions", OPT_ACTIONS, AT(actions), 0, "LIST", "actions" },
 	{ "mode", OPT_MODE, AT(mode), 0, "M", "a mode" },
-	{ "flag", OPT_FLAG, AT(flag), 0, NULL, "a flag" },
+	{ "flag", OPT_FLAG, AT(flag), 0, NULL, "a flag", .short_name = 'f' },
 	{ "on", OPT_CONST, AT(tri), 0, NULL, "on", 1 },
 	{ "off", OPT_CONST, AT(tri), 0, NULL, "off", 2 },
 	{}
@@ -180,6 +180,10 @@ static void test_parse_errors(void **state)
 	usage_error("unexpected argument 'x'", PARSE("eth0", "1", "x"), err);
 	usage_error("unknown option '--bogus'", PARSE("eth0", "--bogus=1"), err);
 	usage_error("unknown option '-x'", PARSE("eth0", "-x"), err);
+	/* A flag's letter stands alone: no bundles, no value. */
+	usage_error("unknown option '-ff'", PARSE("eth0", "-ff"), err);
+	assert_int_equal(PARSE("eth0", "-f"), EXIT_OK);
+	assert_true(c.flag);
 	usage_error("option '--flag' takes no value", PARSE("eth0", "--flag=yes"), err);
 	usage_error("option '--name' needs a value (TEXT)", PARSE("eth0", "--name"), err);
 	usage_error("ID must be an attachment id (see xdpctl status), not '0'", PARSE("eth0", "0"),
