@@ -213,7 +213,7 @@ static void drop_stale(struct xl_iface *iface)
 
 bool xl_iface__cleanup_pending(const struct xl_iface *iface)
 {
-	return iface->stale_revision || iface->n_stale_removed;
+	return iface->stale_revision || iface->n_stale_removed || iface->n_pending_twins;
 }
 
 int xl_iface__cleanup(struct xl_iface *iface)
@@ -227,7 +227,7 @@ int xl_iface__cleanup(struct xl_iface *iface)
 		return xl_err_set(&iface->err, lock, "locking %s: %s", iface->e->state_dir,
 				  errno_name(lock));
 	drop_stale(iface);
-	return 0;
+	return xl_twins_load_pending(iface);
 }
 
 /* After the commit: adopt the new revision, and drop the old one unless
@@ -247,6 +247,7 @@ static void finish(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch
 	}
 	if (!defer)
 		drop_stale(iface);
+	xl_twins_defer(iface, a);
 	for (size_t i = 0; i < a->plan.n; i++) {
 		const struct xl_plan_item *it = &a->plan.items[i];
 
@@ -376,6 +377,8 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	if (!a)
 		return -ENOMEM;
 	a->dry_run = opts->sz >= offsetofend(struct xl_apply_opts, dry_run) && opts->dry_run;
+	a->defer_twins = !a->dry_run && opts->sz >= offsetofend(struct xl_apply_opts, defer_cleanup) &&
+			 opts->defer_cleanup;
 	a->entry_fd = a->direct_fd = a->counters_fd = a->link_fd = -EBADF;
 	for (size_t i = 0; i < XL_MAX_PROGS; i++)
 		a->fds[i] = -EBADF;
@@ -391,6 +394,8 @@ int xl_iface__apply(struct xl_iface *iface, struct xl_batch *b, const struct xl_
 	if (r < 0)
 		return r;
 	drop_stale(iface);
+	/* A set may shrink to one of them now: it runs as its twin. */
+	(void)xl_twins_load_pending(iface);
 	xl_test_point("apply-locked");
 	r = check_current(iface, a->ifname);
 	if (r == 0)

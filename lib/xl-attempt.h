@@ -25,6 +25,10 @@ struct xl_attempt {
 	struct xl_undo undo;
 	char ifname[IF_NAMESIZE];
 	bool dry_run;			/* build to verify, never commit: touch nothing live */
+	/* The caller answers before the cleanup: new programs' twins, unless
+	 * one runs alone now, are loaded then (xl_twins_load_pending). */
+	bool defer_twins;
+	bool twin_deferred[XL_MAX_PROGS];	/* by plan item */
 };
 
 
@@ -37,6 +41,11 @@ int xl_build(struct xl_iface *iface, struct xl_attempt *a, struct xl_batch *b, e
 /* Copies of an attachment's strings into dst (which owns them then). */
 int xl_attachment_dup_strings(struct xl_attachment *dst, const char *name, const char *object,
 			      const char *label, const char *owner);
+/* After the commit: hand the deferred twins' programs over to iface. */
+void xl_twins_defer(struct xl_iface *iface, struct xl_attempt *a);
+/* Load and pin the twins left by xl_twins_defer; each one that fails is
+ * left out, and its program, alone one day, replaces the entry instead. */
+int xl_twins_load_pending(struct xl_iface *iface);
 /* Pin fd at path and record it for undo. */
 int xl_pin_tracked(struct xl_attempt *a, int fd, const char *path, struct xl_err *err);
 

@@ -163,12 +163,63 @@ static int item_twin(struct xl_iface *iface, struct xl_attempt *a, size_t i)
 	char path[PATH_MAX];
 	int r;
 
+	/* Not needed before the set shrinks to it: loaded after the answer. */
+	if (it->add_idx >= 0 && a->defer_twins && !a->plan.entry_mode) {
+		a->twin_deferred[i] = true;
+		return 0;
+	}
 	r = xl_path_direct(path, sizeof(path), iface->dir, it->id);
 	if (r < 0)
 		return r;
 	if (it->add_idx >= 0)
 		return new_twin(iface, a, i, path);
 	return a->plan.entry_mode ? kept_twin(a, path) : 0;
+}
+
+void xl_twins_defer(struct xl_iface *iface, struct xl_attempt *a)
+{
+	for (size_t i = 0; i < a->plan.n; i++) {
+		const struct xl_plan_item *it = &a->plan.items[i];
+
+		if (!a->twin_deferred[i] || it->add_idx < 0 ||
+		    iface->n_pending_twins >= ELEMENTSOF(iface->pending_twins))
+			continue;
+		iface->pending_twins[iface->n_pending_twins++] = (struct xl_pending_twin){
+			.id = it->id, .prog = TAKE_PTR(a->progs[it->add_idx]) };
+	}
+}
+
+int xl_twins_load_pending(struct xl_iface *iface)
+{
+	char path[PATH_MAX];
+	int ret = 0;
+
+	for (size_t i = 0; i < iface->n_pending_twins; i++) {
+		struct xl_pending_twin *t = &iface->pending_twins[i];
+		_cleanup_close_ int fd = -EBADF;
+		int r = 0;
+
+		/* Removed by now (a later apply): it will never run alone. */
+		if (xl_live_index(iface, t->id) >= 0) {
+			fd = xl_prog_load_twin(t->prog, &iface->err);
+			r = fd == -ENOENT && xl_prog_shared(t->prog) ? 0 : fd;
+		}
+		if (r >= 0 && fd >= 0 && (r = xl_path_direct(path, sizeof(path), iface->dir, t->id)) == 0 &&
+		    (r = xl_pin(fd, path)) < 0)
+			xl_err_set(&iface->err, r, "pinning %s: %s", path, errno_name(r));
+		if (r < 0 && ret == 0)
+			ret = r;
+		t->prog = xl_prog_free(t->prog);
+	}
+	iface->n_pending_twins = 0;
+	return ret;
+}
+
+void xl_twins_drop_pending(struct xl_iface *iface)
+{
+	for (size_t i = 0; i < iface->n_pending_twins; i++)
+		xl_prog_free(iface->pending_twins[i].prog);
+	iface->n_pending_twins = 0;
 }
 
 /* The program fd of plan item i: a kept one's, or a freshly loaded and pinned one. */

@@ -54,6 +54,7 @@ struct xl_iface *xl_iface__free(struct xl_iface *iface)
 		return NULL;
 	(void)xl_iface__repin_link(iface);
 	(void)xl_iface__cleanup(iface);	/* if it fails, recovery sweeps the rest */
+	xl_twins_drop_pending(iface);
 	xl_iface_close_fds(iface);
 	xl_state_clear(&iface->st);
 	xl_iface_drop_dry(iface);

@@ -22,6 +22,8 @@ struct xl_engine {
 	char root_changed[1024];
 };
 
+struct xl_prog;
+
 struct xl_iface {
 	struct xl_engine *e;
 	int ifindex;
@@ -43,10 +45,20 @@ struct xl_iface {
 	__u64 stale_revision;
 	size_t n_stale_removed;
 	__u32 stale_removed[XL_MAX_PROGS];
+	/* New programs whose plain-XDP twins the deferred cleanup loads
+	 * (xl-build.c): owned, by attachment id. */
+	size_t n_pending_twins;
+	struct xl_pending_twin {
+		__u32 id;
+		struct xl_prog *prog;
+	} pending_twins[XL_MAX_PROGS];
 	/* What the last dry run planned (xl_iface__planned), or NULL:
 	 * allocated, as it is rarely used. */
 	struct xl_state *dry;
 };
+
+/* Free the programs of twins never loaded (xl-build.c). */
+void xl_twins_drop_pending(struct xl_iface *iface);
 
 struct xl_batch_add {
 	struct xl_prog_spec spec;	/* strings owned, anchor labels too */

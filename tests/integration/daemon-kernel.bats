@@ -262,3 +262,31 @@ stop_mid_stream() {
 	daemon_stop_gently
 	nothing_made
 }
+
+# The daemon answers a change before it loads the new programs' plain-XDP
+# twins (they only run when a set shrinks to one): the answer waits for the
+# commit alone. The twins follow at once, before any later change of the
+# interface, so a program left alone still runs as itself.
+@test "programs joining a set get their twins right after the answer, and one left alone runs as its twin" {
+	ctl attach vb "$OBJ" --prog xl_pass_0 --priority 10
+	ctl attach vb "$OBJ" --prog xl_pass_1 --priority 20
+	ctl attach vb "$OBJ" --prog xl_pass_2 --priority 30
+	ids=$(vb_json | jq -r '.interfaces[0].attachments[].id')
+	dir=$(ls -d "$ROOT"/*/ | head -1)
+	for _ in $(seq 1 100); do
+		[ "$(ls "$dir" | grep -c '^direct-')" -eq 3 ] && break
+		sleep 0.1
+	done
+	for id in $ids; do [ -e "$dir/direct-$id" ] || { ls "$dir" >&2; false; }; done
+	ext=$(vb_json | jq '.interfaces[0].attachments[] | select(.name == "xl_pass_2") | .programId')
+	for name in xl_pass_0 xl_pass_1; do
+		ctl detach vb "$(vb_json | jq --arg n "$name" '.interfaces[0].attachments[] | select(.name == $n) | .id')"
+	done
+	[ "$(vb_names)" = xl_pass_2 ]
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -r '.name + " " + .type')" = "xl_pass_2 xdp" ]
+	[ "$(bpftool -j prog show id "$(xdp_prog_on_vb)" | jq -c '.map_ids | sort')" = \
+	  "$(bpftool -j prog show id "$ext" | jq -c '.map_ids | sort')" ]
+	send_udp 3
+	[ "$(packets 2)" -eq 3 ]
+	ctl detach vb --all
+}
