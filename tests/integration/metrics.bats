@@ -203,6 +203,30 @@ free_port() {
 	[ "$(grep -c 'Serving metrics' "$ELOG")" = 1 ]
 }
 
+@test "jobs running and queued: changes waiting behind the engine's lock, then none" {
+	exporter_start
+	hold_state_lock
+	lock=$LOCK_PID
+	ctl attach vb "$OBJ" --prog xl_pass_1 >/dev/null 2>&1 3>&- &
+	a=$!
+	sleep 0.5
+	ctl detach vb --all >/dev/null 2>&1 3>&- &
+	b=$!
+	for _ in $(seq 1 100); do
+		m=$(scrape)
+		[ "$(value "$m" xdplink_jobs_queued)" = 1 ] && break
+		sleep 0.05
+	done
+	kill "$lock"; wait "$lock" 2>/dev/null || true
+	wait "$a" "$b" || true
+	[ "$(value "$m" xdplink_jobs_running)" = 1 ] && [ "$(value "$m" xdplink_jobs_queued)" = 1 ] ||
+		{ echo "$m"; false; }
+	m=$(scrape)
+	[ "$(value "$m" xdplink_jobs_running)" = 0 ] && [ "$(value "$m" xdplink_jobs_queued)" = 0 ]
+	# The attach and the detach both went live.
+	[ "$(value "$m" xdplink_revisions_total)" = 2 ]
+}
+
 # raw REQUEST: what the exporter answers to REQUEST (printf escapes), as sent.
 raw() {
 	local hp=${URL#http://}
