@@ -75,6 +75,14 @@ _xdpctl_value()
 {
 	case $1 in
 	*\|*) mapfile -t COMPREPLY < <(compgen -W "${1//|/ }" -- "$cur") ;;
+	LIST)
+		# Comma-separated verdicts (--actions, "a,b,c or none" in the
+		# help): complete the last one.
+		local words
+		words=$(_xdpctl_help "$cmd" | grep -o '[a-z]\+\(,[a-z]\+\)\{2,\}\( or [a-z]\+\)\?' |
+			head -1 | sed 's/ or /,/')
+		mapfile -t COMPREPLY < <(compgen -P "${cur%"${cur##*,}"}" -W "${words//,/ }" -- "${cur##*,}")
+		compopt -o nospace 2>/dev/null ;;
 	PATH | FILE | OBJECT)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
@@ -92,8 +100,10 @@ _xdpctl()
 	local _xdpctl_bin=${COMP_WORDS[0]} cmd= netns= i w arg
 	local -a pos=() globals=()
 	declare -gA _xdpctl_cache 2>/dev/null || declare -A _xdpctl_cache
-	[[ -x $_xdpctl_bin ]] || _xdpctl_bin=$(type -P xdpctl) || return 0
+	# The xdpctl being completed: a path as typed, else the one in PATH.
 	_xdpctl_bin=${_xdpctl_bin/#\~/$HOME}
+	[[ $_xdpctl_bin == */* ]] || _xdpctl_bin=$(type -P "$_xdpctl_bin") || return 0
+	[[ -x $_xdpctl_bin ]] || return 0
 
 	# The words before the cursor: the command, positional arguments, and
 	# the options that take a value (skipped with it; --netns and --socket
