@@ -161,6 +161,14 @@ check-tsan:
 	$(MAKE) --no-print-directory SANITIZE=thread check-tsan
 endif
 
+# The Debian packages (dpkg-buildpackage in a clean copy of HEAD, installed
+# into a clean root, run) and the container image built from them: once per
+# CI run, not per sanitizer pass; a few minutes, and Debian's archive
+# (mmdebstrap). The test program and tools come from $(B).
+.PHONY: check-package
+check-package: all
+	tests/run-suite package tests/integration/package.bats tests/integration/container.bats
+
 # The same suites with the daemon under valgrind memcheck: any leak or invalid
 # access fails the test that caused it (daemon_teardown in daemon-helpers.bash).
 check-valgrind: all
