@@ -37,6 +37,7 @@ teardown() {
 # exporter_start [OPTION...]: the exporter on a free port of 127.0.0.1; $URL
 # is its base, once it listens.
 exporter_start() {
+	: >"$ELOG"	# there before the background shell opens it: read at once below
 	"$EXPORTER" --listen 127.0.0.1:0 --socket "$SOCK" "$@" 2>"$ELOG" 3>&- &
 	EXPORTER_PID=$!
 	for _ in $(seq 1 100); do
