@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
@@ -327,6 +328,8 @@ static void linger_close(int fd, const struct timespec *deadline)
 	close(fd);
 }
 
+static const char index_page[] = "xdplink-exporter: metrics at /metrics\n";
+
 static void serve(int fd)
 {
 	struct timespec deadline;
@@ -353,8 +356,8 @@ static void serve(int fd)
 	if (status != 0)
 		(void)respond_error(fd, status, &deadline);
 	else if (req.route == XE_ROUTE_INDEX)
-		(void)respond(fd, 200, "text/plain; charset=utf-8", NULL,
-			      "xdplink-exporter: metrics at /metrics\n", 38, req.head, &deadline);
+		(void)respond(fd, 200, "text/plain; charset=utf-8", NULL, index_page,
+			      strlen(index_page), req.head, &deadline);
 	else
 		(void)respond_metrics(fd, &req, &deadline);
 	linger_close(fd, &deadline);
@@ -525,6 +528,19 @@ static void accept_one(int lfd)
 	}
 }
 
+/* A client gone between poll() and accept() must not block the loop. */
+static int set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL), r;
+
+	if (flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0)
+		return 0;
+	r = -errno;
+	log_line(SD_ERR, "Cannot make listening fd %d non-blocking: %s (%s)", fd, strerror(-r),
+		 errno_name(r));
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct pollfd fds[XE_LISTENERS_MAX];
@@ -538,6 +554,9 @@ int main(int argc, char **argv)
 	n = setup_listeners(fds, ELEMENTSOF(fds), &activated);
 	if (n < 0)
 		return 1;
+	for (int i = 0; i < n; i++)
+		if (set_nonblocking(fds[i].fd) < 0)
+			return 1;
 	log_listening(activated, fds[0].fd);
 	(void)sd_notify(false, "READY=1");
 	for (;;) {
