@@ -139,6 +139,9 @@ free_port() {
 	[ "$(value "$m" 'xdplink_errors_total{error="io.xdplink.Manager.AttachmentNotFound"}')" = 1 ]
 	[ "$(value "$m" 'xdplink_errors_total{error="io.xdplink.Manager.InterfaceNotFound"}')" = 1 ]
 	[ "$(value "$m" 'xdplink_errors_total{error="org.varlink.service.MethodNotFound"}')" = 1 ]
+	# Labelled counters in OpenMetrics too.
+	run om_check < <(scrape -H 'Accept: application/openmetrics-text')
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
 @test "per-program packet counts match xdpctl status --counters, verdict by verdict" {
@@ -156,6 +159,8 @@ free_port() {
 		"vb \($i.netns // "cookie:\($i.netnsCookie)") \($a.id) \($a.name) \(.key) \(.value)"' | sort)
 	got=$(sed -n 's/^xdplink_program_packets_total{interface="\([^"]*\)",netns="\([^"]*\)",attachment="\([0-9]*\)",program="\([^"]*\)",verdict="\([a-z]*\)"} \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' <<<"$m" | sort)
 	[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got"); false; }
+	run om_check < <(scrape -H 'Accept: application/openmetrics-text')
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	# And the packets are really there. Each counts once, against the
 	# program whose verdict ended the chain: xl_pass_1 passed all 7 on to
 	# xl_drop (pass chains by default), which dropped them.
