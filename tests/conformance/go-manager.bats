@@ -61,9 +61,9 @@ M=io.xdplink.Manager
 @test "varlink/go's idl package parses GetInterfaceDescription" {
 	run gm idl
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	[ "${lines[0]}" = "interface io.xdplink.manager: 11 types, 9 methods, 18 errors" ]
+	[ "${lines[0]}" = "interface io.xdplink.manager: 15 types, 10 methods, 18 errors" ]
 	[ "$(grep '^method ' <<<"$output" | sort | tr '\n' ' ')" = \
-		"method Adopt method Attach method Change method Describe method Detach method List method Monitor method Reload method Replace " ]
+		"method Adopt method Attach method Change method Describe method Detach method List method Monitor method Reload method Replace method Statistics " ]
 }
 
 @test "Attach, List and Detach: the kernel runs what varlink/go attached, then nothing" {
