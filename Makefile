@@ -178,7 +178,7 @@ check-valgrind: all
 # The suite is named after the kernel's series (kernel-6.1, kernel-6.12).
 # The torture runs even when a bats test failed, so that its count is there.
 # A suite is a name under tests/integration/ or a path (tests/attack/programs.bats).
-KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage adopt change-kernel cni status-kernel \
+KERNEL_SUITES ?= kernel daemon-kernel zero-gap afxdp neighbours corpus damage adopt change-kernel cni status-kernel metrics \
 	tests/attack/programs.bats
 check-kernel: all
 	s=0; tests/run-suite kernel-$$(uname -r | cut -d. -f1-2)$(SUITE) \
