@@ -18,16 +18,6 @@
 
 #define LINE_MAX_ 4096
 
-static const char *const kinds[] = {
-	[XD_JOB_ATTACH] = "attach",
-	[XD_JOB_DETACH] = "detach",
-	[XD_JOB_REPLACE] = "replace",
-	[XD_JOB_FORGET] = "interfaceGone",
-	[XD_JOB_RELEASE] = "detach",
-	[XD_JOB_ADOPT] = "adopt",
-	[XD_JOB_CHANGE] = "change",
-};
-
 /* Jobs nobody called for name their cause; calls name their caller. */
 static const char *caller_of(const struct xd_job *j)
 {
@@ -51,7 +41,7 @@ void xd_audit_job_done(const struct xd_job *j)
 	else
 		snprintf(line, sizeof(line), "%s: revision %llu is live (%s: %zu added, %zu "
 			 "removed, %zu reordered; %llu link updates) by %s", name,
-			 (unsigned long long)j->revision, kinds[j->type], j->n_added, j->n_removed,
+			 (unsigned long long)j->revision, xd_job_event_name(j->type), j->n_added, j->n_removed,
 			 j->n_reordered, (unsigned long long)j->link_updates, caller_of(j));
 	xd_audit_programs(line, sizeof(line), "added", j->added, j->n_added, after);
 	xd_audit_programs(line, sizeof(line), "removed", j->removed, j->n_removed, before);
@@ -64,7 +54,7 @@ void xd_audit_job_refused(const struct xd_job *j)
 	char line[LINE_MAX_], name[4 * IF_NAMESIZE + 1], error[4 * sizeof(j->error) + 1];
 
 	snprintf(line, sizeof(line), "%s: %s refused: %s (asked by %s)",
-		 xl_escape(j->rec->name, name, sizeof(name)), kinds[j->type],
+		 xl_escape(j->rec->name, name, sizeof(name)), xd_job_event_name(j->type),
 		 xl_escape(j->error, error, sizeof(error)), caller_of(j));
 	log_escaped(LOG_NOTICE, j->r, j->rec->name, 0, line);
 }

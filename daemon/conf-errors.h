@@ -8,8 +8,10 @@
 #ifndef XD_CONF_ERRORS_H
 #define XD_CONF_ERRORS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct xd_conf_errors {
 	void (*report)(void *userdata, const char *msg);	/* NULL: count only */
@@ -27,6 +29,17 @@ static inline void xd_conf_error(struct xd_conf_errors *e, const char *msg)
 	e->n++;
 	if (e->report)
 		e->report(e->userdata, msg);
+}
+
+/* "FILE:LINE: what" (or "FILE: what" for line 0) into buf, cut to fit. */
+static inline void xd_conf_vformat(char *buf, size_t len, const char *path, int line,
+				   const char *fmt, va_list ap)
+{
+	int n = line > 0 ? snprintf(buf, len, "%s:%d: ", path, line) : snprintf(buf, len, "%s: ", path);
+
+	if (n < 0 || (size_t)n >= len)
+		n = 0;
+	vsnprintf(buf + n, len - (size_t)n, fmt, ap);
 }
 
 #endif

@@ -265,16 +265,9 @@ _printf_(3, 4) static int fail(struct parse_state *ps, int r, const char *fmt, .
 {
 	char msg[MSG_MAX];
 	va_list ap;
-	int n;
 
-	if (ps->line > 0)
-		n = snprintf(msg, sizeof(msg), "%s:%d: ", ps->path, ps->line);
-	else
-		n = snprintf(msg, sizeof(msg), "%s: ", ps->path);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	xd_conf_vformat(msg, sizeof(msg), ps->path, ps->line, fmt, ap);
 	va_end(ap);
 	xd_conf_error(ps->errs, msg);
 	if (!ps->error) {

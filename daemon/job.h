@@ -136,6 +136,8 @@ struct xd_job {
 };
 
 struct xd_job *xd_job_new(struct manager *m, enum xd_job_type type);
+/* The job's type as Monitor events and the change log name it (reply.c). */
+const char *xd_job_event_name(enum xd_job_type type);
 /* Append an operation (its strings are taken over, also on failure). */
 int xd_job_add_op(struct xd_job *j, struct xd_op op);
 struct xd_job *xd_job_free(struct xd_job *j);

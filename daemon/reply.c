@@ -173,20 +173,26 @@ static json_t *ids_to_json(const uint32_t *ids, size_t n)
 	return a;
 }
 
-static const char *const event_names[] = {
-	[XD_JOB_ATTACH] = "attach",
-	[XD_JOB_DETACH] = "detach",
-	[XD_JOB_REPLACE] = "replace",
-	[XD_JOB_FORGET] = "interfaceGone",
-	[XD_JOB_RELEASE] = "detach",
-	[XD_JOB_ADOPT] = "adopt",
-	[XD_JOB_CHANGE] = "change",
-};
+/* A job's type as Monitor events and the log name it. */
+const char *xd_job_event_name(enum xd_job_type type)
+{
+	static const char *const names[] = {
+		[XD_JOB_ATTACH] = "attach",
+		[XD_JOB_DETACH] = "detach",
+		[XD_JOB_REPLACE] = "replace",
+		[XD_JOB_FORGET] = "interfaceGone",
+		[XD_JOB_RELEASE] = "detach",
+		[XD_JOB_ADOPT] = "adopt",
+		[XD_JOB_CHANGE] = "change",
+	};
+
+	return (size_t)type < ELEMENTSOF(names) && names[type] ? names[type] : "unknown";
+}
 
 static void announce(const struct xd_job *j)
 {
 	const struct xd_iface *rec = j->rec;
-	const char *type = j->moved ? "interfaceMoved" : event_names[j->type];
+	const char *type = j->moved ? "interfaceMoved" : xd_job_event_name(j->type);
 
 	xd_audit_job_done(j);	/* the log line: who asked, which programs */
 	xd_monitor_emit(j->m, rec->netns_cookie, rec->ifindex,

@@ -130,16 +130,6 @@ static void tag_of(__u32 prog_id, char *buf, size_t len)
 			snprintf(buf + 2 * i, 3, "%02x", info.tag[i]);
 }
 
-static void name_of(__u32 prog_id, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(prog_id);
-	struct bpf_prog_info info;
-
-	snprintf(buf, len, "?");
-	if (fd >= 0 && xl_prog_info(fd, &info) == 0)
-		snprintf(buf, len, "%s", info.name);
-}
-
 /* A ForeignProgram: one a libxdp dispatcher runs. */
 static json_t *component_json(__u32 id, bool maps, const struct xd_map_pins *pins)
 {
@@ -147,7 +137,7 @@ static json_t *component_json(__u32 id, bool maps, const struct xd_map_pins *pin
 	json_t *o;
 
 	tag_of(id, tag, sizeof(tag));
-	name_of(id, name, sizeof(name));
+	xl_prog_name_by_id(id, name, sizeof(name));
 	o = json_pack("{s:I,s:s,s:s}", "programId", (json_int_t)id, "name", name, "tag", tag);
 	if (o && maps)
 		json_object_set_new(o, "maps", xd_prog_maps_json(id, pins));

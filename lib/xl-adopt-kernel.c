@@ -14,16 +14,6 @@
 #include "xl-bpf.h"
 #include "xl-path.h"
 
-static void prog_name(__u32 id, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
-	struct bpf_prog_info info;
-
-	snprintf(buf, len, "?");
-	if (fd >= 0 && xl_prog_info(fd, &info) == 0)
-		snprintf(buf, len, "%s", info.name);
-}
-
 /* The one program XDP runs on the interface in this netns, and its mode. */
 int xl_adopt_query_xdp(struct adopt *a, __u32 *ret_prog)
 {
@@ -86,7 +76,7 @@ int xl_adopt_find_link(struct adopt *a, __u32 prog)
 		}
 		safe_close(fd);
 	}
-	prog_name(prog, name, sizeof(name));
+	xl_prog_name_by_id(prog, name, sizeof(name));
 	if (a->link_fd < 0) {
 		xl_holder_describe(a->ifindex, holder, sizeof(holder));
 		return xl_err_set(a->err, -EBUSY, "%s: XDP is held by %s, not by a bpf_link: not "

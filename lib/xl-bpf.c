@@ -2,6 +2,7 @@
 /* The bpf() calls the engine makes, each written once. */
 #include <errno.h>
 #include <linux/if_link.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -33,6 +34,16 @@ int xl_prog_info(int fd, struct bpf_prog_info *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	return bpf_obj_get_info_by_fd(fd, ret, &len);
+}
+
+void xl_prog_name_by_id(__u32 id, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
+	struct bpf_prog_info info;
+
+	snprintf(buf, len, "?");
+	if (fd >= 0 && xl_prog_info(fd, &info) == 0)
+		snprintf(buf, len, "%s", info.name);
 }
 
 int xl_link_info(int fd, struct bpf_link_info *ret)

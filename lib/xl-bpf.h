@@ -11,6 +11,8 @@
 int xl_netns_cookie(__u64 *ret);
 
 int xl_prog_info(int prog_fd, struct bpf_prog_info *ret);
+/* The name of program id into buf, "?" when it cannot be read. */
+void xl_prog_name_by_id(__u32 id, char *buf, size_t len);
 int xl_link_info(int link_fd, struct bpf_link_info *ret);
 int xl_prog_id(int prog_fd, __u32 *ret);
 

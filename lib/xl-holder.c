@@ -16,16 +16,6 @@
 #include "xl-holder.h"
 #include "xl-util.h"
 
-static void prog_name_of(__u32 id, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = bpf_prog_get_fd_by_id(id);
-	struct bpf_prog_info info;
-
-	snprintf(buf, len, "?");
-	if (fd >= 0 && xl_prog_info(fd, &info) == 0)
-		snprintf(buf, len, "%s", info.name);
-}
-
 /* Link info carries an ifindex but no netns: the program id tells this
  * device's link from another namespace's device with the same index. */
 static __u32 xdp_link_on(int ifindex, __u32 prog)
@@ -47,7 +37,7 @@ static __u32 xdp_link_on(int ifindex, __u32 prog)
  * function's name in BTF; whether a link or netlink holds it. */
 void xl_holder_classify(int ifindex, struct xl_xdp_holder *h)
 {
-	prog_name_of(h->prog_id, h->name, sizeof(h->name));
+	xl_prog_name_by_id(h->prog_id, h->name, sizeof(h->name));
 	h->link_id = xdp_link_on(ifindex, h->prog_id);
 	if (strcmp(h->name, XL_LIBXDP_DISPATCHER) == 0)
 		h->kind = XL_HOLDER_LIBXDP;
