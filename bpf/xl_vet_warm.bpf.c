@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Loaded once, with the daemon's full rights, before the first vetting
  * (lib/xl-vet.c): libbpf probes, and caches for the whole process, whether
