@@ -12,6 +12,15 @@ XDPLINKD=$BUILD/xdplinkd
 XDPCTL=$BUILD/xdpctl
 VL_RAW=$BUILD/tests/vl-raw
 
+# For the suites that need several programs per interface: skip, with the
+# way to run them, where this kernel refuses freplace (after daemon_setup).
+skip_without_freplace() {
+	local probed
+	probed=$("$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe)
+	rm -rf "$ROOT-probe"
+	grep -q 'freplace yes' <<<"$probed" || skip "this kernel refuses freplace; run through tests/vm/run"
+}
+
 daemon_setup() {
 	xl_setup
 	# Maps the test programs pin by name go to <root>/maps/<owner>/<object> under

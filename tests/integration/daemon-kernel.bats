@@ -8,9 +8,7 @@ load kernel-quirks
 
 setup() {
 	daemon_setup
-	"$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe |
-		grep -q 'freplace yes' || skip "this kernel refuses freplace; run through tests/vm/run"
-	rm -rf "$ROOT-probe"
+	skip_without_freplace
 	daemon_start
 }
 

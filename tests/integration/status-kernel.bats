@@ -13,9 +13,7 @@ DNY_ALL=/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_all.o
 
 setup() {
 	daemon_setup
-	"$XL_ENGINE" --root "$ROOT-probe" --state "$BATS_TEST_TMPDIR/probe" probe |
-		grep -q 'freplace yes' || skip "this kernel refuses freplace; run through tests/vm/run"
-	rm -rf "$ROOT-probe"
+	skip_without_freplace
 	veth_in_nsb ux1 ux2
 	veth_in_nsb ux3 ux4
 	daemon_start
