@@ -59,6 +59,7 @@ struct xd_job *xd_job_free(struct xd_job *j)
 	for (size_t i = 0; i < j->n_object_fds; i++)
 		safe_close(j->object_fds[i]);
 	safe_close(j->netns_fd);
+	free(j->mountinfo);
 	free(j->verifier_log);
 	free(j->scope_owner);
 	xd_ops_free(j->ops, j->n_ops);

@@ -96,6 +96,8 @@ struct xd_job {
 	/* Objects passed as fds: kept open until the job is done with them. */
 	int object_fds[XL_MAX_PROGS + 1];
 	size_t n_object_fds;
+	/* Our mount table, read by the first fd's check, for the others. */
+	char *mountinfo;
 
 	/* XD_JOB_ADOPT: detach instead of adopting; what was done, for the
 	 * completion to log (the worker may not read rec->name). */

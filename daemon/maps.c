@@ -17,6 +17,7 @@
 #include "log.h"
 #include "manager.h"
 #include "maps.h"
+#include "object-fd.h"
 #include "xl-elf-check.h"
 #include "xl-image.h"
 
@@ -43,11 +44,22 @@ static int make_dir(const char *path)
 	return 0;
 }
 
+/* The real file an object names. A passed fd's is one readlink away;
+ * realpath() would then walk that path again, component by component. */
+static char *real_file(const char *object)
+{
+	if (!object)
+		return NULL;
+	if (strncmp(object, "/proc/self/fd/", strlen("/proc/self/fd/")) == 0)
+		return xd_fd_file_name(object);
+	return realpath(object, NULL);
+}
+
 /* maps/<owner>/<object> into buf; ret_owner_len: where the owner's part ends. */
 static int dir_path(struct manager *m, const char *owner, const char *object, char *buf,
 		    size_t len, size_t *ret_owner_len)
 {
-	_cleanup_free_ char *real = object ? realpath(object, NULL) : NULL;
+	_cleanup_free_ char *real = real_file(object);
 	const char *base = real ? real : object ? object : "";
 	char who[256], what[256];
 	int n;

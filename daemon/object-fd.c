@@ -64,19 +64,36 @@ static char *read_mountinfo(void)
 
 /* Whether the file is on FUSE; from our mount table when its mount is
  * there (no call into the filesystem), else from fstatfs. */
-static int on_fuse(int fd, const struct statx *sx)
+static int on_fuse(int fd, const struct statx *sx, char **mountinfo)
 {
-	_cleanup_free_ char *info = read_mountinfo();
 	char type[64];
 	struct statfs sf;
 
-	if (info && (sx->stx_mask & STATX_MNT_ID) &&
-	    xd_mountinfo_fstype(info, sx->stx_mnt_id, type, sizeof(type)))
+	if ((sx->stx_mask & STATX_MNT_ID) && !*mountinfo)
+		*mountinfo = read_mountinfo();
+	if (*mountinfo && (sx->stx_mask & STATX_MNT_ID) &&
+	    xd_mountinfo_fstype(*mountinfo, sx->stx_mnt_id, type, sizeof(type)))
 		return strcmp(type, "fuse") == 0 || strncmp(type, "fuse.", 5) == 0 ||
 		       strcmp(type, "fuseblk") == 0;
 	if (fstatfs(fd, &sf) < 0)
 		return -errno;
 	return sf.f_type == FUSE_SUPER_MAGIC;
+}
+
+char *xd_fd_file_name(const char *fd_path)
+{
+	static const char deleted[] = " (deleted)";
+	char buf[PATH_MAX];
+	ssize_t n = readlink(fd_path, buf, sizeof(buf) - 1);
+	size_t len;
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	len = (size_t)n;
+	if (len > sizeof(deleted) - 1 && strcmp(buf + len - (sizeof(deleted) - 1), deleted) == 0)
+		buf[len - (sizeof(deleted) - 1)] = '\0';
+	return strdup(buf);
 }
 
 _printf_(4, 5) static int refuse(char *why, size_t len, int r, const char *fmt, ...)
@@ -89,7 +106,7 @@ _printf_(4, 5) static int refuse(char *why, size_t len, int r, const char *fmt, 
 	return r;
 }
 
-int xd_object_fd_check(int fd, char *why, size_t len)
+int xd_object_fd_check(int fd, char **mountinfo, char *why, size_t len)
 {
 	struct statx sx;
 	int fl, r;
@@ -109,7 +126,7 @@ int xd_object_fd_check(int fd, char *why, size_t len)
 			      errno_name(errno));
 	if (!S_ISREG(sx.stx_mode))
 		return refuse(why, len, -EINVAL, "the passed file descriptor is not a regular file");
-	r = on_fuse(fd, &sx);
+	r = on_fuse(fd, &sx, mountinfo);
 	if (r < 0)
 		return refuse(why, len, r, "the passed file's filesystem cannot be examined: %s",
 			      errno_name(r));

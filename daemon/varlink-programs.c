@@ -72,7 +72,7 @@ static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *
 		return r < 0 ? r : 0;
 	}
 	j->object_fds[j->n_object_fds++] = fd;
-	if (xd_object_fd_check(fd, why, sizeof(why)) < 0) {
+	if (xd_object_fd_check(fd, &j->mountinfo, why, sizeof(why)) < 0) {
 		snprintf(path, len, "fd %d", index);
 		r = vl_link_error(l, XD_ERROR_INVALID_OBJECT,
 				  json_pack("{s:s,s:s}", "object", path, "message", why));
@@ -87,13 +87,9 @@ static int take_object_fd(struct vl_link *l, struct xd_job *j, int index, char *
  * file, never /proc/self/fd/N); the fd's path if it cannot be read. */
 static char *fd_file_name(const char *fd_path)
 {
-	char buf[PATH_MAX];
-	ssize_t n = readlink(fd_path, buf, sizeof(buf) - 1);
+	char *name = xd_fd_file_name(fd_path);
 
-	if (n < 0)
-		return strdup(fd_path);
-	buf[n] = '\0';
-	return strdup(buf);
+	return name ? name : strdup(fd_path);
 }
 
 /* Whether the caller's programs load with our rights, unvetted: root's,
