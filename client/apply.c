@@ -72,17 +72,27 @@ static int load(struct apply *a)
 static int open_objects(struct apply *a)
 {
 	struct progset *s = &a->file.set;
+	const char *given[XL_MAX_PROGS];
 
 	for (size_t i = 0; i < s->n; i++) {
 		struct xl_client_program *p = &s->progs[i];
-		char *real = s->n_strings < ELEMENTSOF(s->strings) ? realpath(p->object, NULL) : NULL;
+		char *real = NULL;
+		size_t k = 0;
 
-		if (real) {
+		/* A file named again: the same real path, one open. */
+		given[i] = p->object;
+		while (k < i && !streq_ptr(given[k], given[i]))
+			k++;
+		if (k < i) {
+			p->object = s->progs[k].object;
+			a->fds[i] = fcntl(a->fds[k], F_DUPFD_CLOEXEC, 3);
+		} else if (s->n_strings < ELEMENTSOF(s->strings) &&
+			   (real = realpath(p->object, NULL))) {
 			s->strings[s->n_strings++] = real;
 			p->object = real;
 			a->fds[i] = open(real, O_RDONLY | O_CLOEXEC);
 		}
-		if (!real || a->fds[i] < 0) {
+		if ((k == i && !real) || a->fds[i] < 0) {
 			fprintf(stderr, "xdpctl apply: %s: programs[%zu].object %s: %s\n",
 				a->cfg->file, i, p->object, strerror(errno));
 			return EXIT_NOINPUT;

@@ -350,10 +350,13 @@ static const struct opt replace_opts[] = {
  * belongs to the caller, -EBADF where nothing was opened. */
 static int open_objects(struct progset *set, int *fds)
 {
+	const char *paths[XL_MAX_PROGS];
+
 	for (size_t i = 0; i < set->n; i++) {
 		struct xl_client_program *p = &set->progs[i];
 
-		fds[i] = open(p->object, O_RDONLY | O_CLOEXEC);
+		paths[i] = p->object;
+		fds[i] = xl_open_object(p->object, paths, fds, i);
 		if (fds[i] < 0) {
 			fprintf(stderr, "xdpctl: %s: %s\n", p->object, strerror(errno));
 			return EXIT_NOINPUT;

@@ -97,10 +97,13 @@ static int open_container_netns(struct session *s)
 /* Passed as fds, so the daemon reads them with our rights, not its own. */
 static int open_objects(struct session *s)
 {
+	const char *paths[XL_MAX_PROGS];
+
 	for (size_t i = 0; i < s->cfg->n_progs; i++) {
 		const char *obj = s->cfg->progs[i].object;
 
-		s->fds[i] = open(obj, O_RDONLY | O_CLOEXEC);
+		paths[i] = obj;
+		s->fds[i] = xl_open_object(obj, paths, s->fds, i);
 		if (s->fds[i] < 0)
 			return cni_fail(s->err, CNI_ERR_IO, NULL, "programs[%zu].object %s: %s", i,
 					obj, strerror(errno));
