@@ -137,6 +137,26 @@ static void connection_failure(const struct global *g, const char *ifname, int r
 	}
 }
 
+/*
+ * The verifier log quotes the object's own source lines (its BTF line
+ * info), which whoever built the object chose: each line escaped like any
+ * other name, the line breaks kept.
+ */
+static void print_verifier_log(const char *log)
+{
+	fputs("verifier log:\n", stderr);
+	while (*log) {
+		size_t n = strcspn(log, "\n");
+		_cleanup_free_ char *line = strndup(log, n);
+		_cleanup_free_ char *esc = line ? xl_escape_dup(line) : NULL;
+
+		fprintf(stderr, "%s\n", esc ? esc : "(out of memory)");
+		log += n;
+		if (*log == '\n')
+			log++;
+	}
+}
+
 int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname, int r)
 {
 	const struct xl_client_error *e = xl_client__last_error(c);
@@ -159,8 +179,6 @@ int xdpctl_fail(const struct global *g, struct xl_client *c, const char *ifname,
 	fprintf(stderr, "xdpctl: %s\n", xl_escape(line, esc, sizeof(esc)));
 	/* Long, so not on the error line; with --json it is in the parameters. */
 	if (e->verifier_log && !g->json)
-		fprintf(stderr, "verifier log:\n%s%s", e->verifier_log,
-			e->verifier_log[0] && e->verifier_log[strlen(e->verifier_log) - 1] == '\n' ?
-			"" : "\n");
+		print_verifier_log(e->verifier_log);
 	return xdpctl_exit_code(r, e);
 }

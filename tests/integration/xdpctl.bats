@@ -297,3 +297,19 @@ start_peer() {
 	assert_equal "$status" 70
 	assert_equal "$stderr" "xdpctl: the answer from $SOCK is not io.xdplink.Manager"
 }
+
+@test "a verifier log reaches the terminal escaped, one line per line" {
+	# The log quotes the object's source lines, which its author chose:
+	# here one that would clear the screen and retitle the terminal.
+	log='0: (71) r2 = *(u8 *)(r1 +0)\n; return data[0] \u001b[2J\u001b]0;pwned\u0007 ? 1 : 2;\ninvalid access to packet\n'
+	start_peer "{\"error\": \"io.xdplink.Manager.ProgramLoadFailed\", \"parameters\": {\"object\": \"/x.o\", \"program\": \"p\", \"errnoName\": \"EACCES\", \"message\": \"loading p failed\", \"verifierLog\": \"$log\"}}"
+	: > "$BATS_TEST_TMPDIR/x.o"
+	run --separate-stderr xdpctl attach eth0 "$BATS_TEST_TMPDIR/x.o"
+	assert_failure
+	[[ "$stderr" != *$'\e'* && "$stderr" != *$'\a'* ]] || fail "a control character reached the terminal: $stderr"
+	n=${#stderr_lines[@]}
+	assert_equal "${stderr_lines[n - 4]}" "verifier log:"
+	assert_equal "${stderr_lines[n - 3]}" '0: (71) r2 = *(u8 *)(r1 +0)'
+	assert_equal "${stderr_lines[n - 2]}" '; return data[0] \x1b[2J\x1b]0;pwned\x07 ? 1 : 2;'
+	assert_equal "${stderr_lines[n - 1]}" 'invalid access to packet'
+}
