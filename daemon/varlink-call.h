@@ -44,10 +44,15 @@ void xd_call_owner(struct vl_link *l, char *buf, size_t len);
 /* "uid=U pid=P unit=\"U\"" of the caller, escaped, for the log (audit.h). */
 void xd_call_caller(struct vl_link *l, char *buf, size_t len);
 
-/* A job for a call (type: its reply and event), then its steps. */
-struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
-			   enum xd_job_type type);
-int xd_call_quota_full(struct manager *m, struct xd_job *j);
+/*
+ * What every change takes once its parameters are checked: the target
+ * (xd_call_resolve()), a job of type for it, and room in the caller's
+ * MaxJobsPerUser. 0 with *ret_job set; else the call has been answered
+ * (1), or -errno is left to the dispatcher. Then the job's steps.
+ */
+int xd_call_start(struct vl_link *l, struct manager *m, const char *method, unsigned flags,
+		  const struct netns_params *ns, const char *ifname, enum xd_job_type type,
+		  struct xd_target *t, struct xd_job **ret_job);
 /* Callers other than root: the job's scope is their own attachments. */
 int xd_call_scope(struct vl_link *l, struct xd_job *j);
 /* lifetime "connection": the additions go with the calling connection. */

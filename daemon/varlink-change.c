@@ -141,15 +141,9 @@ int xd_method_change(struct vl_link *l, json_t *parameters, unsigned flags, void
 		return r;
 	if (json_array_size(p.operations) > XD_MAX_OPERATIONS)
 		return xd_call_invalid(l, "operations");
-	r = xd_call_resolve(l, m, "Change", &p.ns, p.interface, &t);
+	r = xd_call_start(l, m, "Change", flags, &p.ns, p.interface, XD_JOB_CHANGE, &t, &j);
 	if (r != 0)
 		return r;
-	j = xd_call_job(m, l, flags, XD_JOB_CHANGE);
-	if (!j)
-		return -ENOMEM;
-	r = xd_call_quota_full(m, j);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	xd_call_hold(j, l, p.connection);
 	r = xd_call_scope(l, j);
 	if (r < 0)

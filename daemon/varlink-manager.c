@@ -222,8 +222,8 @@ int xd_call_resolve(struct vl_link *l, struct manager *m, const char *method,
 }
 
 /* A job for a call: replies go to l unless the caller asked for none. */
-struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
-			      enum xd_job_type type)
+static struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
+				  enum xd_job_type type)
 {
 	struct xd_job *j = xd_job_new(m, type);
 
@@ -293,12 +293,32 @@ static int take_quota(struct manager *m, struct xd_job *j)
  * are looked at, so that a flood of calls over it (oneway ones, that
  * nobody answers, included) costs the event loop little. take_quota()
  * still counts the calls that pass. Nonzero when refused. */
-int xd_call_quota_full(struct manager *m, struct xd_job *j)
+static int xd_call_quota_full(struct manager *m, struct xd_job *j)
 {
 	if (j->caller_uid == 0 ||
 	    xd_quota_held(m->job_quota, j->caller_uid) < m->config.max_jobs_per_user)
 		return 0;
 	return refuse_quota(m, j, -EDQUOT);
+}
+
+int xd_call_start(struct vl_link *l, struct manager *m, const char *method, unsigned flags,
+		  const struct netns_params *ns, const char *ifname, enum xd_job_type type,
+		  struct xd_target *t, struct xd_job **ret_job)
+{
+	_cleanup_(xd_job_freep) struct xd_job *j = NULL;
+	int r;
+
+	r = xd_call_resolve(l, m, method, ns, ifname, t);
+	if (r != 0)
+		return r;
+	j = xd_call_job(m, l, flags, type);
+	if (!j)
+		return -ENOMEM;
+	r = xd_call_quota_full(m, j);
+	if (r != 0)
+		return r < 0 ? r : 1;
+	*ret_job = TAKE_PTR(j);
+	return 0;
 }
 
 /* A call's job is done: answer, and hand connection-scoped additions to
@@ -405,15 +425,9 @@ static int method_attach(struct vl_link *l, json_t *parameters, unsigned flags, 
 		r = xd_call_authorize(l, m, "Attach", p.interface);
 	if (r != 0)
 		return r;
-	r = xd_call_resolve(l, m, "Attach", &p.ns, p.interface, &t);
+	r = xd_call_start(l, m, "Attach", flags, &p.ns, p.interface, XD_JOB_ATTACH, &t, &j);
 	if (r != 0)
 		return r;
-	j = xd_call_job(m, l, flags, XD_JOB_ATTACH);
-	if (!j)
-		return -ENOMEM;
-	r = xd_call_quota_full(m, j);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	xd_call_hold(j, l, p.connection);
 	xd_call_owner(l, owner, sizeof(owner));
 	/* A change of one operation: attach. */
@@ -444,15 +458,9 @@ static int method_detach(struct vl_link *l, json_t *parameters, unsigned flags, 
 	if ((p.id != 0) == p.all)
 		return vl_link_error(l, VL_ERROR_INVALID_PARAMETER,
 				     json_pack("{s:s}", "parameter", p.all ? "all" : "id"));
-	r = xd_call_resolve(l, m, "Detach", &p.ns, p.interface, &t);
+	r = xd_call_start(l, m, "Detach", flags, &p.ns, p.interface, XD_JOB_DETACH, &t, &j);
 	if (r != 0)
 		return r;
-	j = xd_call_job(m, l, flags, XD_JOB_DETACH);
-	if (!j)
-		return -ENOMEM;
-	r = xd_call_quota_full(m, j);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	/* A change of one operation: detach id, or everything in the caller's scope. */
 	r = xd_call_scope(l, j);
 	if (r == 0)
@@ -561,19 +569,13 @@ static int method_replace(struct vl_link *l, json_t *parameters, unsigned flags,
 		r = xd_call_authorize(l, m, "Replace", p.interface);
 	if (r != 0)
 		return r;
-	r = xd_call_resolve(l, m, "Replace", &p.ns, p.interface, &t);
-	if (r != 0)
-		return r;
 	if (json_array_size(p.programs) > XL_MAX_PROGS)
 		return vl_link_error(l, XD_ERROR_TOO_MANY_PROGRAMS,
 				     json_pack("{s:s,s:i}", "interface", p.interface,
 					       "limit", XL_MAX_PROGS));
-	j = xd_call_job(m, l, flags, XD_JOB_REPLACE);
-	if (!j)
-		return -ENOMEM;
-	r = xd_call_quota_full(m, j);
+	r = xd_call_start(l, m, "Replace", flags, &p.ns, p.interface, XD_JOB_REPLACE, &t, &j);
 	if (r != 0)
-		return r < 0 ? r : 0;
+		return r;
 	xd_call_hold(j, l, p.connection);
 	/* A change: detach everything in the caller's scope (a caller other
 	 * than root replaces its own programs, not others'), attach these. */
