@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The file of `xdpctl apply`: one label's programs on one or more interfaces (JSON). */
 #include <errno.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,40 +154,14 @@ int applyfile_parse(struct applyfile *a, const char *text, const char *name, con
 
 int applyfile_load(struct applyfile *a, const char *path, char *err, size_t errlen)
 {
-	_cleanup_(json_decrefp) json_t *root = NULL;
-	_cleanup_free_ char *abs = NULL, *cwd = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
-	bool is_stdin = !strcmp(path, "-");
-	const char *dir, *name = is_stdin ? "<stdin>" : path;
-	json_error_t e;
+	_cleanup_free_ char *text = NULL, *dir = NULL;
 	int r;
 
 	*a = (struct applyfile){ .set = { .mode = XL_MODE_UNSPEC, .counters = -1 } };
-	if (is_stdin) {
-		f = fdopen(dup(STDIN_FILENO), "r");
-		dir = cwd = getcwd(NULL, 0);
-	} else {
-		f = fopen(path, "re");
-		abs = realpath(path, NULL);
-		dir = abs ? dirname(abs) : NULL;
-	}
-	if (!f || !dir) {
-		r = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return r;
-	}
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, &e);
-	if (!root && ferror(f)) {
-		r = errno ? -errno : -EIO;
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
-		return r;
-	}
-	if (!root)
-		return fail(err, errlen, name, -EINVAL, "%d: %s", e.line, e.text);
-	r = from_json(a, root, name, dir, err, errlen);
+	r = progset_read_file(path, &text, &dir, err, errlen);
 	if (r < 0)
-		applyfile_done(a);
-	return r;
+		return r;
+	return applyfile_parse(a, text, strcmp(path, "-") ? path : "<stdin>", dir, err, errlen);
 }
 
 void applyfile_done(struct applyfile *a)

@@ -505,33 +505,50 @@ static int read_all(FILE *f, char **ret)
 	return 0;
 }
 
-int progset_load(struct progset *s, const char *path, char *err, size_t errlen)
+int progset_read_file(const char *path, char **ret_text, char **ret_dir, char *err,
+		      size_t errlen)
 {
-	_cleanup_free_ char *text = NULL, *abs = NULL, *cwd = NULL;
+	_cleanup_free_ char *text = NULL, *dir = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
-	bool is_stdin = !strcmp(path, "-");
-	const char *dir;
 	int r;
 
-	/* "-" is standard input; its relative objects are relative to us. */
-	if (is_stdin) {
+	if (!strcmp(path, "-")) {
 		f = fdopen(dup(STDIN_FILENO), "r");
-		dir = cwd = getcwd(NULL, 0);
+		dir = getcwd(NULL, 0);
 	} else {
 		f = fopen(path, "re");
-		abs = realpath(path, NULL);
-		dir = abs ? dirname(abs) : NULL;
+		dir = realpath(path, NULL);
+		if (dir) {
+			const char *d = dirname(dir);	/* in dir, or a constant */
+
+			memmove(dir, d, strlen(d) + 1);
+		}
 	}
 	if (!f || !dir) {
+		r = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
+		return r;
 	}
 	r = read_all(f, &text);
 	if (r < 0) {
 		snprintf(err, errlen, "%s: %s", path,
 			 r == -EBADMSG ? "not a text file" : strerror(-r));
-		return r == -EISDIR ? r : r == -EBADMSG ? -EINVAL : r;
+		return r == -EBADMSG ? -EINVAL : r;
 	}
+	*ret_text = TAKE_PTR(text);
+	*ret_dir = TAKE_PTR(dir);
+	return 0;
+}
+
+int progset_load(struct progset *s, const char *path, char *err, size_t errlen)
+{
+	_cleanup_free_ char *text = NULL, *dir = NULL;
+	bool is_stdin = !strcmp(path, "-");
+	int r;
+
+	r = progset_read_file(path, &text, &dir, err, errlen);
+	if (r < 0)
+		return r;
 	return progset_parse(s, text, progset_looks_ini(is_stdin ? "" : path, text),
 			     is_stdin ? "<stdin>" : path, dir, err, errlen);
 }

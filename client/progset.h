@@ -34,6 +34,15 @@ int progset_parse(struct progset *s, const char *text, bool ini, const char *nam
 int progset_parse_programs(struct progset *s, json_t *programs, const char *name,
 			   const char *dir, char *err, size_t errlen);
 void progset_done(struct progset *s);
+/*
+ * A whole file of text for either kind of file: path, or standard input
+ * for "-". *ret_dir (malloc'd) is what relative paths in it are relative
+ * to: the file's own directory, or our working directory for standard
+ * input. On failure -errno (-EINVAL: a NUL byte, not text) and err says
+ * "FILE: what".
+ */
+int progset_read_file(const char *path, char **ret_text, char **ret_dir, char *err,
+		      size_t errlen);
 /* Whether path (else text) looks like INI rather than JSON. */
 bool progset_looks_ini(const char *path, const char *text);
 
