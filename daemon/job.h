@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <net/if.h>
 #include <sys/types.h>
 #include <jansson.h>
 #include <systemd/sd-event.h>
@@ -87,6 +88,8 @@ struct xd_job {
 	/* varlink-manager.c: the caller, and whether the job counts against
 	 * its MaxJobsPerUser (quota.h) until it completes. */
 	uid_t caller_uid;
+	/* The interface the call named, for what is refused before it queues. */
+	char ifname[IF_NAMESIZE];
 	bool quota_held;
 	/* Who asked, for the log's audit trail (audit.h): "uid=0 pid=1 unit=..."
 	 * of a call, "interfaces.d ..." of a file; escaped. */

@@ -314,6 +314,7 @@ int xd_call_start(struct vl_link *l, struct manager *m, const char *method, unsi
 	j = xd_call_job(m, l, flags, type);
 	if (!j)
 		return -ENOMEM;
+	snprintf(j->ifname, sizeof(j->ifname), "%s", ifname);	/* resolved: it fits */
 	r = xd_call_quota_full(m, j);
 	if (r != 0)
 		return r < 0 ? r : 1;

@@ -40,15 +40,14 @@ static int add_to_batch(struct xd_job *j, const struct xl_prog_spec *spec, unsig
 }
 
 /* Room for one more addition (its names and up to two fds)? Else answered. */
-static int room_for_one(struct vl_link *l, struct xd_job *j, const char *ifname)
+static int room_for_one(struct vl_link *l, struct xd_job *j)
 {
 	int r;
 
 	if (j->n_objects < XL_MAX_PROGS && j->n_object_fds + 2 <= XL_MAX_PROGS + 1)
 		return 1;
 	r = vl_link_error(l, XD_ERROR_TOO_MANY_PROGRAMS,
-			  json_pack("{s:s,s:i}", "interface", ifname ? ifname : "",
-				    "limit", XL_MAX_PROGS));
+			  json_pack("{s:s,s:i}", "interface", j->ifname, "limit", XL_MAX_PROGS));
 	return r < 0 ? r : 0;
 }
 
@@ -255,7 +254,7 @@ int xd_call_add_any(struct vl_link *l, struct xd_job *j, const struct program_pa
 		    uint32_t program_id, const char *owner, const char *where, unsigned index)
 {
 	char param[96];
-	int r = room_for_one(l, j, NULL);
+	int r = room_for_one(l, j);
 
 	if (r <= 0)
 		return r;

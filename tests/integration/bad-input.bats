@@ -214,6 +214,14 @@ M=io.xdplink.Manager
 	  printf '{"object":"/x"},%.0s' $(seq 1 19999); printf '{"object":"/x"}]}}\0'; } > "$f"
 	raw_file "$f"; expect_error $M.TooManyPrograms; still_serving
 }
+@test "a Change of 64 attaches: TooManyPrograms naming the interface, before anything is loaded" {
+	ops=$(for i in $(seq 1 64); do printf '{"op":"attach","object":"%s","program":"xl_pass_1"},' "$OBJ"; done)
+	call $M.Change "{\"interface\":\"vb\",\"operations\":[${ops%,}]}"
+	expect_error $M.TooManyPrograms
+	[ "$(jq -r .parameters.interface <<<"${lines[0]}")" = vb ]
+	[ "$(jq -r .parameters.limit <<<"${lines[0]}")" = 63 ]
+	still_serving
+}
 @test "a program entry that is not an object: InvalidParameter programs" {
 	call $M.Replace '{"interface":"vb","programs":[5]}'; expect_parameter programs; still_serving
 }
