@@ -508,7 +508,7 @@ static int read_all(FILE *f, char **ret)
 int progset_read_file(const char *path, char **ret_text, char **ret_dir, char *err,
 		      size_t errlen)
 {
-	_cleanup_free_ char *text = NULL, *dir = NULL;
+	_cleanup_free_ char *text = NULL, *dir = NULL, *abs = NULL;
 	_cleanup_fclose_ FILE *f = NULL;
 	int r;
 
@@ -517,12 +517,8 @@ int progset_read_file(const char *path, char **ret_text, char **ret_dir, char *e
 		dir = getcwd(NULL, 0);
 	} else {
 		f = fopen(path, "re");
-		dir = realpath(path, NULL);
-		if (dir) {
-			const char *d = dirname(dir);	/* in dir, or a constant */
-
-			memmove(dir, d, strlen(d) + 1);
-		}
+		abs = realpath(path, NULL);
+		dir = abs ? strdup(dirname(abs)) : NULL;
 	}
 	if (!f || !dir) {
 		r = -errno;

@@ -88,8 +88,6 @@ struct xd_job {
 	/* varlink-manager.c: the caller, and whether the job counts against
 	 * its MaxJobsPerUser (quota.h) until it completes. */
 	uid_t caller_uid;
-	/* The interface the call named, for what is refused before it queues. */
-	char ifname[IF_NAMESIZE];
 	bool quota_held;
 	/* Who asked, for the log's audit trail (audit.h): "uid=0 pid=1 unit=..."
 	 * of a call, "interfaces.d ..." of a file; escaped. */
@@ -99,8 +97,11 @@ struct xd_job {
 	/* Objects passed as fds: kept open until the job is done with them. */
 	int object_fds[XL_MAX_PROGS + 1];
 	size_t n_object_fds;
-	/* Our mount table, read by the first fd's check, for the others. */
+	/* Our mount table, read by the first fd's check, for the others;
+	 * dropped once the call is checked. */
 	char *mountinfo;
+	/* The interface the call named, for what is refused before it queues. */
+	char ifname[IF_NAMESIZE];
 
 	/* XD_JOB_ADOPT: detach instead of adopting; what was done, for the
 	 * completion to log (the worker may not read rec->name). */

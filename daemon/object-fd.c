@@ -69,12 +69,13 @@ static int on_fuse(int fd, const struct statx *sx, char **mountinfo)
 	char type[64];
 	struct statfs sf;
 
-	if ((sx->stx_mask & STATX_MNT_ID) && !*mountinfo)
-		*mountinfo = read_mountinfo();
-	if (*mountinfo && (sx->stx_mask & STATX_MNT_ID) &&
-	    xd_mountinfo_fstype(*mountinfo, sx->stx_mnt_id, type, sizeof(type)))
-		return strcmp(type, "fuse") == 0 || strncmp(type, "fuse.", 5) == 0 ||
-		       strcmp(type, "fuseblk") == 0;
+	if (sx->stx_mask & STATX_MNT_ID) {
+		if (!*mountinfo)
+			*mountinfo = read_mountinfo();
+		if (*mountinfo && xd_mountinfo_fstype(*mountinfo, sx->stx_mnt_id, type, sizeof(type)))
+			return strcmp(type, "fuse") == 0 || strncmp(type, "fuse.", 5) == 0 ||
+			       strcmp(type, "fuseblk") == 0;
+	}
 	if (fstatfs(fd, &sf) < 0)
 		return -errno;
 	return sf.f_type == FUSE_SUPER_MAGIC;
@@ -82,17 +83,12 @@ static int on_fuse(int fd, const struct statx *sx, char **mountinfo)
 
 char *xd_fd_file_name(const char *fd_path)
 {
-	static const char deleted[] = " (deleted)";
 	char buf[PATH_MAX];
 	ssize_t n = readlink(fd_path, buf, sizeof(buf) - 1);
-	size_t len;
 
 	if (n < 0)
 		return NULL;
 	buf[n] = '\0';
-	len = (size_t)n;
-	if (len > sizeof(deleted) - 1 && strcmp(buf + len - (sizeof(deleted) - 1), deleted) == 0)
-		buf[len - (sizeof(deleted) - 1)] = '\0';
 	return strdup(buf);
 }
 

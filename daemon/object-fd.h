@@ -19,7 +19,7 @@ int xd_object_fd_check(int fd, char **mountinfo, char *why, size_t len);
 /*
  * The file a passed fd is open on, "/proc/self/fd/N" being its path: one
  * readlink, never a walk of the path it names (the fd is open on the real
- * file already). A file since deleted keeps its name. NULL with errno set.
+ * file already). NULL with errno set.
  */
 char *xd_fd_file_name(const char *fd_path);
 

@@ -222,8 +222,8 @@ int xd_call_resolve(struct vl_link *l, struct manager *m, const char *method,
 }
 
 /* A job for a call: replies go to l unless the caller asked for none. */
-static struct xd_job *xd_call_job(struct manager *m, struct vl_link *l, unsigned flags,
-				  enum xd_job_type type)
+static struct xd_job *call_job(struct manager *m, struct vl_link *l, unsigned flags,
+			       enum xd_job_type type)
 {
 	struct xd_job *j = xd_job_new(m, type);
 
@@ -293,7 +293,7 @@ static int take_quota(struct manager *m, struct xd_job *j)
  * are looked at, so that a flood of calls over it (oneway ones, that
  * nobody answers, included) costs the event loop little. take_quota()
  * still counts the calls that pass. Nonzero when refused. */
-static int xd_call_quota_full(struct manager *m, struct xd_job *j)
+static int quota_full(struct manager *m, struct xd_job *j)
 {
 	if (j->caller_uid == 0 ||
 	    xd_quota_held(m->job_quota, j->caller_uid) < m->config.max_jobs_per_user)
@@ -311,11 +311,11 @@ int xd_call_start(struct vl_link *l, struct manager *m, const char *method, unsi
 	r = xd_call_resolve(l, m, method, ns, ifname, t);
 	if (r != 0)
 		return r;
-	j = xd_call_job(m, l, flags, type);
+	j = call_job(m, l, flags, type);
 	if (!j)
 		return -ENOMEM;
 	snprintf(j->ifname, sizeof(j->ifname), "%s", ifname);	/* resolved: it fits */
-	r = xd_call_quota_full(m, j);
+	r = quota_full(m, j);
 	if (r != 0)
 		return r < 0 ? r : 1;
 	*ret_job = TAKE_PTR(j);
@@ -344,6 +344,8 @@ int xd_call_submit(struct manager *m, const char *ifname, struct xd_target *t, s
 	struct xd_iface *rec;
 	int r;
 
+	free(j->mountinfo);	/* every fd is checked by now */
+	j->mountinfo = NULL;
 	r = xd_iface_get(m, t->cookie, t->ifindex, ifname, &rec);
 	if (r < 0) {
 		xd_job_free(j);
@@ -541,7 +543,7 @@ static int method_adopt(struct vl_link *l, json_t *parameters, unsigned flags, v
 		r = resolve_target(l, m, &p.ns, p.interface, &t);
 	if (r != 0)
 		return r;
-	j = xd_call_job(m, l, flags, XD_JOB_ADOPT);
+	j = call_job(m, l, flags, XD_JOB_ADOPT);
 	if (!j)
 		return -ENOMEM;
 	j->adopt_detach = p.detach;
